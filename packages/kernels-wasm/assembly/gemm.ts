@@ -1,0 +1,238 @@
+// SGEMM: C = op(A)·op(B) + beta·C for float32, row-major, with op = identity or transpose, batched.
+//
+// Goto/BLIS structure: N in blocks of NC, K in blocks of KC, op(B) packed into 8-column micro-panels
+// (8 contiguous floats per k, zero-padded), M in blocks of MC, op(A) packed into 4-row micro-panels;
+// a 4×8 micro-kernel keeps 8 accumulators + 2 B vectors + 4 A broadcasts = 14 vectors live, within
+// the ~15 xmm registers V8 gives wasm SIMD (bigger tiles spill and run slower, see KERNELS.md).
+// Transposed operands are handled entirely in packing (4×4 register transposes), so Aᵀ·B and A·Bᵀ
+// run at the speed of A·B. The relaxed build uses fused multiply-add in the micro-kernel.
+
+import { transpose4 } from './copy';
+import { K_ZERO, k } from './simd/constants';
+import { loadPartial, madd } from './simd/lanes';
+
+const MC: usize = 96;
+const KC: usize = 256;
+const NC: usize = 1024;
+const TILE_BYTES: usize = 4 * 8 * 4;
+
+/** Bytes of scratch that `sgemm` needs (packing buffers and an edge tile). */
+export function sgemmScratchBytes(): usize {
+  return (KC * NC + MC * KC) * 4 + TILE_BYTES;
+}
+
+/** Packs op(B)[pc..pc+kc, jc..jc+nc] into 8-column panels, each kc × 8 floats, zero-padded. */
+function packB(transB: bool, b: usize, ldb: usize, pc: usize, jc: usize, kc: usize, nc: usize, out: usize): void {
+  const zero = k(K_ZERO);
+  for (let jp: usize = 0; jp < nc; jp += 8) {
+    const width = min<usize>(8, nc - jp);
+    const dst = out + jp * kc * 4;
+    if (!transB) {
+      let src = b + ((pc * ldb + jc + jp) << 2);
+      const ldBytes = ldb << 2;
+      for (let p: usize = 0; p < kc; p++) {
+        const lo = width >= 4 ? v128.load(src) : loadPartial(src, width, zero);
+        const hi = width >= 8 ? v128.load(src, 16) : width > 4 ? loadPartial(src + 16, width - 4, zero) : zero;
+        v128.store(dst + (p << 5), lo);
+        v128.store(dst + (p << 5), hi, 16);
+        src += ldBytes;
+      }
+    } else if (width == 8) {
+      // op(B)[p, j] = B[j, p]: rows of stored B are columns of op(B); transpose 4×4 blocks.
+      const ldBytes = ldb << 2;
+      const src = b + (((jc + jp) * ldb + pc) << 2);
+      const kBody = kc & ~3;
+      for (let p: usize = 0; p < kBody; p += 4) {
+        const q = src + (p << 2);
+        transpose4(v128.load(q), v128.load(q + ldBytes), v128.load(q + 2 * ldBytes), v128.load(q + 3 * ldBytes), dst + (p << 5), 32);
+        const q4 = q + 4 * ldBytes;
+        transpose4(v128.load(q4), v128.load(q4 + ldBytes), v128.load(q4 + 2 * ldBytes), v128.load(q4 + 3 * ldBytes), dst + (p << 5) + 16, 32);
+      }
+      for (let p = kBody; p < kc; p++) {
+        for (let j: usize = 0; j < 8; j++) store<f32>(dst + (p << 5) + (j << 2), load<f32>(src + j * ldBytes + (p << 2)));
+      }
+    } else {
+      for (let p: usize = 0; p < kc; p++) {
+        for (let j: usize = 0; j < 8; j++) {
+          const value = j < width ? load<f32>(b + (((jc + jp + j) * ldb + pc + p) << 2)) : <f32>0;
+          store<f32>(dst + (p << 5) + (j << 2), value);
+        }
+      }
+    }
+  }
+}
+
+/** Packs op(A)[ic..ic+mc, pc..pc+kc] into 4-row panels, each kc × 4 floats, zero-padded. */
+function packA(transA: bool, a: usize, lda: usize, ic: usize, pc: usize, mc: usize, kc: usize, out: usize): void {
+  const zero = k(K_ZERO);
+  const ldBytes = lda << 2;
+  for (let ip: usize = 0; ip < mc; ip += 4) {
+    const height = min<usize>(4, mc - ip);
+    const dst = out + ip * kc * 4;
+    if (transA) {
+      // op(A)[i, p] = A[p, i]: 4 consecutive i are contiguous in stored A.
+      let src = a + ((pc * lda + ic + ip) << 2);
+      for (let p: usize = 0; p < kc; p++) {
+        v128.store(dst + (p << 4), height == 4 ? v128.load(src) : loadPartial(src, height, zero));
+        src += ldBytes;
+      }
+    } else if (height == 4) {
+      const src = a + (((ic + ip) * lda + pc) << 2);
+      const kBody = kc & ~3;
+      for (let p: usize = 0; p < kBody; p += 4) {
+        const q = src + (p << 2);
+        transpose4(v128.load(q), v128.load(q + ldBytes), v128.load(q + 2 * ldBytes), v128.load(q + 3 * ldBytes), dst + (p << 4), 16);
+      }
+      for (let p = kBody; p < kc; p++) {
+        for (let i: usize = 0; i < 4; i++) store<f32>(dst + (p << 4) + (i << 2), load<f32>(src + i * ldBytes + (p << 2)));
+      }
+    } else {
+      const src = a + (((ic + ip) * lda + pc) << 2);
+      for (let p: usize = 0; p < kc; p++) {
+        for (let i: usize = 0; i < 4; i++) {
+          store<f32>(dst + (p << 4) + (i << 2), i < height ? load<f32>(src + i * ldBytes + (p << 2)) : <f32>0);
+        }
+      }
+    }
+  }
+}
+
+/** 4×8 micro-kernel over packed panels: C tile (+)= Ap(4×kc)·Bp(kc×8). */
+@inline
+function microKernel(kc: usize, ap: usize, bp: usize, c: usize, ldcBytes: usize, accumulate: bool): void {
+  let c00 = k(K_ZERO);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  for (let p: usize = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap);
+    const a1 = v128.load32_splat(ap, 4);
+    const a2 = v128.load32_splat(ap, 8);
+    const a3 = v128.load32_splat(ap, 12);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    ap += 16;
+    bp += 32;
+  }
+  if (accumulate) {
+    v128.store(c, f32x4.add(v128.load(c), c00));
+    v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c10));
+    v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c20));
+    v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c30));
+    v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
+  } else {
+    v128.store(c, c00);
+    v128.store(c, c01, 16);
+    v128.store(c, c10, 32);
+    v128.store(c, c11, 48);
+    v128.store(c, c20, 64);
+    v128.store(c, c21, 80);
+    v128.store(c, c30, 96);
+    v128.store(c, c31, 112);
+  }
+}
+
+function fullTile(kc: usize, ap: usize, bp: usize, c: usize, ldcBytes: usize): void {
+  microKernel(kc, ap, bp, c, ldcBytes, true);
+}
+
+/** An edge tile: computed into the scratch tile, then its valid rows × cols added into C. */
+function edgeTile(kc: usize, ap: usize, bp: usize, c: usize, ldcBytes: usize, rows: usize, cols: usize, tile: usize): void {
+  microKernel(kc, ap, bp, tile, 32, false);
+  for (let i: usize = 0; i < rows; i++) {
+    const row = c + i * ldcBytes;
+    for (let j: usize = 0; j < cols; j++) {
+      const at = row + (j << 2);
+      store<f32>(at, load<f32>(at) + load<f32>(tile + (i << 5) + (j << 2)));
+    }
+  }
+}
+
+function macroKernel(mc: usize, nc: usize, kc: usize, packedA: usize, packedB: usize, c: usize, ldc: usize, tile: usize): void {
+  const ldcBytes = ldc << 2;
+  for (let jr: usize = 0; jr < nc; jr += 8) {
+    const cols = min<usize>(8, nc - jr);
+    const bp = packedB + jr * kc * 4;
+    for (let ir: usize = 0; ir < mc; ir += 4) {
+      const rows = min<usize>(4, mc - ir);
+      const ap = packedA + ir * kc * 4;
+      const cp = c + ir * ldcBytes + (jr << 2);
+      if (rows == 4 && cols == 8) fullTile(kc, ap, bp, cp, ldcBytes);
+      else edgeTile(kc, ap, bp, cp, ldcBytes, rows, cols, tile);
+    }
+  }
+}
+
+function scaleRows(c: usize, m: usize, n: usize, ldc: usize, beta: f32): void {
+  const ldcBytes = ldc << 2;
+  const vb = f32x4.splat(beta);
+  const body = n & ~3;
+  for (let i: usize = 0; i < m; i++) {
+    const row = c + i * ldcBytes;
+    if (beta == 0) {
+      memory.fill(row, 0, n << 2);
+      continue;
+    }
+    for (let j: usize = 0; j < body; j += 4) v128.store(row + (j << 2), f32x4.mul(v128.load(row + (j << 2)), vb));
+    for (let j = body; j < n; j++) store<f32>(row + (j << 2), load<f32>(row + (j << 2)) * beta);
+  }
+}
+
+function gemmOne(
+  transA: bool, transB: bool, m: usize, n: usize, depth: usize,
+  a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, beta: f32, scratch: usize,
+): void {
+  if (m == 0 || n == 0) return;
+  if (beta != 1) scaleRows(c, m, n, ldc, beta);
+  if (depth == 0) return;
+  const packedB = scratch;
+  const packedA = scratch + KC * NC * 4;
+  const tile = packedA + MC * KC * 4;
+  for (let jc: usize = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc: usize = 0; pc < depth; pc += KC) {
+      const kc = min(KC, depth - pc);
+      packB(transB, b, ldb, pc, jc, kc, nc, packedB);
+      for (let ic: usize = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(transA, a, lda, ic, pc, mc, kc, packedA);
+        macroKernel(mc, nc, kc, packedA, packedB, c + ((ic * ldc + jc) << 2), ldc, tile);
+      }
+    }
+  }
+}
+
+/**
+ * C[p] = op(A[p])·op(B[p]) + beta·C[p] for p < batch, where op(A) is m×k, op(B) is k×n, C is m×n.
+ * Row-major with leading dimensions lda, ldb, ldc (elements); A is stored m×k (k×m if transA), B is
+ * stored k×n (n×k if transB). Batch strides are in elements; a stride of 0 reuses one matrix for
+ * every batch entry. beta = 0 overwrites C without reading it. `scratch` must hold
+ * `sgemmScratchBytes()` bytes and must not overlap the operands.
+ */
+export function sgemm(
+  transA: bool, transB: bool, m: usize, n: usize, depth: usize,
+  a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, beta: f32,
+  batch: usize, strideA: usize, strideB: usize, strideC: usize, scratch: usize,
+): void {
+  for (let p: usize = 0; p < batch; p++) {
+    gemmOne(transA, transB, m, n, depth, a + ((p * strideA) << 2), lda, b + ((p * strideB) << 2), ldb, c + ((p * strideC) << 2), ldc, beta, scratch);
+  }
+}

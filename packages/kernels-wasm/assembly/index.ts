@@ -1,0 +1,15 @@
+// Entry point of the kernels module: every export here is a kernel callable from JavaScript with
+// byte offsets into linear memory. Kernels never allocate; callers pass buffers and scratch.
+
+export { binary, binaryScalar, binaryStrided, where } from './binary';
+export { copyStrided, f32ToI32, fill, fillI32, i32ToF32, transpose2d } from './copy';
+export { sgemm, sgemmScratchBytes } from './gemm';
+export { unaryGrad } from './grad';
+export { reduce, sumSquares } from './reduce';
+export { softmax, softmaxBackward } from './softmax';
+export { unary } from './unary';
+
+/** First byte of linear memory that the module's static data does not use. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,14 @@
+/**
+ * @myelin/kernels-wasm — SIMD WebAssembly kernels for Myelin, compiled from AssemblyScript, with a
+ * loader that picks the best build for the runtime and an allocator over linear memory.
+ *
+ * @example
+ * import { loadKernels, UnaryOp } from '@myelin/kernels-wasm';
+ * const kernels = await loadKernels();
+ */
+export { type AllocatorStats, LinearAllocator, PAGE_BYTES, sizeClass } from './allocator.js';
+export type { KernelExports } from './exports.js';
+export { type KernelVariant, supportedVariants } from './features.js';
+export { Kernels, MAX_DIMS, type SgemmArgs } from './kernels.js';
+export { type LoadKernelsOptions, loadKernels, loadKernelsSync } from './load.js';
+export { BinaryOp, ReduceOp, UnaryGradOp, UnaryOp } from './opcodes.js';

@@ -1,0 +1,243 @@
+import { LinearAllocator } from './allocator.js';
+import type { KernelExports } from './exports.js';
+import type { KernelVariant } from './features.js';
+import type { BinaryOp, ReduceOp, UnaryGradOp, UnaryOp } from './opcodes.js';
+
+/** Most dimensions a strided kernel call accepts. */
+export const MAX_DIMS = 16;
+
+/** Arguments of {@link Kernels.sgemm}; see there. */
+export interface SgemmArgs {
+  transA?: boolean;
+  transB?: boolean;
+  m: number;
+  n: number;
+  k: number;
+  a: number;
+  b: number;
+  c: number;
+  /** Row stride of A as stored, in elements (default: its column count). */
+  lda?: number;
+  ldb?: number;
+  ldc?: number;
+  /** 0 (default) overwrites C, 1 accumulates into it. */
+  beta?: number;
+  batch?: number;
+  /** Element offsets between consecutive batch matrices; 0 broadcasts one matrix. */
+  strideA?: number;
+  strideB?: number;
+  strideC?: number;
+}
+
+/**
+ * One instance of the WebAssembly kernels with its linear memory and allocator.
+ *
+ * Buffers are byte offsets ("pointers") into linear memory, obtained from {@link Kernels.allocate}.
+ * Typed-array views of the memory ({@link Kernels.f32}, {@link Kernels.i32}) are re-created
+ * automatically after the memory grows; do not keep a view across an allocation.
+ *
+ * @example
+ * const kernels = await loadKernels();
+ * const x = kernels.allocate(4 * 3);
+ * kernels.f32.set([1, -2, 3], x / 4);
+ * kernels.unary(UnaryOp.Relu, x, x, 3);
+ * kernels.f32.subarray(x / 4, x / 4 + 3); // Float32Array [1, 0, 3]
+ * kernels.free(x);
+ */
+export class Kernels {
+  readonly allocator: LinearAllocator;
+  private viewGeneration = -1;
+  private viewF32!: Float32Array;
+  private viewI32!: Int32Array;
+  private viewU8!: Uint8Array;
+  private readonly meta: number;
+  private scratch = 0;
+
+  constructor(
+    /** Which build this instance runs. */
+    readonly variant: KernelVariant,
+    /** The raw kernel exports, for callers that have already validated their arguments. */
+    readonly raw: KernelExports,
+    readonly memory: WebAssembly.Memory,
+  ) {
+    this.allocator = new LinearAllocator(memory, raw.heapBase());
+    this.meta = this.allocator.allocate(4 * MAX_DIMS * 4);
+  }
+
+  /** Float32 view of the whole memory (index = pointer / 4). */
+  get f32(): Float32Array {
+    if (this.viewGeneration !== this.allocator.generation) this.refreshViews();
+    return this.viewF32;
+  }
+
+  /** Int32 view of the whole memory (index = pointer / 4). */
+  get i32(): Int32Array {
+    if (this.viewGeneration !== this.allocator.generation) this.refreshViews();
+    return this.viewI32;
+  }
+
+  /** Byte view of the whole memory. */
+  get u8(): Uint8Array {
+    if (this.viewGeneration !== this.allocator.generation) this.refreshViews();
+    return this.viewU8;
+  }
+
+  /** Allocates `bytes` bytes (64-byte aligned) and returns the block's pointer. */
+  allocate(bytes: number): number {
+    return this.allocator.allocate(bytes);
+  }
+
+  /** Frees a block returned by {@link Kernels.allocate}. */
+  free(ptr: number): void {
+    this.allocator.free(ptr);
+  }
+
+  /** out[i] = op(x[i]); `alpha` is the slope of LeakyRelu, alpha of Elu, threshold of Step. */
+  unary(op: UnaryOp, x: number, out: number, n: number, alpha = 0): void {
+    this.raw.unary(op, x, out, n, alpha);
+  }
+
+  /** out[i] = op(a[i], b[i]) over contiguous buffers. */
+  binary(op: BinaryOp, a: number, b: number, out: number, n: number): void {
+    this.raw.binary(op, a, b, out, n);
+  }
+
+  /**
+   * out[i] = op(a[i], s) (or op(s, a[i]) when `scalarFirst`), where `scalar` points to one float.
+   */
+  binaryScalar(op: BinaryOp, a: number, scalar: number, out: number, n: number, scalarFirst = false): void {
+    this.raw.binaryScalar(op, a, scalar, out, n, scalarFirst ? 1 : 0);
+  }
+
+  /**
+   * out = op(a, b) over `shape`, reading each operand through its element strides (0 where it is
+   * broadcast); `out` is contiguous.
+   */
+  binaryStrided(
+    op: BinaryOp,
+    a: number,
+    stridesA: readonly number[],
+    b: number,
+    stridesB: readonly number[],
+    out: number,
+    shape: readonly number[],
+  ): void {
+    const ndim = shape.length;
+    checkDims('binaryStrided', ndim, stridesA.length, stridesB.length);
+    const i32 = this.i32;
+    const at = this.meta >> 2;
+    for (let d = 0; d < ndim; d++) {
+      i32[at + d] = shape[d]!;
+      i32[at + ndim + d] = stridesA[d]!;
+      i32[at + 2 * ndim + d] = stridesB[d]!;
+    }
+    this.raw.binaryStrided(op, a, b, out, ndim, this.meta);
+  }
+
+  /** out[i] = cond[i] != 0 ? a[i] : b[i]. */
+  where(cond: number, a: number, b: number, out: number, n: number): void {
+    this.raw.where(cond, a, b, out, n);
+  }
+
+  /** Reduces a contiguous [outer, len, inner] tensor along its middle axis into [outer, inner]. */
+  reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number): void {
+    this.raw.reduce(op, x, out, outer, len, inner);
+  }
+
+  /** Σ x[i]² over `n` floats, accumulated in float64. */
+  sumSquares(x: number, n: number): number {
+    return this.raw.sumSquares(x, n);
+  }
+
+  /** Row softmax (or log-softmax) of a contiguous [rows, cols] matrix. */
+  softmax(x: number, out: number, rows: number, cols: number, log = false): void {
+    this.raw.softmax(x, out, rows, cols, log ? 1 : 0);
+  }
+
+  /** Gradient of row softmax / log-softmax from its output `y` and output gradient `gy`. */
+  softmaxBackward(y: number, gy: number, gx: number, rows: number, cols: number, log = false): void {
+    this.raw.softmaxBackward(y, gy, gx, rows, cols, log ? 1 : 0);
+  }
+
+  /** Gathers a strided view (32-bit elements) of `shape` into contiguous `out`. */
+  copyStrided(src: number, strides: readonly number[], out: number, shape: readonly number[]): void {
+    const ndim = shape.length;
+    checkDims('copyStrided', ndim, strides.length, strides.length);
+    const i32 = this.i32;
+    const at = this.meta >> 2;
+    for (let d = 0; d < ndim; d++) {
+      i32[at + d] = shape[d]!;
+      i32[at + ndim + d] = strides[d]!;
+    }
+    this.raw.copyStrided(src, out, ndim, this.meta);
+  }
+
+  /** out ([cols, rows], contiguous) = transpose of src ([rows, cols], row stride `ldSrc`). */
+  transpose2d(src: number, out: number, rows: number, cols: number, ldSrc = cols): void {
+    this.raw.transpose2d(src, out, rows, cols, ldSrc);
+  }
+
+  /** Sets `n` floats at `out` to `value`. */
+  fill(out: number, n: number, value: number): void {
+    this.raw.fill(out, n, value);
+  }
+
+  /** Sets `n` int32s at `out` to `value`. */
+  fillI32(out: number, n: number, value: number): void {
+    this.raw.fillI32(out, n, value);
+  }
+
+  /** gx[i] = gy[i] · f'(x[i]) for the unary op `op`, given its input `x` and output `y`. */
+  unaryGrad(op: UnaryGradOp, x: number, y: number, gy: number, gx: number, n: number, alpha = 0): void {
+    this.raw.unaryGrad(op, x, y, gy, gx, n, alpha);
+  }
+
+  /**
+   * C = op(A)·op(B) + beta·C (row-major float32, batched). op(A) is m×k, op(B) is k×n. A is stored
+   * m×k, or k×m when `transA`; B is stored k×n, or n×k when `transB`.
+   */
+  sgemm(args: SgemmArgs): void {
+    const { m, n, k, transA = false, transB = false, beta = 0, batch = 1 } = args;
+    const lda = args.lda ?? (transA ? m : k);
+    const ldb = args.ldb ?? (transB ? k : n);
+    const ldc = args.ldc ?? n;
+    const strideA = args.strideA ?? m * k;
+    const strideB = args.strideB ?? k * n;
+    const strideC = args.strideC ?? m * n;
+    if (this.scratch === 0) this.scratch = this.allocator.allocate(this.raw.sgemmScratchBytes());
+    this.raw.sgemm(
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      m,
+      n,
+      k,
+      args.a,
+      lda,
+      args.b,
+      ldb,
+      args.c,
+      ldc,
+      beta,
+      batch,
+      strideA,
+      strideB,
+      strideC,
+      this.scratch,
+    );
+  }
+
+  private refreshViews(): void {
+    const buffer = this.memory.buffer;
+    this.viewF32 = new Float32Array(buffer);
+    this.viewI32 = new Int32Array(buffer);
+    this.viewU8 = new Uint8Array(buffer);
+    this.viewGeneration = this.allocator.generation;
+  }
+}
+
+function checkDims(op: string, ndim: number, a: number, b: number): void {
+  if (ndim > MAX_DIMS) throw new RangeError(`kernels-wasm ${op}: ${ndim} dimensions (at most ${MAX_DIMS})`);
+  if (a !== ndim || b !== ndim) {
+    throw new RangeError(`kernels-wasm ${op}: shape has ${ndim} dimensions but strides have ${a} and ${b}`);
+  }
+}

@@ -1,0 +1,59 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+// One set of test files, four runs: Node with the plain SIMD build only, Node with relaxed SIMD
+// enabled (so both builds are exercised in Node), Deno (vitest's CLI runs under Deno, see the
+// root package.json) and headless Chromium. `provide` tells the tests which runtime they should
+// find themselves in, and src/runtime.test.ts checks it, so a run cannot silently test the wrong one.
+const include = ['packages/*/src/**/*.test.ts'];
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    projects: [
+      { test: { name: 'node', include, provide: { runtime: 'node', relaxedSimd: false } } },
+      {
+        test: {
+          name: 'node-relaxed',
+          include,
+          execArgv: ['--experimental-wasm-relaxed-simd'],
+          provide: { runtime: 'node', relaxedSimd: true },
+        },
+      },
+      { test: { name: 'deno', include, provide: { runtime: 'deno', relaxedSimd: true } } },
+      {
+        server: {
+          headers: {
+            'Cross-Origin-Opener-Policy': 'same-origin',
+            'Cross-Origin-Embedder-Policy': 'require-corp',
+          },
+        },
+        test: {
+          name: 'chromium',
+          include,
+          provide: { runtime: 'chromium', relaxedSimd: true },
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
