@@ -4,7 +4,9 @@
 import { BinaryOp, loadKernels, ReduceOp, supportedVariants, UnaryOp } from '@myelin/kernels-wasm';
 
 const kernels = await loadKernels();
-console.log(`Myelin kernels: '${kernels.variant}' build (this runtime supports: ${supportedVariants().join(', ')})`);
+console.log(
+  `Myelin kernels: '${kernels.variant}' build (this runtime supports: ${supportedVariants().join(', ')})`,
+);
 
 /** Milliseconds per call of `fn`, the best of a few timed batches. */
 function time(fn, reps) {
@@ -39,7 +41,9 @@ for (const [transA, transB, label] of [
   [false, true, 'A·Bᵀ'],
 ]) {
   const ms = time(() => kernels.sgemm({ m: size, n: size, k: size, a, b, c, transA, transB }), 10);
-  console.log(`sgemm ${label} ${size}×${size}×${size}: ${ms.toFixed(2)} ms = ${((2 * size ** 3) / ms / 1e6).toFixed(1)} GFLOPS`);
+  console.log(
+    `sgemm ${label} ${size}×${size}×${size}: ${ms.toFixed(2)} ms = ${((2 * size ** 3) / ms / 1e6).toFixed(1)} GFLOPS`,
+  );
 }
 // Check one element against a float64 dot product.
 kernels.sgemm({ m: size, n: size, k: size, a, b, c });
@@ -52,17 +56,23 @@ console.log(`  C[7][11] = ${f32[c / 4 + 7 * size + 11].toFixed(6)} (float64 refe
 const n = 1 << 20;
 const x = kernels.allocate(n * 4);
 const y = kernels.allocate(n * 4);
-kernels.f32.set(random(n, 3).map((v) => v * 40), x / 4);
+kernels.f32.set(
+  random(n, 3).map((v) => v * 40),
+  x / 4,
+);
 const addMs = time(() => kernels.binary(BinaryOp.Add, x, x, y, n), 50);
 const reluMs = time(() => kernels.unary(UnaryOp.Relu, x, y, n), 50);
 const expMs = time(() => kernels.unary(UnaryOp.Exp, x, y, n), 20);
 let worst = 0;
 const input = kernels.f32.subarray(x / 4, x / 4 + n);
 const output = kernels.f32.subarray(y / 4, y / 4 + n);
-for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(output[i] - Math.exp(input[i])) / Math.exp(input[i]));
+for (let i = 0; i < n; i++)
+  worst = Math.max(worst, Math.abs(output[i] - Math.exp(input[i])) / Math.exp(input[i]));
 console.log(`add  1M floats: ${addMs.toFixed(3)} ms = ${((3 * 4 * n) / addMs / 1e6).toFixed(1)} GB/s`);
 console.log(`relu 1M floats: ${reluMs.toFixed(3)} ms = ${((2 * 4 * n) / reluMs / 1e6).toFixed(1)} GB/s`);
-console.log(`exp  1M floats: ${expMs.toFixed(3)} ms, max relative error vs Math.exp ${worst.toExponential(2)}`);
+console.log(
+  `exp  1M floats: ${expMs.toFixed(3)} ms, max relative error vs Math.exp ${worst.toExponential(2)}`,
+);
 
 // 3. Row softmax (the output layer of a classifier) and a reduction.
 const rows = 1024;
