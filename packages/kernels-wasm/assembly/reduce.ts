@@ -7,7 +7,7 @@
 // as the extreme (as PyTorch does).
 
 import { ReduceOp } from '../src/opcodes';
-import { K_ZERO, KI_INF, KI_NEG_INF, k, ki } from './simd/constants';
+import { K_ZERO, KI_INF, KI_NAN, KI_NEG_INF, k, ki } from './simd/constants';
 import { hsum64, loadPartial } from './simd/lanes';
 
 const SUM_BLOCK: usize = 256;
@@ -40,9 +40,17 @@ export function sumRow(p: usize, len: usize): f64 {
   return total;
 }
 
+/** pmax/pmin: one instruction each (f32x4.max/min lower to several to honour NaN and −0). A NaN in
+ * `b` is lost here, so callers track NaN separately with {@link nanLanes}. */
 @inline
 function extremeVec(isMax: bool, a: v128, b: v128): v128 {
-  return isMax ? f32x4.max(a, b) : f32x4.min(a, b);
+  return isMax ? f32x4.pmax(a, b) : f32x4.pmin(a, b);
+}
+
+/** Lanes that are NaN in `v`, OR-ed into `seen`. */
+@inline
+function nanLanes(seen: v128, v: v128): v128 {
+  return v128.or(seen, f32x4.ne(v, v));
 }
 
 @inline
@@ -50,14 +58,22 @@ function extremeRow(isMax: bool, p: usize, len: usize): f32 {
   const worst = isMax ? ki(KI_NEG_INF) : ki(KI_INF);
   let a0 = worst;
   let a1 = worst;
+  let nan = k(K_ZERO);
   let i: usize = 0;
   for (; i + 8 <= len; i += 8) {
     const q = p + (i << 2);
-    a0 = extremeVec(isMax, a0, v128.load(q));
-    a1 = extremeVec(isMax, a1, v128.load(q, 16));
+    const v0 = v128.load(q);
+    const v1 = v128.load(q, 16);
+    a0 = extremeVec(isMax, a0, v0);
+    a1 = extremeVec(isMax, a1, v1);
+    nan = nanLanes(nanLanes(nan, v0), v1);
   }
-  for (; i + 4 <= len; i += 4) a0 = extremeVec(isMax, a0, v128.load(p + (i << 2)));
-  if (i < len) a1 = extremeVec(isMax, a1, loadPartial(p + (i << 2), len - i, worst));
+  for (; i < len; i += 4) {
+    const v = len - i >= 4 ? v128.load(p + (i << 2)) : loadPartial(p + (i << 2), len - i, worst);
+    a0 = extremeVec(isMax, a0, v);
+    nan = nanLanes(nan, v);
+  }
+  if (v128.any_true(nan)) return NaN;
   const v = extremeVec(isMax, a0, a1);
   const w = extremeVec(isMax, v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
   const x = extremeVec(isMax, w, v128.shuffle<f32>(w, w, 1, 0, 3, 2));
@@ -150,13 +166,14 @@ function reduceColumns(op: i32, x: usize, out: usize, len: usize, inner: usize):
     } else if (op == ReduceOp.Max || op == ReduceOp.Min) {
       const isMax = op == ReduceOp.Max;
       let acc = isMax ? ki(KI_NEG_INF) : ki(KI_INF);
+      let nan = zero;
       for (let r: usize = 0; r < len; r++) {
         const q = column + r * rowBytes;
-        acc = isMax
-          ? f32x4.max(acc, width == 4 ? v128.load(q) : loadPartial(q, width, zero))
-          : f32x4.min(acc, width == 4 ? v128.load(q) : loadPartial(q, width, zero));
+        const v = width == 4 ? v128.load(q) : loadPartial(q, width, zero);
+        acc = extremeVec(isMax, acc, v);
+        nan = nanLanes(nan, v);
       }
-      storeWidth(target, acc, width);
+      storeWidth(target, v128.bitselect(ki(KI_NAN), acc, nan), width);
     } else {
       const isMax = op == ReduceOp.ArgMax;
       let best = zero;

@@ -4,7 +4,7 @@
 import { maxRow, sumRow } from './reduce';
 import { K_ZERO, k } from './simd/constants';
 import { hsum64, loadPartial, storePartial } from './simd/lanes';
-import { expv } from './simd/math';
+import { expNonPositive } from './simd/math';
 
 const BLOCK: usize = 1024;
 
@@ -17,15 +17,29 @@ function expShiftedRow(x: usize, out: usize, cols: usize, shift: v128, write: bo
   while (i < cols) {
     const end = min(i + BLOCK, cols);
     let acc = zero;
+    let acc1 = zero;
+    // Two independent exp chains per iteration keep the (long, serial) polynomial pipelines full.
+    for (; i + 8 <= end; i += 8) {
+      const q = x + (i << 2);
+      const e0 = expNonPositive(f32x4.sub(v128.load(q), shift));
+      const e1 = expNonPositive(f32x4.sub(v128.load(q, 16), shift));
+      if (write) {
+        v128.store(out + (i << 2), e0);
+        v128.store(out + (i << 2), e1, 16);
+      }
+      acc = f32x4.add(acc, e0);
+      acc1 = f32x4.add(acc1, e1);
+    }
+    acc = f32x4.add(acc, acc1);
     for (; i + 4 <= end; i += 4) {
-      const e = expv(f32x4.sub(v128.load(x + (i << 2)), shift));
+      const e = expNonPositive(f32x4.sub(v128.load(x + (i << 2)), shift));
       if (write) v128.store(out + (i << 2), e);
       acc = f32x4.add(acc, e);
     }
     if (i < end) {
       const rest = end - i;
       // Padding lanes are -inf so that their exp is exactly 0.
-      const e = expv(f32x4.sub(loadPartial(x + (i << 2), rest, f32x4.splat(-Infinity)), shift));
+      const e = expNonPositive(f32x4.sub(loadPartial(x + (i << 2), rest, f32x4.splat(-Infinity)), shift));
       if (write) storePartial(out + (i << 2), e, rest);
       acc = f32x4.add(acc, e);
       i = end;
@@ -35,17 +49,19 @@ function expShiftedRow(x: usize, out: usize, cols: usize, shift: v128, write: bo
   return total;
 }
 
-/** out[r, :] = x[r, :] * scale + offset, vectorised (used to normalise a row in place). */
+/** out[r, :] = (x[r, :] − first) − second, or x[r, :] · scale when `multiply` (normalising a row). */
 @inline
-function affineRow(x: usize, out: usize, cols: usize, scale: v128, offset: v128): void {
+function normaliseRow(x: usize, out: usize, cols: usize, a: v128, b: v128, multiply: bool): void {
   const zero = k(K_ZERO);
   const body = cols & ~3;
   for (let i: usize = 0; i < body; i += 4) {
-    v128.store(out + (i << 2), f32x4.add(f32x4.mul(v128.load(x + (i << 2)), scale), offset));
+    const v = v128.load(x + (i << 2));
+    v128.store(out + (i << 2), multiply ? f32x4.mul(v, a) : f32x4.sub(f32x4.sub(v, a), b));
   }
   if (body < cols) {
     const rest = cols - body;
-    storePartial(out + (body << 2), f32x4.add(f32x4.mul(loadPartial(x + (body << 2), rest, zero), scale), offset), rest);
+    const v = loadPartial(x + (body << 2), rest, zero);
+    storePartial(out + (body << 2), multiply ? f32x4.mul(v, a) : f32x4.sub(f32x4.sub(v, a), b), rest);
   }
 }
 
@@ -62,12 +78,11 @@ export function softmax(x: usize, out: usize, rows: usize, cols: usize, log: boo
     const shift = f32x4.splat(m);
     if (log) {
       const logSum = <f32>Math.log(expShiftedRow(src, dst, cols, shift, false));
-      // (x - m) - log(sum): subtract m first, which keeps the result exact for the largest entry.
-      affineRow(src, dst, cols, f32x4.splat(1), f32x4.splat(-m));
-      affineRow(dst, dst, cols, f32x4.splat(1), f32x4.splat(-logSum));
+      // (x − m) − log(sum): subtracting m first keeps the result exact for the largest entry.
+      normaliseRow(src, dst, cols, shift, f32x4.splat(logSum), false);
     } else {
       const sum = expShiftedRow(src, dst, cols, shift, true);
-      affineRow(dst, dst, cols, f32x4.splat(<f32>(1.0 / sum)), k(K_ZERO));
+      normaliseRow(dst, dst, cols, f32x4.splat(<f32>(1.0 / sum)), shift, true);
     }
   }
 }
@@ -109,12 +124,12 @@ export function softmaxBackward(y: usize, gy: usize, gx: usize, rows: usize, col
       const s = f32x4.splat(<f32>sumRow(gyr, cols));
       for (let i: usize = 0; i < body; i += 4) {
         const o = i << 2;
-        v128.store(gxr + o, f32x4.sub(v128.load(gyr + o), f32x4.mul(expv(v128.load(yr + o)), s)));
+        v128.store(gxr + o, f32x4.sub(v128.load(gyr + o), f32x4.mul(expNonPositive(v128.load(yr + o)), s)));
       }
       if (body < cols) {
         const o = body << 2;
         const rest = cols - body;
-        const g = f32x4.sub(loadPartial(gyr + o, rest, zero), f32x4.mul(expv(loadPartial(yr + o, rest, zero)), s));
+        const g = f32x4.sub(loadPartial(gyr + o, rest, zero), f32x4.mul(expNonPositive(loadPartial(yr + o, rest, zero)), s));
         storePartial(gxr + o, g, rest);
       }
     } else {

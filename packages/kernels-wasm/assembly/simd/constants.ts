@@ -47,6 +47,11 @@ const TABLE: usize = memory.data<f32>([
   1.0507009873554805, // 42 SELU scale
   -1.0, // 43
   16777216.0, // 44 2^24: floats at or above are all even integers
+  8.31252709031105e-3, // 45 exp polynomial for x ≤ 0, fitted to minimise relative error on [−ln2/2, ln2/2]
+  4.189011827111244e-2, // 46 (scripts/fit-exp.py): e^r ≈ 1 + r + r²·(c2 + c3·r + c4·r² + c5·r³)
+  0.16667114198207855, // 47
+  0.499992311000824, // 48
+  -87.33654475, // 49 ln(2^-126): below it e^x is subnormal and the one-step scaling would fail
 ]);
 
 export const K_ZERO = 0;
@@ -71,6 +76,8 @@ export const K_SELU_ALPHA = 41;
 export const K_SELU_SCALE = 42;
 export const K_MINUS_ONE = 43;
 export const K_TWO24 = 44;
+export const K_EXP_SHORT_P0 = 45;
+export const K_EXP_SHORT_LO = 49;
 
 const INT_TABLE: usize = memory.data<i32>([
   0x4b400000, // 0 bit pattern of 1.5 * 2^23

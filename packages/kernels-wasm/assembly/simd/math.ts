@@ -6,6 +6,8 @@ import {
   K_EXP_HI,
   K_EXP_LO,
   K_EXP_P0,
+  K_EXP_SHORT_LO,
+  K_EXP_SHORT_P0,
   K_EXPM1_P0,
   K_FLT_MIN,
   K_HALF,
@@ -77,6 +79,25 @@ export function expv(x: v128): v128 {
   const scale1 = i32x4.shl(i32x4.add(half, ki(KI_BIAS)), 23);
   const scale2 = i32x4.shl(i32x4.add(rest, ki(KI_BIAS)), 23);
   return f32x4.mul(f32x4.mul(y, scale1), scale2);
+}
+
+/** e^x for x ≤ 0 only (softmax's exp(x − max)), about 40% cheaper than {@link expv}: a degree-5
+ * polynomial (relative error ≤ 1.7e-7 ≈ 3u) and one-step scaling. Results below 2^−126 (x < −87.34)
+ * flush to 0, and e^−inf = 0 exactly (masked logits get probability 0). NaN stays NaN. */
+@inline
+export function expNonPositive(x: v128): v128 {
+  const tiny = f32x4.lt(x, k(K_EXP_SHORT_LO));
+  const t = mulAdd(x, k(K_LOG2E), k(K_ROUND_MAGIC));
+  const n = f32x4.sub(t, k(K_ROUND_MAGIC));
+  const ni = i32x4.sub(t, ki(KI_ROUND_MAGIC_BITS));
+  let r = f32x4.sub(x, f32x4.mul(n, k(K_LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, k(K_LN2_LO)));
+  let p = mulAdd(k(K_EXP_SHORT_P0), r, k(K_EXP_SHORT_P0 + 1));
+  p = mulAdd(p, r, k(K_EXP_SHORT_P0 + 2));
+  p = mulAdd(p, r, k(K_EXP_SHORT_P0 + 3));
+  const y = f32x4.add(mulAdd(p, f32x4.mul(r, r), r), k(K_ONE));
+  const scale = i32x4.shl(i32x4.add(ni, ki(KI_BIAS)), 23);
+  return v128.andnot(f32x4.mul(y, scale), tiny);
 }
 
 /** Natural logarithm: x = m·2^e with m in [√½, √2), degree-9 polynomial in m − 1. */

@@ -1,0 +1,90 @@
+// Runs Myelin and TensorFlow.js (wasm and cpu backends) side by side in this one process and prints
+// a Markdown table with ratios. Run from the repository root: `pnpm bench` (quick: `pnpm bench --quick`).
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { loadMyelin, useTf } from './lib/contenders.mjs';
+import { addCase, gemmCase, reluCase, softmaxCase, tinyAddCase } from './suites/kernels.mjs';
+
+const quick = process.argv.includes('--quick');
+
+const cases = [
+  ...(quick ? [256, 512] : [64, 128, 256, 512, 1024]).map((s) => gemmCase(s, s, s, false, false)),
+  gemmCase(512, 512, 512, true, false),
+  gemmCase(512, 512, 512, false, true),
+  ...[
+    [64, 256, 784],
+    [64, 128, 256],
+  ].flatMap(([m, n, k]) => [
+    gemmCase(m, n, k, false, false),
+    gemmCase(m, n, k, true, false),
+    gemmCase(m, n, k, false, true),
+  ]),
+  addCase(1 << 16),
+  reluCase(1 << 16),
+  addCase(1 << 20),
+  reluCase(1 << 20),
+  softmaxCase(1024, 1024),
+  tinyAddCase(),
+];
+
+/** TF.js's cpu backend is plain JS: skip the cases that would take minutes there. */
+const tooSlowForCpu = (c) => /1024×1024\]·\[1024/.test(c.name);
+
+const myelin = await loadMyelin();
+const columns = [...myelin.map((k) => `myelin ${k.variant}`), 'tfjs-wasm', 'tfjs-cpu'];
+const rows = [];
+for (const c of cases) {
+  const values = {};
+  for (const kernels of myelin) values[`myelin ${kernels.variant}`] = c.myelin(kernels);
+  values['tfjs-wasm'] = c.tf(await useTf('wasm'));
+  values['tfjs-cpu'] = tooSlowForCpu(c) ? undefined : c.tf(await useTf('cpu'));
+  rows.push({ c, values });
+  process.stderr.write(`.`);
+}
+process.stderr.write('\n');
+
+const format = (v) =>
+  v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+const best = (c, values) => {
+  const mine = myelin.map((k) => values[`myelin ${k.variant}`]);
+  return c.lowerIsBetter ? Math.min(...mine) : Math.max(...mine);
+};
+const ratio = (c, values, other) => {
+  if (other === undefined) return '—';
+  const r = c.lowerIsBetter ? other / best(c, values) : best(c, values) / other;
+  return `${r.toFixed(2)}×`;
+};
+
+console.log(
+  `\nMyelin vs TensorFlow.js ${(await import('@tensorflow/tfjs-core')).version_core} — ${new Date().toISOString().slice(0, 10)}`,
+);
+console.log(
+  `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version}, single thread\n`,
+);
+console.log(`| benchmark | unit | ${columns.join(' | ')} | best Myelin ÷ tfjs-wasm | ÷ tfjs-cpu |`);
+console.log(`|---|---|${columns.map(() => '---:').join('|')}|---:|---:|`);
+for (const { c, values } of rows) {
+  const unit = c.lowerIsBetter ? `${c.unit} (lower is better)` : c.unit;
+  console.log(
+    `| ${c.name} | ${unit} | ${columns.map((col) => format(values[col])).join(' | ')} | ${ratio(c, values, values['tfjs-wasm'])} | ${ratio(c, values, values['tfjs-cpu'])} |`,
+  );
+}
+
+// Sizes of the shipped kernels.
+const require = createRequire(import.meta.url);
+const tfWasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
+const myelinBuild = join(dirname(require.resolve('@myelin/kernels-wasm')), '..', 'build');
+console.log('\n| wasm binary | raw KB | gzip KB |\n|---|---:|---:|');
+for (const [name, path] of [
+  ['Myelin kernels-simd.wasm', join(myelinBuild, 'kernels-simd.wasm')],
+  ['Myelin kernels-relaxed.wasm', join(myelinBuild, 'kernels-relaxed.wasm')],
+  ['TF.js tfjs-backend-wasm-simd.wasm', join(tfWasmDir, 'tfjs-backend-wasm-simd.wasm')],
+]) {
+  const bytes = await readFile(path);
+  console.log(
+    `| ${name} | ${(bytes.length / 1024).toFixed(1)} | ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} |`,
+  );
+}
