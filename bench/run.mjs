@@ -6,7 +6,14 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadMyelin, useTf } from './lib/contenders.mjs';
-import { addCase, gemmCase, reluCase, softmaxCase, tinyAddCase } from './suites/kernels.mjs';
+import {
+  addCase,
+  broadcastAddCase,
+  gemmCase,
+  reluCase,
+  softmaxCase,
+  tinyAddCase,
+} from './suites/kernels.mjs';
 
 const quick = process.argv.includes('--quick');
 
@@ -26,6 +33,10 @@ const cases = [
   reluCase(1 << 16),
   addCase(1 << 20),
   reluCase(1 << 20),
+  broadcastAddCase(64, 1024, 'row'),
+  broadcastAddCase(64, 1024, 'row', true),
+  broadcastAddCase(256, 256, 'column'),
+  broadcastAddCase(256, 256, 'column', true),
   softmaxCase(1024, 1024),
   tinyAddCase(),
 ];

@@ -168,3 +168,50 @@ export function tinyAddCase() {
     },
   };
 }
+
+/**
+ * Broadcast add out[i, j] = x[i, j] + y[·] of an [rows, cols] matrix and a row ([cols], as a bias)
+ * or column ([rows, 1]) vector, in GB/s of the output's read+write traffic. Myelin's strided kernel
+ * runs the broadcast in its inner loop; the `materialise` variant first expands y with copyStrided
+ * and then adds contiguously (the alternative design issue 2 asked to measure).
+ */
+export function broadcastAddCase(rows, cols, along, materialise = false) {
+  const x = randomData(rows * cols, 7);
+  const y = randomData(along === 'row' ? cols : rows, 8);
+  const shapeY = along === 'row' ? [cols] : [rows, 1];
+  const stridesY = along === 'row' ? [0, 1] : [1, 0];
+  const bytes = 12 * rows * cols;
+  return {
+    name: `add [${rows}×${cols}] + [${shapeY.join('×')}]${materialise ? ' (materialise, then add)' : ''}`,
+    unit: 'GB/s',
+    myelin(kernels) {
+      const px = upload(kernels, x);
+      const py = upload(kernels, y);
+      const s = secondsPerCall(() => {
+        const out = kernels.allocate(rows * cols * 4);
+        if (materialise) {
+          const expanded = kernels.allocate(rows * cols * 4);
+          kernels.copyStrided(py, stridesY, expanded, [rows, cols]);
+          kernels.binary(BinaryOp.Add, px, expanded, out, rows * cols);
+          kernels.free(expanded);
+        } else {
+          kernels.binaryStrided(BinaryOp.Add, px, [cols, 1], py, stridesY, out, [rows, cols]);
+        }
+        kernels.free(out);
+      });
+      kernels.free(px);
+      kernels.free(py);
+      return bytes / s / 1e9;
+    },
+    tf(tf) {
+      const tx = tf.tensor2d(x, [rows, cols]);
+      const ty = tf.tensor(y, shapeY);
+      const s = secondsPerCall(() => {
+        tf.add(tx, ty).dispose();
+      });
+      tx.dispose();
+      ty.dispose();
+      return bytes / s / 1e9;
+    },
+  };
+}
