@@ -122,6 +122,66 @@ export function copyStrided(src: usize, out: usize, ndim: i32, meta: usize): voi
   }
 }
 
+/**
+ * Scatters contiguous `src` into a strided n-d view `out` (the inverse of {@link copyStrided}); with
+ * `accumulate`, adds into the view instead (float32 only). `meta` as for copyStrided: shape[ndim],
+ * strides of `out`[ndim] (elements, non-negative), ndim ints of scratch. With a stride of 0 the
+ * view repeats elements: plain copies then keep the last value, accumulation sums them all.
+ */
+export function copyIntoStrided(src: usize, out: usize, ndim: i32, meta: usize, accumulate: bool): void {
+  if (ndim <= 0) {
+    if (accumulate) store<f32>(out, load<f32>(out) + load<f32>(src));
+    else store<u32>(out, load<u32>(src));
+    return;
+  }
+  const shape = meta;
+  const strides = meta + (<usize>ndim << 2);
+  const counters = strides + (<usize>ndim << 2);
+  const last = <usize>(ndim - 1) << 2;
+  const n = <usize>load<i32>(shape + last);
+  const inner = <usize>load<i32>(strides + last);
+  const innerBytes = inner << 2;
+  let outer: usize = 1;
+  for (let d = 0; d < ndim - 1; d++) {
+    outer *= <usize>load<i32>(shape + (<usize>d << 2));
+    store<i32>(counters + (<usize>d << 2), 0);
+  }
+  if (n == 0) return;
+  let ps = src;
+  let po = out;
+  for (let o: usize = 0; o < outer; o++) {
+    if (accumulate) {
+      if (inner == 1) {
+        const body = n & ~3;
+        for (let i: usize = 0; i < body; i += 4) {
+          v128.store(po + (i << 2), f32x4.add(v128.load(po + (i << 2)), v128.load(ps + (i << 2))));
+        }
+        for (let i = body; i < n; i++) store<f32>(po + (i << 2), load<f32>(po + (i << 2)) + load<f32>(ps + (i << 2)));
+      } else {
+        for (let i: usize = 0; i < n; i++) store<f32>(po + i * innerBytes, load<f32>(po + i * innerBytes) + load<f32>(ps + (i << 2)));
+      }
+    } else if (inner == 1) {
+      memory.copy(po, ps, n << 2);
+    } else {
+      for (let i: usize = 0; i < n; i++) store<u32>(po + i * innerBytes, load<u32>(ps + (i << 2)));
+    }
+    ps += n << 2;
+    for (let d = ndim - 2; d >= 0; d--) {
+      const at = <usize>d << 2;
+      const count = load<i32>(counters + at) + 1;
+      const size = load<i32>(shape + at);
+      const step = <usize>load<i32>(strides + at) << 2;
+      if (count < size) {
+        store<i32>(counters + at, count);
+        po += step;
+        break;
+      }
+      store<i32>(counters + at, 0);
+      po -= <usize>(size - 1) * step;
+    }
+  }
+}
+
 /** out[i] = value for i < n (float32). */
 export function fill(out: usize, n: usize, value: f32): void {
   const v = f32x4.splat(value);

@@ -2,7 +2,7 @@
 // byte offsets into linear memory. Kernels never allocate; callers pass buffers and scratch.
 
 export { binary, binaryScalar, binaryStrided, where } from './binary';
-export { copyStrided, f32ToI32, fill, fillI32, i32ToF32, transpose2d } from './copy';
+export { copyIntoStrided, copyStrided, f32ToI32, fill, fillI32, i32ToF32, transpose2d } from './copy';
 export { sgemm, sgemmScratchBytes } from './gemm';
 export { unaryGrad } from './grad';
 export { reduce, sumSquares } from './reduce';

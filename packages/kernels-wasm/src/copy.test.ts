@@ -50,6 +50,37 @@ describe.each(variants.map((k) => [k.variant, k] as const))('layout kernels (%s 
     ]);
   });
 
+  it('copyIntoStrided scatters into a strided view and accumulates (summing stride-0 repeats)', () => {
+    // Write a contiguous [3, 4] block into the transposed view of a [4, 3] buffer.
+    const src = Float32Array.from({ length: 12 }, (_, i) => i + 1);
+    const dst = put(kernels, new Float32Array(12));
+    kernels.copyIntoStrided(put(kernels, src), dst, [1, 3], [3, 4]);
+    const want = new Float64Array(12);
+    forEachIndex([3, 4], [1, 3], [1, 3], (i, o) => {
+      want[o] = src[i]!;
+    });
+    expectClose('scatter', take(kernels, dst, 12), want);
+    // Accumulate a [2, 3] block into column 1..3 of a [2, 5] matrix (row stride 5), twice.
+    const acc = put(kernels, new Float32Array(10).fill(1));
+    const block = put(kernels, [1, 2, 3, 4, 5, 6]);
+    kernels.copyIntoStrided(block, acc + 4, [5, 1], [2, 3], true);
+    kernels.copyIntoStrided(block, acc + 4, [5, 1], [2, 3], true);
+    expect(Array.from(take(kernels, acc, 10))).toEqual([1, 3, 5, 7, 1, 1, 9, 11, 13, 1]);
+    // Stride 0 with accumulate sums a [4, 3] gradient into a [3] vector (reverse of broadcasting).
+    const bias = put(kernels, new Float32Array(3));
+    kernels.copyIntoStrided(
+      put(
+        kernels,
+        Float32Array.from({ length: 12 }, (_, i) => i),
+      ),
+      bias,
+      [0, 1],
+      [4, 3],
+      true,
+    );
+    expect(Array.from(take(kernels, bias, 3))).toEqual([18, 22, 26]);
+  });
+
   it('transpose2d of every size up to 9×9 and of a sub-matrix with a row stride', () => {
     for (let rows = 0; rows <= 9; rows++) {
       for (let cols = 0; cols <= 9; cols++) {

@@ -15,6 +15,7 @@ export interface KernelExports {
   softmax(x: number, out: number, rows: number, cols: number, log: number): void;
   softmaxBackward(y: number, gy: number, gx: number, rows: number, cols: number, log: number): void;
   copyStrided(src: number, out: number, ndim: number, meta: number): void;
+  copyIntoStrided(src: number, out: number, ndim: number, meta: number, accumulate: number): void;
   transpose2d(src: number, out: number, rows: number, cols: number, ldSrc: number): void;
   fill(out: number, n: number, value: number): void;
   fillI32(out: number, n: number, value: number): void;

@@ -172,6 +172,28 @@ export class Kernels {
     this.raw.copyStrided(src, out, ndim, this.meta);
   }
 
+  /**
+   * Scatters contiguous `src` into the strided view (`shape`, `strides`) at `out`; with
+   * `accumulate`, adds into it (float32), summing repeated elements of stride-0 dimensions.
+   */
+  copyIntoStrided(
+    src: number,
+    out: number,
+    strides: readonly number[],
+    shape: readonly number[],
+    accumulate = false,
+  ): void {
+    const ndim = shape.length;
+    checkDims('copyIntoStrided', ndim, strides.length, strides.length);
+    const i32 = this.i32;
+    const at = this.meta >> 2;
+    for (let d = 0; d < ndim; d++) {
+      i32[at + d] = shape[d]!;
+      i32[at + ndim + d] = strides[d]!;
+    }
+    this.raw.copyIntoStrided(src, out, ndim, this.meta, accumulate ? 1 : 0);
+  }
+
   /** out ([cols, rows], contiguous) = transpose of src ([rows, cols], row stride `ldSrc`). */
   transpose2d(src: number, out: number, rows: number, cols: number, ldSrc = cols): void {
     this.raw.transpose2d(src, out, rows, cols, ldSrc);
