@@ -1,0 +1,50 @@
+/**
+ * @myelin/tensor — n-dimensional tensors with reverse-mode autograd on WebAssembly SIMD kernels,
+ * with PyTorch semantics.
+ *
+ * @example
+ * import { tensor, tidy } from '@myelin/tensor';
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.matmul(x).relu().sum();
+ * y.backward();
+ */
+export type { BackwardOptions } from './autograd.js';
+export {
+  arange,
+  type CreateOptions,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  type NestedNumbers,
+  ones,
+  onesLike,
+  tensor,
+  zeros,
+  zerosLike,
+} from './creation.js';
+export { type CustomOpDefinition, customOp } from './custom-op.js';
+export {
+  type GradcheckFailure,
+  type GradcheckOptions,
+  type GradcheckReport,
+  gradcheck,
+} from './gradcheck.js';
+export { liveTensorSites, type MemoryInfo, memory, setDebug } from './memory.js';
+export { where } from './ops/elementwise.js';
+export { cat, stack } from './ops/indexing.js';
+export type { VarianceOptions } from './ops/reduce.js';
+export {
+  defaultGenerator,
+  Generator,
+  manualSeed,
+  rand,
+  randint,
+  randLike,
+  randn,
+  randnLike,
+  randperm,
+} from './random.js';
+export { isGradEnabled, noGrad, scope, tidy } from './scope.js';
+export type { Shape } from './shape.js';
+export { type DType, type NestedArray, Tensor, type TensorLike } from './tensor.js';

@@ -1,0 +1,214 @@
+// Indexing and joining: indexSelect, gather, cat, stack.
+import { BinaryOp } from '@myelin/kernels-wasm';
+import { record } from '../autograd.js';
+import { kernels } from '../runtime.js';
+import { contiguousStrides, formatShape, normalizeDim, sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { contiguousRaw, release, requireFloat } from './common.js';
+
+function requireIndex(op: string, index: Tensor): void {
+  index._check(op);
+  if (index.dtype !== 'int32') {
+    throw new TypeError(
+      `${op}: the index must be an int32 tensor, got ${index.dtype} (create it with { dtype: 'int32' } or .int())`,
+    );
+  }
+}
+
+/** Sizes before, along and after `dim`: the tensor seen as [outer, size, inner]. */
+function split(shape: readonly number[], dim: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, dim)), shape[dim]!, sizeOf(shape.slice(dim + 1))];
+}
+
+/**
+ * The slices of `x` along `dim` at the positions in `index` (a 1-D int32 tensor), in that order;
+ * repeats allowed. Its gradient adds each output slice back into its source slice (so repeated
+ * indices accumulate, which is what an embedding lookup needs).
+ *
+ * @example embeddings.indexSelect(0, tensor([3, 1, 3], { dtype: 'int32' })) // rows 3, 1, 3
+ */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  x._check('indexSelect');
+  requireFloat('indexSelect', x);
+  requireIndex('indexSelect', index);
+  if (index.ndim > 1)
+    throw new RangeError(`indexSelect: the index must be 1-D, got shape ${formatShape(index.shape)}`);
+  const d = normalizeDim('indexSelect', dim, x.ndim);
+  const [outer, size, inner] = split(x.shape, d);
+  const positions = index.data() as Int32Array;
+  for (const [i, p] of positions.entries()) {
+    if (p < 0 || p >= size) {
+      throw new RangeError(
+        `indexSelect: index ${p} (at position ${i}) is out of range for dimension ${d} of size ${size}`,
+      );
+    }
+  }
+  const shape = [...x.shape];
+  shape[d] = positions.length;
+  const out = Tensor._empty(shape);
+  const xc = contiguousRaw(x);
+  const f32 = kernels.f32;
+  const src = xc._ptr >> 2;
+  const dst = out._ptr >> 2;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < positions.length; i++) {
+      const from = src + (o * size + positions[i]!) * inner;
+      f32.copyWithin(dst + (o * positions.length + i) * inner, from, from + inner);
+    }
+  }
+  release(xc, x);
+  record(out, 'indexSelect', [x], [], (gy) => {
+    const gx = Tensor._empty(x.shape);
+    kernels.fill(gx._ptr, gx.size, 0);
+    const g = contiguousRaw(gy);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < positions.length; i++) {
+        const target = gx._ptr + (o * size + positions[i]!) * inner * 4;
+        kernels.binary(BinaryOp.Add, target, g._ptr + (o * positions.length + i) * inner * 4, target, inner);
+      }
+    }
+    release(g, gy);
+    return [gx];
+  });
+  return out;
+}
+
+/**
+ * Picks along `dim` by an int32 `index` of the same number of dimensions, as torch.gather: for
+ * dim 1 of a 2-D tensor, out[i][j] = x[i][index[i][j]]. The output has the index's shape.
+ *
+ * @example logProbs.gather(1, targets.unsqueeze(1)) // each row's entry at its target class
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  x._check('gather');
+  requireFloat('gather', x);
+  requireIndex('gather', index);
+  const d = normalizeDim('gather', dim, x.ndim);
+  if (index.ndim !== x.ndim) {
+    throw new RangeError(
+      `gather: the index (shape ${formatShape(index.shape)}) must have as many dimensions as the input (shape ${formatShape(x.shape)})`,
+    );
+  }
+  for (let i = 0; i < x.ndim; i++) {
+    if (i !== d && index.shape[i]! > x.shape[i]!) {
+      throw new RangeError(
+        `gather: index shape ${formatShape(index.shape)} exceeds input shape ${formatShape(x.shape)} in dimension ${i}`,
+      );
+    }
+  }
+  const positions = index.data() as Int32Array;
+  // For each output element: where it reads in x's storage, and the same element's position in a
+  // contiguous tensor of x's shape (where its gradient goes).
+  const offsets = new Int32Array(positions.length);
+  const targets = new Int32Array(positions.length);
+  const dense = contiguousStrides(x.shape);
+  const shape = index.shape;
+  const counter = new Array<number>(shape.length).fill(0);
+  for (let e = 0; e < positions.length; e++) {
+    const p = positions[e]!;
+    if (p < 0 || p >= x.shape[d]!) {
+      throw new RangeError(`gather: index ${p} is out of range for dimension ${d} of size ${x.shape[d]}`);
+    }
+    let offset = 0;
+    let target = 0;
+    for (let i = 0; i < shape.length; i++) {
+      const at = i === d ? p : counter[i]!;
+      offset += at * x.strides[i]!;
+      target += at * dense[i]!;
+    }
+    offsets[e] = offset;
+    targets[e] = target;
+    for (let i = shape.length - 1; i >= 0; i--) {
+      if (++counter[i]! < shape[i]!) break;
+      counter[i] = 0;
+    }
+  }
+  const out = Tensor._empty(shape);
+  const f32 = kernels.f32;
+  const base = x._ptr >> 2;
+  const dst = out._ptr >> 2;
+  for (let e = 0; e < offsets.length; e++) f32[dst + e] = f32[base + offsets[e]!]!;
+  record(out, 'gather', [x], [], (gy) => {
+    const gx = Tensor._empty(x.shape);
+    kernels.fill(gx._ptr, gx.size, 0);
+    const g = contiguousRaw(gy);
+    const view = kernels.f32;
+    const gxBase = gx._ptr >> 2;
+    const gyBase = g._ptr >> 2;
+    for (let e = 0; e < targets.length; e++)
+      view[gxBase + targets[e]!] = view[gxBase + targets[e]!]! + view[gyBase + e]!;
+    release(g, gy);
+    return [gx];
+  });
+  return out;
+}
+
+/**
+ * Concatenates tensors along `dim`; all must have the same shape except along `dim`.
+ *
+ * @example cat([zeros([2, 3]), ones([1, 3])], 0).shape // [3, 3]
+ */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new RangeError('cat: expected a non-empty list of tensors');
+  const first = tensors[0]!;
+  for (const t of tensors) {
+    t._check('cat');
+    if (t.dtype !== first.dtype)
+      throw new TypeError(`cat: all tensors must have one dtype, got ${first.dtype} and ${t.dtype}`);
+  }
+  const d = normalizeDim('cat', dim, first.ndim);
+  for (const t of tensors) {
+    const same = t.ndim === first.ndim && t.shape.every((s, i) => i === d || s === first.shape[i]);
+    if (!same) {
+      throw new RangeError(
+        `cat: shapes ${formatShape(first.shape)} and ${formatShape(t.shape)} differ outside dimension ${d}`,
+      );
+    }
+  }
+  const shape = [...first.shape];
+  shape[d] = tensors.reduce((n, t) => n + t.shape[d]!, 0);
+  const out = Tensor._empty(shape, first.dtype);
+  const strides = contiguousStrides(shape);
+  let at = 0;
+  for (const t of tensors) {
+    if (t.size > 0) {
+      const tc = contiguousRaw(t);
+      kernels.copyIntoStrided(tc._ptr, out._ptr + at * strides[d]! * 4, strides, t.shape);
+      release(tc, t);
+    }
+    at += t.shape[d]!;
+  }
+  const sizes = tensors.map((t) => t.shape[d]!);
+  record(out, 'cat', tensors, [], (gy) => {
+    let from = 0;
+    return sizes.map((size) => {
+      const g = gy.slice(d, from, from + size).contiguous();
+      from += size;
+      return g;
+    });
+  });
+  return out;
+}
+
+/**
+ * Stacks same-shaped tensors along a new dimension `dim`.
+ *
+ * @example stack([ones([3]), zeros([3])]).shape // [2, 3]
+ */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new RangeError('stack: expected a non-empty list of tensors');
+  const first = tensors[0]!;
+  for (const t of tensors) {
+    t._check('stack');
+    if (formatShape(t.shape) !== formatShape(first.shape)) {
+      throw new RangeError(
+        `stack: all tensors must have the same shape, got ${formatShape(first.shape)} and ${formatShape(t.shape)}`,
+      );
+    }
+  }
+  const d = normalizeDim('stack', dim, first.ndim + 1);
+  return cat(
+    tensors.map((t) => t.unsqueeze(d)),
+    d,
+  );
+}

@@ -1,0 +1,190 @@
+// Shape operations. Most are views that share storage (reshape of a contiguous tensor, transpose,
+// permute, squeeze, unsqueeze, expand, slice); each records how to route the gradient back.
+import { record } from '../autograd.js';
+import { kernels } from '../runtime.js';
+import { contiguousStrides, formatShape, inferShape, normalizeDim, type Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { requireDims, sumToShape } from './common.js';
+
+/**
+ * The same elements in a new shape (one size may be −1). Shares storage when the tensor is
+ * contiguous, copies otherwise.
+ *
+ * @example arange(6).reshape(2, 3)
+ */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  x._check('reshape');
+  const target = inferShape('reshape', shape, x.size, x.shape);
+  const source = x.isContiguous ? x : x._copy();
+  const out = source._view(target, contiguousStrides(target));
+  if (source !== x) source.dispose();
+  record(out, 'reshape', [x], [], (gy) => [gy.reshape([...x.shape])]);
+  return out;
+}
+
+/** Like {@link reshape} but never copies: throws if the tensor is not contiguous. */
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  x._check('view');
+  if (!x.isContiguous) {
+    throw new Error(
+      `view: the tensor of shape ${formatShape(x.shape)} is not contiguous (e.g. transposed); use reshape() or contiguous() first`,
+    );
+  }
+  return reshape(x, shape);
+}
+
+/** Merges dimensions startDim..endDim into one. */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  x._check('flatten');
+  if (x.ndim === 0) return reshape(x, [1]);
+  const start = normalizeDim('flatten', startDim, x.ndim);
+  const end = normalizeDim('flatten', endDim, x.ndim);
+  if (start > end) throw new RangeError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
+  const merged = x.shape.slice(start, end + 1).reduce((a, b) => a * b, 1);
+  return reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);
+}
+
+/** Reorders the dimensions (a view): output dimension i is input dimension dims[i]. */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  x._check('permute');
+  if (dims.length !== x.ndim) {
+    throw new RangeError(
+      `permute: got ${dims.length} dimensions [${dims.join(',')}] for a tensor with ${x.ndim}`,
+    );
+  }
+  const order = dims.map((d) => normalizeDim('permute', d, x.ndim));
+  if (new Set(order).size !== order.length)
+    throw new RangeError(`permute: dimensions [${dims.join(',')}] repeat`);
+  const out = x._view(
+    order.map((d) => x.shape[d]!),
+    order.map((d) => x.strides[d]!),
+  );
+  const inverse = new Array<number>(order.length);
+  order.forEach((d, i) => {
+    inverse[d] = i;
+  });
+  record(out, 'permute', [x], [], (gy) => [permute(gy, inverse)]);
+  return out;
+}
+
+/** Swaps two dimensions (a view). */
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  x._check('transpose');
+  if (x.ndim < 2) return reshape(x, [...x.shape]);
+  const a = normalizeDim('transpose', dim0, x.ndim);
+  const b = normalizeDim('transpose', dim1, x.ndim);
+  const order = x.shape.map((_, i) => i);
+  order[a] = b;
+  order[b] = a;
+  return permute(x, order);
+}
+
+/** Removes all size-1 dimensions, or only `dim` if it has size 1. */
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  x._check('squeeze');
+  if (dim === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
+  const d = normalizeDim('squeeze', dim, x.ndim);
+  if (x.shape[d] !== 1) return reshape(x, [...x.shape]);
+  return reshape(
+    x,
+    x.shape.filter((_, i) => i !== d),
+  );
+}
+
+/** Inserts a dimension of size 1 at `dim` (−1 appends). */
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  x._check('unsqueeze');
+  const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
+  const shape = [...x.shape];
+  shape.splice(d, 0, 1);
+  return reshape(x, shape);
+}
+
+/**
+ * Broadcasts to `shape` without copying (size-1 dimensions repeat with stride 0; −1 keeps a
+ * size; new leading dimensions may be added). Its gradient sums over the broadcast dimensions.
+ */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  x._check('expand');
+  requireDims('expand', shape);
+  if (shape.length < x.ndim) {
+    throw new RangeError(
+      `expand: the target shape ${formatShape(shape)} has fewer dimensions than the tensor's ${formatShape(x.shape)}`,
+    );
+  }
+  const lead = shape.length - x.ndim;
+  const target: number[] = [];
+  const strides: number[] = [];
+  shape.forEach((size, i) => {
+    const own = i >= lead ? x.shape[i - lead]! : 1;
+    const resolved = size === -1 ? own : size;
+    if (size === -1 && i < lead)
+      throw new RangeError(`expand: -1 is not allowed for the new leading dimension ${i}`);
+    if (own !== resolved && own !== 1) {
+      throw new RangeError(
+        `expand: cannot expand shape ${formatShape(x.shape)} to ${formatShape(shape)} (dimension ${i}: ${own} vs ${resolved})`,
+      );
+    }
+    target.push(resolved);
+    strides.push(i < lead || (own === 1 && resolved !== 1) ? 0 : x.strides[i - lead]!);
+  });
+  const out = x._view(target, strides);
+  record(out, 'expand', [x], [], (gy) => [sumToShape(gy, x.shape)]);
+  return out;
+}
+
+/**
+ * Elements start, start+step, … before end along `dim` (a view). Negative start/end count from the
+ * end; out-of-range bounds are clamped (as Python slicing).
+ *
+ * @example arange(10).slice(0, 2, 8, 3).toArray(); // [2, 5]
+ */
+export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
+  x._check('slice');
+  const d = normalizeDim('slice', dim, x.ndim);
+  if (!Number.isInteger(step) || step < 1)
+    throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+  const size = x.shape[d]!;
+  const resolve = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
+  const from = resolve(start);
+  const to = Math.max(resolve(end ?? size), from);
+  const length = Math.ceil((to - from) / step);
+  const shape = [...x.shape];
+  shape[d] = length;
+  const strides = [...x.strides];
+  strides[d] = x.strides[d]! * step;
+  const out = x._view(shape, strides, x.offset + from * x.strides[d]!);
+  record(out, 'slice', [x], [], (gy) => {
+    const gx = Tensor._empty(x.shape);
+    kernels.fill(gx._ptr, gx.size, 0);
+    const gyc = gy.contiguous();
+    const target = contiguousStrides(x.shape);
+    const viewStrides = [...target];
+    viewStrides[d] = target[d]! * step;
+    if (gyc.size > 0)
+      kernels.copyIntoStrided(gyc._ptr, gx._ptr + from * target[d]! * 4, viewStrides, gyc.shape);
+    return [gx];
+  });
+  return out;
+}
+
+/** A contiguous tensor with the same values: `x` itself if already contiguous, else a copy. */
+export function contiguous(x: Tensor): Tensor {
+  x._check('contiguous');
+  if (x.isContiguous) return x;
+  requireDims('contiguous', x);
+  const out = x._copy();
+  record(out, 'contiguous', [x], [], (gy) => [gy]);
+  return out;
+}
+
+/** @internal The shape `x` would have after inserting size-1 dims (for cat/stack). */
+export function shapeWith(shape: Shape, dim: number, size: number): number[] {
+  const out = [...shape];
+  out[dim] = size;
+  return out;
+}

@@ -1,0 +1,567 @@
+import { BinaryOp } from '@myelin/kernels-wasm';
+import { type BackwardOptions, backward, type Node } from './autograd.js';
+import { formatTensor } from './format.js';
+import * as elementwise from './ops/elementwise.js';
+import * as indexing from './ops/indexing.js';
+import { matmul } from './ops/matmul.js';
+import * as reduce from './ops/reduce.js';
+import * as softmax from './ops/softmax.js';
+import * as views from './ops/views.js';
+import { kernels } from './runtime.js';
+import { type Scope, setTensorCheck, track } from './scope.js';
+import { contiguousStrides, type Shape, sizeOf } from './shape.js';
+import { liveStats, Storage } from './storage.js';
+
+/** Element types: float32 (the default, for values) and int32 (class labels, indices). */
+export type DType = 'float32' | 'int32';
+
+/** A number or a tensor, accepted wherever an op takes an operand. */
+export type TensorLike = Tensor | number;
+
+/** What a tensor owns: one reference to its storage and one to its autograd node. */
+interface Handle {
+  storage: Storage;
+  node: Node | null;
+  live: boolean;
+}
+
+/** Debug mode: creation sites of live tensors, for finding leaks (see `setDebug`). */
+export const debugState = { enabled: false, live: new Map<Tensor, string>() };
+
+function releaseHandle(handle: Handle): void {
+  if (!handle.live) return;
+  handle.live = false;
+  handle.storage.release();
+  handle.node?.unref();
+  liveStats.tensors--;
+}
+
+// Backstop for tensors that escape every scope and are never disposed: when the garbage collector
+// reclaims one, its storage is released. Not a substitute for scopes: it never runs inside a
+// synchronous loop.
+const finalizer = new FinalizationRegistry<Handle>(releaseHandle);
+
+const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+
+/**
+ * An n-dimensional array of float32 (or int32) in WebAssembly memory, with reverse-mode autograd.
+ * Create tensors with `tensor`, `zeros`, `randn`, …; operations return new tensors (views such as
+ * `reshape` or `transpose` share storage). Memory is released by `dispose()` or by the enclosing
+ * `tidy`; see the package README.
+ *
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.matmul(x).relu().sum();
+ * y.backward();
+ * x.grad!.toArray(); // [[7, 11], [9, 13]]
+ */
+export class Tensor {
+  /** Size along each dimension. */
+  readonly shape: Shape;
+  /** Element step along each dimension (in elements). */
+  readonly strides: readonly number[];
+  /** Index of the first element in the storage. */
+  readonly offset: number;
+  readonly dtype: DType;
+  /** Whether operations on this tensor are recorded for autograd. */
+  requiresGrad = false;
+  /** @internal */
+  _scope: Scope | undefined;
+  private readonly handle: Handle;
+  private gradient: Tensor | null = null;
+
+  /** @internal Takes over one reference to `storage`. Use the creation functions instead. */
+  constructor(storage: Storage, shape: Shape, strides: readonly number[], offset: number, dtype: DType) {
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    this.dtype = dtype;
+    this.handle = { storage, node: null, live: true };
+    liveStats.tensors++;
+    finalizer.register(this, this.handle, this);
+    this._scope = track(this);
+    if (debugState.enabled)
+      debugState.live.set(this, new Error().stack?.split('\n').slice(2, 6).join('\n') ?? '');
+  }
+
+  /** @internal A new contiguous, uninitialised tensor. */
+  static _empty(shape: Shape, dtype: DType = 'float32'): Tensor {
+    const n = sizeOf(shape);
+    return new Tensor(Storage.allocate(Math.max(n, 1)), [...shape], contiguousStrides(shape), 0, dtype);
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** Whether the elements are laid out densely in row-major order. */
+  get isContiguous(): boolean {
+    let step = 1;
+    for (let d = this.shape.length - 1; d >= 0; d--) {
+      if (this.shape[d] !== 1 && this.strides[d] !== step) return false;
+      step *= this.shape[d]!;
+    }
+    return true;
+  }
+
+  /** Whether `dispose()` has released this tensor. */
+  get isDisposed(): boolean {
+    return !this.handle.live;
+  }
+
+  /** The gradient accumulated by `backward()`, or null. Owned by this tensor (replacing disposes it). */
+  get grad(): Tensor | null {
+    return this.gradient;
+  }
+
+  set grad(value: Tensor | null) {
+    if (this.gradient !== null && this.gradient !== value) this.gradient.dispose();
+    this.gradient = value;
+    value?.keep();
+  }
+
+  /** Name of the operation that produced this tensor, if it is part of an autograd graph. */
+  get gradFnName(): string | null {
+    return this.handle.node?.name ?? null;
+  }
+
+  /** @internal */
+  get _gradFn(): Node | null {
+    return this.handle.node;
+  }
+
+  /** @internal Throws if the tensor was disposed, naming the operation. */
+  _check(op: string): void {
+    if (!this.handle.live) {
+      throw new Error(
+        `${op}: the tensor (shape [${this.shape.join(',')}]) was disposed and cannot be used any more`,
+      );
+    }
+  }
+
+  /** @internal Byte offset of the first element in kernel memory. */
+  get _ptr(): number {
+    return this.handle.storage.ptr + this.offset * 4;
+  }
+
+  /** @internal A tensor sharing this one's storage, with the given layout (a view). */
+  _view(shape: Shape, strides: readonly number[], offset = this.offset): Tensor {
+    this.handle.storage.retain();
+    return new Tensor(this.handle.storage, shape, strides, offset, this.dtype);
+  }
+
+  /** @internal A view kept by autograd: outside every scope, released by its node. */
+  _privateView(): Tensor {
+    const view = this._view(this.shape, this.strides);
+    view.keep();
+    return view;
+  }
+
+  /** @internal */
+  _attachGradFn(node: Node): void {
+    this.handle.node = node;
+    node.ref();
+    this.requiresGrad = true;
+  }
+
+  /** @internal Adds `g` (same shape) into `.grad`. */
+  _accumulateGrad(g: Tensor): void {
+    if (this.gradient === null || this.gradient.isDisposed) {
+      const copy = g.isContiguous ? g._copy() : g.contiguous();
+      this.grad = copy;
+      return;
+    }
+    const gc = g.contiguous();
+    kernels.binary(BinaryOp.Add, this.gradient._ptr, gc._ptr, this.gradient._ptr, this.size);
+    if (gc !== g) gc.dispose();
+  }
+
+  /** @internal A contiguous copy (always a new tensor, never recorded by autograd). */
+  _copy(): Tensor {
+    const out = Tensor._empty(this.shape, this.dtype);
+    kernels.copyStrided(this._ptr, this.strides, out._ptr, this.shape);
+    return out;
+  }
+
+  /** @internal */
+  _onesLike(): Tensor {
+    const out = Tensor._empty(this.shape);
+    kernels.fill(out._ptr, this.size, 1);
+    return out;
+  }
+
+  // ---- lifetime -------------------------------------------------------------------------------
+
+  /**
+   * Releases this tensor's memory now (idempotent). Views and saved autograd buffers that share
+   * the storage keep it alive until they go too. Using the tensor afterwards throws.
+   *
+   * @example const t = zeros([1000]); t.dispose();
+   */
+  dispose(): void {
+    if (!this.handle.live) return;
+    finalizer.unregister(this);
+    this._scope?.tensors.delete(this);
+    this._scope = undefined;
+    if (debugState.enabled) debugState.live.delete(this);
+    releaseHandle(this.handle);
+    if (this.gradient !== null) {
+      this.gradient.dispose();
+      this.gradient = null;
+    }
+  }
+
+  /**
+   * Exempts this tensor from the enclosing `tidy` scopes: it lives until `dispose()` (or garbage
+   * collection). Returns the tensor.
+   *
+   * @example const w = tidy(() => randn([3, 3]).keep().mul(2)); // the randn is kept too
+   */
+  keep(): this {
+    this._scope?.tensors.delete(this);
+    this._scope = undefined;
+    return this;
+  }
+
+  /** `using t = zeros([3])` disposes `t` at the end of the block. */
+  [disposeSymbol](): void {
+    this.dispose();
+  }
+
+  // ---- reading values -------------------------------------------------------------------------
+
+  /**
+   * A copy of the elements in row-major order.
+   *
+   * @example tensor([[1, 2], [3, 4]]).data(); // Float32Array [1, 2, 3, 4]
+   */
+  data(): Float32Array | Int32Array {
+    this._check('data');
+    const c = this.isContiguous ? this : this._copy();
+    const start = c._ptr >> 2;
+    const out =
+      this.dtype === 'int32'
+        ? kernels.i32.slice(start, start + this.size)
+        : kernels.f32.slice(start, start + this.size);
+    if (c !== this) c.dispose();
+    return out;
+  }
+
+  /**
+   * The value of a one-element tensor.
+   *
+   * @example tensor([[3]]).item(); // 3
+   */
+  item(): number {
+    this._check('item');
+    if (this.size !== 1)
+      throw new RangeError(
+        `item: only a tensor with one element can be converted to a number, but this one has shape [${this.shape.join(',')}]`,
+      );
+    return this.data()[0]!;
+  }
+
+  /**
+   * The elements as nested arrays (a number for a 0-d tensor).
+   *
+   * @example tensor([[1, 2], [3, 4]]).toArray(); // [[1, 2], [3, 4]]
+   */
+  toArray(): number | NestedArray {
+    const flat = this.data();
+    if (this.ndim === 0) return flat[0]!;
+    let at = 0;
+    const build = (dim: number): NestedArray => {
+      const out: NestedArray = [];
+      for (let i = 0; i < this.shape[dim]!; i++)
+        out.push(dim === this.ndim - 1 ? flat[at++]! : build(dim + 1));
+      return out;
+    };
+    return build(0);
+  }
+
+  /** A readable rendering, e.g. `tensor([[1.0000, 2.0000]], requiresGrad=true)`. */
+  toString(): string {
+    if (this.isDisposed) return `tensor(<disposed>, shape=[${this.shape.join(',')}])`;
+    return formatTensor(this);
+  }
+
+  // ---- autograd -------------------------------------------------------------------------------
+
+  /**
+   * Backpropagates from this tensor, accumulating gradients into `.grad` of the leaves. A tensor
+   * with more than one element needs `gradient` (d(something)/d(this), same shape).
+   *
+   * @example const y = x.square().sum(); y.backward(); // x.grad = 2x
+   */
+  backward(gradient?: Tensor, options?: BackwardOptions): void {
+    backward(this, gradient, options);
+  }
+
+  /** A view of the same data that is not part of the autograd graph. */
+  detach(): Tensor {
+    this._check('detach');
+    return this._view(this.shape, this.strides);
+  }
+
+  /** Sets `requiresGrad` (only on leaves: tensors not produced by a recorded op) and returns this. */
+  requiresGrad_(requiresGrad = true): this {
+    if (this._gradFn !== null && !requiresGrad) {
+      throw new Error('requiresGrad_: cannot turn off requiresGrad of a non-leaf tensor; use detach()');
+    }
+    if (requiresGrad && this.dtype !== 'float32')
+      throw new TypeError('requiresGrad_: only float32 tensors can require grad');
+    this.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  // ---- elementwise ---------------------------------------------------------------------------
+
+  /** this + other (broadcasting). */
+  add(other: TensorLike): Tensor {
+    return elementwise.add(this, other);
+  }
+  /** this − other (broadcasting). */
+  sub(other: TensorLike): Tensor {
+    return elementwise.sub(this, other);
+  }
+  /** this · other elementwise (broadcasting). */
+  mul(other: TensorLike): Tensor {
+    return elementwise.mul(this, other);
+  }
+  /** this / other (broadcasting). */
+  div(other: TensorLike): Tensor {
+    return elementwise.div(this, other);
+  }
+  /** this ^ exponent elementwise (broadcasting). */
+  pow(exponent: TensorLike): Tensor {
+    return elementwise.pow(this, exponent);
+  }
+  /** Elementwise maximum (NaN propagates). */
+  maximum(other: TensorLike): Tensor {
+    return elementwise.maximum(this, other);
+  }
+  /** Elementwise minimum (NaN propagates). */
+  minimum(other: TensorLike): Tensor {
+    return elementwise.minimum(this, other);
+  }
+  /** Clamps into [min, max] (either may be omitted). */
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return elementwise.clamp(this, min ?? undefined, max ?? undefined);
+  }
+  /** 1 where this > other, else 0 (float32; no gradient). */
+  gt(other: TensorLike): Tensor {
+    return elementwise.compare(BinaryOp.Gt, 'gt', this, other);
+  }
+  /** 1 where this >= other, else 0. */
+  ge(other: TensorLike): Tensor {
+    return elementwise.compare(BinaryOp.Ge, 'ge', this, other);
+  }
+  /** 1 where this < other, else 0. */
+  lt(other: TensorLike): Tensor {
+    return elementwise.compare(BinaryOp.Lt, 'lt', this, other);
+  }
+  /** 1 where this <= other, else 0. */
+  le(other: TensorLike): Tensor {
+    return elementwise.compare(BinaryOp.Le, 'le', this, other);
+  }
+  /** 1 where this == other, else 0. */
+  eq(other: TensorLike): Tensor {
+    return elementwise.compare(BinaryOp.Eq, 'eq', this, other);
+  }
+  /** 1 where this != other, else 0. */
+  ne(other: TensorLike): Tensor {
+    return elementwise.compare(BinaryOp.Ne, 'ne', this, other);
+  }
+  neg(): Tensor {
+    return elementwise.neg(this);
+  }
+  exp(): Tensor {
+    return elementwise.exp(this);
+  }
+  log(): Tensor {
+    return elementwise.log(this);
+  }
+  sqrt(): Tensor {
+    return elementwise.sqrt(this);
+  }
+  abs(): Tensor {
+    return elementwise.abs(this);
+  }
+  /** −1, 0 or 1 (gradient zero). */
+  sign(): Tensor {
+    return elementwise.sign(this);
+  }
+  square(): Tensor {
+    return elementwise.square(this);
+  }
+  reciprocal(): Tensor {
+    return elementwise.reciprocal(this);
+  }
+  expm1(): Tensor {
+    return elementwise.expm1(this);
+  }
+  log1p(): Tensor {
+    return elementwise.log1p(this);
+  }
+  relu(): Tensor {
+    return elementwise.relu(this);
+  }
+  sigmoid(): Tensor {
+    return elementwise.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return elementwise.tanh(this);
+  }
+  /** max(0, x) + slope·min(0, x). */
+  leakyRelu(negativeSlope = 0.01): Tensor {
+    return elementwise.leakyRelu(this, negativeSlope);
+  }
+  /** x for x > 0, alpha·(eˣ − 1) otherwise. */
+  elu(alpha = 1): Tensor {
+    return elementwise.elu(this, alpha);
+  }
+  selu(): Tensor {
+    return elementwise.selu(this);
+  }
+  /** x / (1 + |x|). */
+  softsign(): Tensor {
+    return elementwise.softsign(this);
+  }
+  /** 1 where x > threshold, else 0. NOTE: its gradient is zero everywhere. */
+  step(threshold = 0): Tensor {
+    return elementwise.step(this, threshold);
+  }
+
+  // ---- reductions ------------------------------------------------------------------------------
+
+  /** Sum over `dim` (all dims if omitted). */
+  sum(dim?: number | readonly number[], keepDim = false): Tensor {
+    return reduce.sum(this, dim, keepDim);
+  }
+  /** Mean over `dim` (all dims if omitted). */
+  mean(dim?: number | readonly number[], keepDim = false): Tensor {
+    return reduce.mean(this, dim, keepDim);
+  }
+  /** Maximum over `dim` (all if omitted); ties share the gradient equally. */
+  max(dim?: number | readonly number[], keepDim = false): Tensor {
+    return reduce.max(this, dim, keepDim);
+  }
+  /** Minimum over `dim` (all if omitted); ties share the gradient equally. */
+  min(dim?: number | readonly number[], keepDim = false): Tensor {
+    return reduce.min(this, dim, keepDim);
+  }
+  /** Index of the maximum along `dim` (of the flattened tensor if omitted), int32. */
+  argmax(dim?: number, keepDim = false): Tensor {
+    return reduce.argmax(this, dim, keepDim);
+  }
+  /** Index of the minimum along `dim` (of the flattened tensor if omitted), int32. */
+  argmin(dim?: number, keepDim = false): Tensor {
+    return reduce.argmin(this, dim, keepDim);
+  }
+  /** Variance over `dim` with Bessel's correction (`correction` 1) unless told otherwise. */
+  var(dim?: number | readonly number[], options: reduce.VarianceOptions = {}): Tensor {
+    return reduce.variance(this, dim, options);
+  }
+  /** Standard deviation over `dim` (see `var`). */
+  std(dim?: number | readonly number[], options: reduce.VarianceOptions = {}): Tensor {
+    return reduce.std(this, dim, options);
+  }
+  /** log(Σ exp(x)) over `dim`, computed stably. */
+  logSumExp(dim?: number | readonly number[], keepDim = false): Tensor {
+    return reduce.logSumExp(this, dim, keepDim);
+  }
+
+  // ---- softmax ---------------------------------------------------------------------------------
+
+  /** Softmax along `dim` (default: last). */
+  softmax(dim = -1): Tensor {
+    return softmax.softmax(this, dim, false);
+  }
+  /** log(softmax(x)) along `dim`, computed stably. */
+  logSoftmax(dim = -1): Tensor {
+    return softmax.softmax(this, dim, true);
+  }
+
+  // ---- linear algebra -------------------------------------------------------------------------
+
+  /** Matrix product with PyTorch's rules for 1-D operands and broadcast batch dimensions. */
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
+
+  // ---- shape and views -------------------------------------------------------------------------
+
+  /** Same elements in a new shape (one size may be −1); a view when the layout allows. */
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return views.reshape(this, flattenArgs(shape));
+  }
+  /** Like `reshape` but always a view; throws if the tensor is not contiguous. */
+  view(...shape: number[] | [readonly number[]]): Tensor {
+    return views.view(this, flattenArgs(shape));
+  }
+  /** Merges dims startDim..endDim into one. */
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return views.flatten(this, startDim, endDim);
+  }
+  /** Swaps two dimensions (a view); defaults swap the last two. */
+  transpose(dim0 = -2, dim1 = -1): Tensor {
+    return views.transpose(this, dim0, dim1);
+  }
+  /** Reorders dimensions (a view). */
+  permute(...dims: number[] | [readonly number[]]): Tensor {
+    return views.permute(this, flattenArgs(dims));
+  }
+  /** Removes size-1 dimensions (or just `dim`). */
+  squeeze(dim?: number): Tensor {
+    return views.squeeze(this, dim);
+  }
+  /** Inserts a size-1 dimension at `dim`. */
+  unsqueeze(dim: number): Tensor {
+    return views.unsqueeze(this, dim);
+  }
+  /** Broadcasts size-1 dimensions to `shape` (a view; −1 keeps a size). */
+  expand(...shape: number[] | [readonly number[]]): Tensor {
+    return views.expand(this, flattenArgs(shape));
+  }
+  /** Elements start..end (exclusive) with `step` along `dim` (a view); negative indices count from the end. */
+  slice(dim: number, start = 0, end?: number, step = 1): Tensor {
+    return views.slice(this, dim, start, end, step);
+  }
+  /** A contiguous tensor with the same values (this one if already contiguous). */
+  contiguous(): Tensor {
+    return views.contiguous(this);
+  }
+  /** Rows (or slices along `dim`) picked by an int32 index vector. */
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return indexing.indexSelect(this, dim, index);
+  }
+  /** out[i][j] = this[i][index[i][j]] for dim 1 (and likewise for any dim), as torch.gather. */
+  gather(dim: number, index: Tensor): Tensor {
+    return indexing.gather(this, dim, index);
+  }
+  /** A float32 copy (of an int32 tensor). */
+  float(): Tensor {
+    return elementwise.cast(this, 'float32');
+  }
+  /** An int32 copy, truncating toward zero. */
+  int(): Tensor {
+    return elementwise.cast(this, 'int32');
+  }
+}
+
+/** Nested arrays of numbers, as returned by `toArray()`. */
+export type NestedArray = (number | NestedArray)[];
+
+function flattenArgs(args: number[] | [readonly number[]]): number[] {
+  return args.length === 1 && Array.isArray(args[0])
+    ? [...(args[0] as readonly number[])]
+    : (args as number[]);
+}
+
+setTensorCheck((v: unknown): v is Tensor => v instanceof Tensor);
