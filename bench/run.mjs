@@ -41,6 +41,9 @@ const cases = [
   tinyAddCase(),
 ];
 
+/** Cases at the Tensor API level: Myelin's tensor package runs on one kernels instance (the best build). */
+const tensorCases = [tensorAddOverheadCase(), mlpStepCase()];
+
 /** TF.js's cpu backend is plain JS: skip the cases that would take minutes there. */
 const tooSlowForCpu = (c) => /1024×1024\]·\[1024/.test(c.name);
 
@@ -55,12 +58,19 @@ for (const c of cases) {
   rows.push({ c, values });
   process.stderr.write(`.`);
 }
+for (const c of tensorCases) {
+  const values = { [`myelin ${myelin[0].variant}`]: c.myelin() };
+  values['tfjs-wasm'] = c.tf(await useTf('wasm'));
+  values['tfjs-cpu'] = c.name.startsWith('MLP') && quick ? undefined : c.tf(await useTf('cpu'));
+  rows.push({ c, values });
+  process.stderr.write('.');
+}
 process.stderr.write('\n');
 
 const format = (v) =>
   v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 const best = (c, values) => {
-  const mine = myelin.map((k) => values[`myelin ${k.variant}`]);
+  const mine = myelin.map((k) => values[`myelin ${k.variant}`]).filter((v) => v !== undefined);
   return c.lowerIsBetter ? Math.min(...mine) : Math.max(...mine);
 };
 const ratio = (c, values, other) => {
@@ -70,7 +80,7 @@ const ratio = (c, values, other) => {
 };
 
 console.log(
-  `\nMyelin vs TensorFlow.js ${(await import('@tensorflow/tfjs-core')).version_core} — ${new Date().toISOString().slice(0, 10)}`,
+  `\nMyelin vs TensorFlow.js ${(await import('@tensorflow/tfjs')).version.tfjs} — ${new Date().toISOString().slice(0, 10)}`,
 );
 console.log(
   `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version}, single thread\n`,

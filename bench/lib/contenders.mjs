@@ -1,7 +1,6 @@
 // The implementations compared: Myelin's two kernel builds and TensorFlow.js's wasm and cpu backends.
 import { loadKernels, supportedVariants } from '@myelin/kernels-wasm';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
 /** Myelin kernel instances, one per build this process supports (both, with the relaxed-SIMD flag). */
