@@ -30,6 +30,7 @@ export {
   type GradcheckReport,
   gradcheck,
 } from './gradcheck.js';
+export * as linalg from './linalg/index.js';
 export { liveTensorSites, type MemoryInfo, memory, setDebug } from './memory.js';
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
