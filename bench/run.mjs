@@ -14,6 +14,7 @@ import {
   softmaxCase,
   tinyAddCase,
 } from './suites/kernels.mjs';
+import { mlpStepCase, tensorAddOverheadCase } from './suites/tensor.mjs';
 
 const quick = process.argv.includes('--quick');
 

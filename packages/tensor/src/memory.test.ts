@@ -32,6 +32,15 @@ describe('memory lifetime', () => {
     expect(memory().tensors).toBe(before);
   });
 
+  it('Symbol.dispose releases the tensor (what `using` calls at the end of a block)', () => {
+    const before = memory().tensors;
+    const t = zeros([4]);
+    expect(memory().tensors).toBe(before + 1);
+    t[Symbol.dispose]();
+    expect(t.isDisposed).toBe(true);
+    expect(memory().tensors).toBe(before);
+  });
+
   it('using a disposed tensor throws an error that says so', () => {
     const t = zeros([2, 3]);
     t.dispose();
