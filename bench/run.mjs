@@ -14,6 +14,7 @@ import {
   softmaxCase,
   tinyAddCase,
 } from './suites/kernels.mjs';
+import { adamStepCase } from './suites/optim.mjs';
 import { mlpStepCase, tensorAddOverheadCase } from './suites/tensor.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -43,7 +44,7 @@ const cases = [
 ];
 
 /** Cases at the Tensor API level: Myelin's tensor package runs on one kernels instance (the best build). */
-const tensorCases = [tensorAddOverheadCase(), mlpStepCase()];
+const tensorCases = [tensorAddOverheadCase(), mlpStepCase(), adamStepCase()];
 
 /** TF.js's cpu backend is plain JS: skip the cases that would take minutes there. */
 const tooSlowForCpu = (c) => /1024×1024\]·\[1024/.test(c.name);

@@ -42,4 +42,56 @@ export interface KernelExports {
     scratch: number,
   ): void;
   sgemmScratchBytes(): number;
+  sgdUpdate(
+    param: number,
+    grad: number,
+    buf: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    weightDecay: number,
+    nesterov: number,
+    first: number,
+  ): void;
+  adagradUpdate(
+    param: number,
+    grad: number,
+    sum: number,
+    n: number,
+    clr: number,
+    weightDecay: number,
+    eps: number,
+  ): void;
+  rmspropUpdate(
+    param: number,
+    grad: number,
+    squareAvg: number,
+    gradAvg: number,
+    buf: number,
+    n: number,
+    lr: number,
+    alpha: number,
+    eps: number,
+    weightDecay: number,
+    momentum: number,
+    centered: number,
+  ): void;
+  adamUpdate(
+    param: number,
+    grad: number,
+    expAvg: number,
+    expAvgSq: number,
+    maxExpAvgSq: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    decoupled: number,
+    amsgrad: number,
+    stepSize: number,
+    bc2Sqrt: number,
+  ): void;
 }

@@ -2,7 +2,10 @@ import { type Kernels, loadKernels } from '@myelin/kernels-wasm';
 
 /**
  * The kernels instance every tensor lives in: one per JavaScript realm (page, worker, process),
- * loaded once with the best build this runtime supports.
+ * loaded once with the best build this runtime supports. Extension packages (optimizers, layers
+ * with fused kernels) call it with tensors' `dataPointer`s.
+ *
+ * @example kernels.variant // 'relaxed' or 'simd'
  */
 export const kernels: Kernels = await loadKernels();
 

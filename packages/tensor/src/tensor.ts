@@ -145,6 +145,19 @@ export class Tensor {
     }
   }
 
+  /**
+   * For extension packages writing their own kernel calls: the byte offset of the first element in
+   * the shared kernels' memory (`kernels.f32[t.dataPointer >> 2]` is element 0). It stays valid while
+   * the tensor lives (memory growth does not move data, it only detaches old typed-array views).
+   * Read through `strides` unless `isContiguous`.
+   *
+   * @example kernels.raw.fill(t.dataPointer, t.size, 0) // zero a contiguous float32 tensor in place
+   */
+  get dataPointer(): number {
+    this._check('dataPointer');
+    return this._ptr;
+  }
+
   /** @internal Byte offset of the first element in kernel memory. */
   get _ptr(): number {
     return this.handle.storage.ptr + this.offset * 4;

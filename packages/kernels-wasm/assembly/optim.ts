@@ -1,0 +1,198 @@
+// Fused optimizer updates: one pass over parameter, gradient and state buffers per step, following
+// torch.optim's algorithms exactly (see each function). Flags arrive as numbers (0/1); they are
+// loop-invariant, so their branches cost nothing measurable next to the memory traffic.
+
+import { loadPartial, storePartial } from './simd/lanes';
+
+/** Elements covered by whole 4-float vectors; the rest go through partial lanes. */
+@inline
+function count4(n: usize): usize {
+  return n & ~3;
+}
+
+/**
+ * SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD):
+ *   g = grad + wd·param
+ *   buf = first ? g : momentum·buf + (1 − dampening)·g      (when momentum ≠ 0)
+ *   g = nesterov ? g + momentum·buf : buf
+ *   param −= lr·g
+ */
+export function sgdUpdate(
+  param: usize, grad: usize, buf: usize, n: usize,
+  lr: f32, momentum: f32, dampening: f32, weightDecay: f32, nesterov: i32, first: i32,
+): void {
+  const vlr = f32x4.splat(lr);
+  const vm = f32x4.splat(momentum);
+  const vd = f32x4.splat(1 - dampening);
+  const vwd = f32x4.splat(weightDecay);
+  const zero = f32x4.splat(0);
+  const body = count4(n);
+  for (let i: usize = 0; i < n; i += 4) {
+    const o = i << 2;
+    const rest = n - i;
+    const full = i < body;
+    const p = full ? v128.load(param + o) : loadPartial(param + o, rest, zero);
+    let g = full ? v128.load(grad + o) : loadPartial(grad + o, rest, zero);
+    if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, p));
+    if (momentum != 0) {
+      let b: v128;
+      if (first) {
+        b = g;
+      } else {
+        const old = full ? v128.load(buf + o) : loadPartial(buf + o, rest, zero);
+        b = f32x4.add(f32x4.mul(vm, old), f32x4.mul(vd, g));
+      }
+      if (full) v128.store(buf + o, b);
+      else storePartial(buf + o, b, rest);
+      g = nesterov ? f32x4.add(g, f32x4.mul(vm, b)) : b;
+    }
+    const updated = f32x4.sub(p, f32x4.mul(vlr, g));
+    if (full) v128.store(param + o, updated);
+    else storePartial(param + o, updated, rest);
+  }
+}
+
+/**
+ * Adagrad (torch.optim.Adagrad), with clr = lr / (1 + (step − 1)·lrDecay) computed by the caller:
+ *   g = grad + wd·param;  sum += g²;  param −= clr·g / (√sum + eps)
+ */
+export function adagradUpdate(param: usize, grad: usize, sum: usize, n: usize, clr: f32, weightDecay: f32, eps: f32): void {
+  const vclr = f32x4.splat(clr);
+  const vwd = f32x4.splat(weightDecay);
+  const veps = f32x4.splat(eps);
+  const zero = f32x4.splat(0);
+  const body = count4(n);
+  for (let i: usize = 0; i < n; i += 4) {
+    const o = i << 2;
+    const rest = n - i;
+    const full = i < body;
+    const p = full ? v128.load(param + o) : loadPartial(param + o, rest, zero);
+    let g = full ? v128.load(grad + o) : loadPartial(grad + o, rest, zero);
+    if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, p));
+    const s = f32x4.add(full ? v128.load(sum + o) : loadPartial(sum + o, rest, zero), f32x4.mul(g, g));
+    const updated = f32x4.sub(p, f32x4.div(f32x4.mul(vclr, g), f32x4.add(f32x4.sqrt(s), veps)));
+    if (full) {
+      v128.store(sum + o, s);
+      v128.store(param + o, updated);
+    } else {
+      storePartial(sum + o, s, rest);
+      storePartial(param + o, updated, rest);
+    }
+  }
+}
+
+/**
+ * RMSprop (torch.optim.RMSprop):
+ *   g = grad + wd·param;  sq = α·sq + (1 − α)·g²
+ *   centered: ga = ga + (1 − α)·(g − ga);  avg = √(sq − ga²) + eps;  otherwise avg = √sq + eps
+ *   momentum > 0: buf = momentum·buf + g/avg; param −= lr·buf;  otherwise param −= lr·g/avg
+ */
+export function rmspropUpdate(
+  param: usize, grad: usize, squareAvg: usize, gradAvg: usize, buf: usize, n: usize,
+  lr: f32, alpha: f32, eps: f32, weightDecay: f32, momentum: f32, centered: i32,
+): void {
+  const vlr = f32x4.splat(lr);
+  const va = f32x4.splat(alpha);
+  const v1a = f32x4.splat(1 - alpha);
+  const veps = f32x4.splat(eps);
+  const vwd = f32x4.splat(weightDecay);
+  const vm = f32x4.splat(momentum);
+  const zero = f32x4.splat(0);
+  const body = count4(n);
+  for (let i: usize = 0; i < n; i += 4) {
+    const o = i << 2;
+    const rest = n - i;
+    const full = i < body;
+    const p = full ? v128.load(param + o) : loadPartial(param + o, rest, zero);
+    let g = full ? v128.load(grad + o) : loadPartial(grad + o, rest, zero);
+    if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, p));
+    const sqOld = full ? v128.load(squareAvg + o) : loadPartial(squareAvg + o, rest, zero);
+    const sq = f32x4.add(f32x4.mul(va, sqOld), f32x4.mul(v1a, f32x4.mul(g, g)));
+    let avg: v128;
+    if (centered) {
+      const gaOld = full ? v128.load(gradAvg + o) : loadPartial(gradAvg + o, rest, zero);
+      const ga = f32x4.add(gaOld, f32x4.mul(v1a, f32x4.sub(g, gaOld)));
+      if (full) v128.store(gradAvg + o, ga);
+      else storePartial(gradAvg + o, ga, rest);
+      avg = f32x4.add(f32x4.sqrt(f32x4.sub(sq, f32x4.mul(ga, ga))), veps);
+    } else {
+      avg = f32x4.add(f32x4.sqrt(sq), veps);
+    }
+    let step: v128;
+    if (momentum > 0) {
+      const bOld = full ? v128.load(buf + o) : loadPartial(buf + o, rest, zero);
+      const b = f32x4.add(f32x4.mul(vm, bOld), f32x4.div(g, avg));
+      if (full) v128.store(buf + o, b);
+      else storePartial(buf + o, b, rest);
+      step = b;
+    } else {
+      step = f32x4.div(g, avg);
+    }
+    const updated = f32x4.sub(p, f32x4.mul(vlr, step));
+    if (full) {
+      v128.store(squareAvg + o, sq);
+      v128.store(param + o, updated);
+    } else {
+      storePartial(squareAvg + o, sq, rest);
+      storePartial(param + o, updated, rest);
+    }
+  }
+}
+
+/**
+ * Adam / AdamW (torch.optim.Adam, torch.optim.AdamW), one step with bias corrections from the caller
+ * (stepSize = lr / (1 − β1^t), bc2Sqrt = √(1 − β2^t)):
+ *   decoupled (AdamW): param ·= 1 − lr·wd;  otherwise g = grad + wd·param
+ *   m = m + (1 − β1)·(g − m);  v = β2·v + (1 − β2)·g²
+ *   amsgrad: vmax = max(vmax, v) and use it for v below
+ *   param −= stepSize · m / (√v / bc2Sqrt + eps)            — eps outside the square root
+ */
+export function adamUpdate(
+  param: usize, grad: usize, expAvg: usize, expAvgSq: usize, maxExpAvgSq: usize, n: usize,
+  lr: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32, decoupled: i32, amsgrad: i32,
+  stepSize: f32, bc2Sqrt: f32,
+): void {
+  const v1b1 = f32x4.splat(1 - beta1);
+  const vb2 = f32x4.splat(beta2);
+  const v1b2 = f32x4.splat(1 - beta2);
+  const veps = f32x4.splat(eps);
+  const vwd = f32x4.splat(weightDecay);
+  const vdecay = f32x4.splat(1 - lr * weightDecay);
+  const vstep = f32x4.splat(stepSize);
+  const vbc2 = f32x4.splat(bc2Sqrt);
+  const zero = f32x4.splat(0);
+  const body = count4(n);
+  for (let i: usize = 0; i < n; i += 4) {
+    const o = i << 2;
+    const rest = n - i;
+    const full = i < body;
+    let p = full ? v128.load(param + o) : loadPartial(param + o, rest, zero);
+    let g = full ? v128.load(grad + o) : loadPartial(grad + o, rest, zero);
+    if (weightDecay != 0) {
+      if (decoupled) p = f32x4.mul(p, vdecay);
+      else g = f32x4.add(g, f32x4.mul(vwd, p));
+    }
+    const mOld = full ? v128.load(expAvg + o) : loadPartial(expAvg + o, rest, zero);
+    const m = f32x4.add(mOld, f32x4.mul(v1b1, f32x4.sub(g, mOld)));
+    const vOld = full ? v128.load(expAvgSq + o) : loadPartial(expAvgSq + o, rest, zero);
+    const v = f32x4.add(f32x4.mul(vb2, vOld), f32x4.mul(v1b2, f32x4.mul(g, g)));
+    let vUse = v;
+    if (amsgrad) {
+      const maxOld = full ? v128.load(maxExpAvgSq + o) : loadPartial(maxExpAvgSq + o, rest, zero);
+      vUse = f32x4.max(maxOld, v);
+      if (full) v128.store(maxExpAvgSq + o, vUse);
+      else storePartial(maxExpAvgSq + o, vUse, rest);
+    }
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vUse), vbc2), veps);
+    const updated = f32x4.sub(p, f32x4.mul(vstep, f32x4.div(m, denom)));
+    if (full) {
+      v128.store(expAvg + o, m);
+      v128.store(expAvgSq + o, v);
+      v128.store(param + o, updated);
+    } else {
+      storePartial(expAvg + o, m, rest);
+      storePartial(expAvgSq + o, v, rest);
+      storePartial(param + o, updated, rest);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { fullLike, kernels, type Tensor } from '@myelin/tensor';
+import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
+import { requireNonNegative } from './validate.js';
+
+/** Options of {@link Adagrad} (torch.optim.Adagrad's, camelCased). */
+export interface AdagradOptions {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+}
+
+const ADAGRAD_DEFAULTS: AdagradOptions = {
+  lr: 1e-2,
+  lrDecay: 0,
+  weightDecay: 0,
+  initialAccumulatorValue: 0,
+  eps: 1e-10,
+};
+
+/**
+ * Adagrad (Duchi, Hazan & Singer 2011): per-coordinate steps shrinking with the accumulated squared
+ * gradients, as torch.optim.Adagrad: η_t = η / (1 + (t − 1)·decay);  g ← ∇ + λw;  s ← s + g²;
+ * w ← w − η_t·g / (√s + ε).
+ *
+ * @example const opt = new Adagrad(params, { lr: 0.1 });
+ */
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    super('Adagrad', params, { ...ADAGRAD_DEFAULTS, ...options });
+  }
+
+  protected override checkOptions(o: AdagradOptions): void {
+    super.checkOptions(o);
+    requireNonNegative(this.name, 'lrDecay', o.lrDecay);
+    requireNonNegative(this.name, 'weightDecay', o.weightDecay);
+    requireNonNegative(this.name, 'initialAccumulatorValue', o.initialAccumulatorValue);
+    requireNonNegative(this.name, 'eps', o.eps);
+  }
+
+  protected initState(param: Tensor, o: AdagradOptions): ParamState {
+    return { sum: fullLike(param, o.initialAccumulatorValue).keep(), step: 0 };
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState, o: AdagradOptions): void {
+    const step = (state['step'] as number) + 1;
+    state['step'] = step;
+    const clr = o.lr / (1 + (step - 1) * o.lrDecay);
+    kernels.raw.adagradUpdate(
+      param.dataPointer,
+      grad.dataPointer,
+      (state['sum'] as Tensor).dataPointer,
+      param.size,
+      clr,
+      o.weightDecay,
+      o.eps,
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { kernels, type Tensor, zerosLike } from '@myelin/tensor';
+import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
+import { requireNonNegative, requireUnitInterval } from './validate.js';
+
+/** Options of {@link Adam} and {@link AdamW} (torch.optim's, camelCased). */
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+}
+
+/** The shared Adam update; `decoupled` selects AdamW's weight decay. */
+abstract class AdamBase extends Optimizer<AdamOptions> {
+  protected abstract readonly decoupled: boolean;
+
+  protected override checkOptions(o: AdamOptions): void {
+    super.checkOptions(o);
+    if (!Array.isArray(o.betas) || o.betas.length !== 2)
+      throw new RangeError(`${this.name}: betas must be a pair [beta1, beta2]`);
+    requireUnitInterval(this.name, 'beta1', o.betas[0]);
+    requireUnitInterval(this.name, 'beta2', o.betas[1]);
+    requireNonNegative(this.name, 'eps', o.eps);
+    requireNonNegative(this.name, 'weightDecay', o.weightDecay);
+  }
+
+  protected initState(param: Tensor, o: AdamOptions): ParamState {
+    const state: ParamState = { step: 0, expAvg: zerosLike(param).keep(), expAvgSq: zerosLike(param).keep() };
+    if (o.amsgrad) state['maxExpAvgSq'] = zerosLike(param).keep();
+    return state;
+  }
+
+  protected update(param: Tensor, grad: Tensor, state: ParamState, o: AdamOptions): void {
+    const step = (state['step'] as number) + 1;
+    state['step'] = step;
+    const [beta1, beta2] = o.betas;
+    const expAvg = state['expAvg'] as Tensor;
+    const expAvgSq = state['expAvgSq'] as Tensor;
+    const maxExpAvgSq = state['maxExpAvgSq'] as Tensor | undefined;
+    kernels.raw.adamUpdate(
+      param.dataPointer,
+      grad.dataPointer,
+      expAvg.dataPointer,
+      expAvgSq.dataPointer,
+      (maxExpAvgSq ?? expAvgSq).dataPointer,
+      param.size,
+      o.lr,
+      beta1,
+      beta2,
+      o.eps,
+      o.weightDecay,
+      this.decoupled ? 1 : 0,
+      maxExpAvgSq === undefined ? 0 : 1,
+      o.lr / (1 - beta1 ** step),
+      Math.sqrt(1 - beta2 ** step),
+    );
+  }
+}
+
+/**
+ * Adam (Kingma & Ba 2015), as torch.optim.Adam: g ← ∇ + λw (L2);  m ← β₁m + (1 − β₁)g;
+ * v ← β₂v + (1 − β₂)g²;  w ← w − η/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε)  — ε outside the square
+ * root; with amsgrad the running maximum of v is used (Reddi et al. 2018).
+ *
+ * @example const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('Adam', params, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+      ...options,
+    });
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay, w ← w·(1 − ηλ) before the
+ * Adam step, as torch.optim.AdamW (default weightDecay 0.01).
+ *
+ * @example const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('AdamW', params, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      ...options,
+    });
+  }
+}
