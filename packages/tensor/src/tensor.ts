@@ -69,6 +69,7 @@ export class Tensor {
   _scope: Scope | undefined;
   private readonly handle: Handle;
   private gradient: Tensor | null = null;
+  private kept = false;
 
   /** @internal Takes over one reference to `storage`. Use the creation functions instead. */
   constructor(storage: Storage, shape: Shape, strides: readonly number[], offset: number, dtype: DType) {
@@ -239,7 +240,13 @@ export class Tensor {
   keep(): this {
     this._scope?.tensors.delete(this);
     this._scope = undefined;
+    this.kept = true;
     return this;
+  }
+
+  /** Whether `keep()` was called: the tensor is exempt from scopes and from owners that release (e.g. data loaders). */
+  get isKept(): boolean {
+    return this.kept;
   }
 
   /** `using t = zeros([3])` disposes `t` at the end of the block. */

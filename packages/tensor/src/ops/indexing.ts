@@ -21,15 +21,14 @@ function split(shape: readonly number[], dim: number): [number, number, number] 
 }
 
 /**
- * The slices of `x` along `dim` at the positions in `index` (a 1-D int32 tensor), in that order;
- * repeats allowed. Its gradient adds each output slice back into its source slice (so repeated
+ * The slices of `x` (float32 or int32) along `dim` at the positions in `index` (a 1-D int32
+ * tensor), in that order; repeats allowed. Its gradient adds each output slice back into its source slice (so repeated
  * indices accumulate, which is what an embedding lookup needs).
  *
  * @example embeddings.indexSelect(0, tensor([3, 1, 3], { dtype: 'int32' })) // rows 3, 1, 3
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   x._check('indexSelect');
-  requireFloat('indexSelect', x);
   requireIndex('indexSelect', index);
   if (index.ndim > 1)
     throw new RangeError(`indexSelect: the index must be 1-D, got shape ${formatShape(index.shape)}`);
@@ -45,7 +44,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   const shape = [...x.shape];
   shape[d] = positions.length;
-  const out = Tensor._empty(shape);
+  // copyWithin preserves bits, so this serves int32 tensors (labels) as well as float32.
+  const out = Tensor._empty(shape, x.dtype);
   const xc = contiguousRaw(x);
   const f32 = kernels.f32;
   const src = xc._ptr >> 2;

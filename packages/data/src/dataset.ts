@@ -1,0 +1,76 @@
+import { type Tensor, tensor } from '@myelin/tensor';
+
+/** Random access to samples: `length` and `get(i)` (PyTorch's map-style Dataset). */
+export interface Dataset<T = Tensor[]> {
+  readonly length: number;
+  get(index: number): T;
+}
+
+function checkIndex(owner: string, index: number, length: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= length) {
+    throw new RangeError(`${owner}: index ${index} is out of range for a dataset of ${length} samples`);
+  }
+}
+
+/**
+ * Samples are the rows (first dimension) of the given tensors, e.g. features and labels.
+ * `get(i)` returns views of row i; the DataLoader batches a TensorDataset without per-sample work.
+ *
+ * @example const ds = new TensorDataset(x, y); const [xi, yi] = ds.get(0);
+ */
+export class TensorDataset implements Dataset<Tensor[]> {
+  readonly tensors: readonly Tensor[];
+
+  constructor(...tensors: Tensor[]) {
+    if (tensors.length === 0) throw new Error('TensorDataset: expected at least one tensor');
+    const n = tensors[0]!.shape[0];
+    for (const [i, t] of tensors.entries()) {
+      if (t.ndim === 0 || t.shape[0] !== n) {
+        throw new RangeError(
+          `TensorDataset: tensor ${i} has shape [${t.shape.join(',')}], but every tensor needs ${n} rows`,
+        );
+      }
+    }
+    this.tensors = tensors;
+  }
+
+  get length(): number {
+    return this.tensors[0]!.shape[0]!;
+  }
+
+  get(index: number): Tensor[] {
+    checkIndex('TensorDataset', index, this.length);
+    return this.tensors.map((t) => t.slice(0, index, index + 1).squeeze(0));
+  }
+}
+
+/**
+ * The samples of `dataset` at `indices`, in that order (a split or a fold).
+ *
+ * @example const firstHundred = new Subset(ds, Array.from({ length: 100 }, (_, i) => i));
+ */
+export class Subset<T> implements Dataset<T> {
+  readonly indices: Int32Array;
+
+  constructor(
+    readonly dataset: Dataset<T>,
+    indices: ArrayLike<number>,
+  ) {
+    this.indices = Int32Array.from(indices);
+    for (const i of this.indices) checkIndex('Subset', i, dataset.length);
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  get(index: number): T {
+    checkIndex('Subset', index, this.length);
+    return this.dataset.get(this.indices[index]!);
+  }
+}
+
+/** An int32 index tensor from a list of positions. */
+export function indexTensor(indices: ArrayLike<number>): Tensor {
+  return tensor(Int32Array.from(indices));
+}

@@ -1,0 +1,42 @@
+/**
+ * @myelin/data — datasets and loaders, splits and cross-validation, scalers and encoders,
+ * augmentation and image filters, synthetic and bundled real data sets, CSV and IDX readers.
+ *
+ * @example
+ * import { DataLoader, loadDigits, StandardScaler, TensorDataset, trainTestSplit } from '@myelin/data';
+ * const { data, target } = loadDigits();
+ * const { xTrain, yTrain } = trainTestSplit(data, target, { stratify: true, seed: 0 });
+ * const loader = new DataLoader(new TensorDataset(new StandardScaler().fitTransform(xTrain), yTrain), { batchSize: 32, shuffle: true });
+ */
+export {
+  compose,
+  gaussianBlur,
+  gaussianNoise,
+  randomCrop,
+  randomHorizontalFlip,
+  type Transform,
+} from './augment.js';
+export { type BundledData, loadDigits, loadIris } from './bundled.js';
+export { type CSVData, type ReadCSVOptions, readCSV } from './csv.js';
+export { type Dataset, Subset, TensorDataset } from './dataset.js';
+export { LabelEncoder, oneHot } from './encoding.js';
+export { type FilterKernel, filter2d, filters, gaussianKernel } from './filters.js';
+export { readIDX, readIDXSync } from './idx.js';
+export { type Fold, type KFoldOptions, kFold } from './kfold.js';
+export { DataLoader, type DataLoaderOptions, defaultCollate } from './loader.js';
+export { MinMaxScaler, StandardScaler } from './scalers.js';
+export { randomSplit, type SplitOptions, trainTestSplit, trainValidationTestSplit } from './split.js';
+export {
+  and,
+  circles,
+  gaussian,
+  gaussianBlobs,
+  linearlySeparable,
+  moons,
+  or,
+  plane,
+  type SyntheticData,
+  type SyntheticOptions,
+  spiral,
+  xor,
+} from './synthetic.js';

@@ -1,0 +1,126 @@
+import { defaultGenerator, Generator, noGrad, randperm, stack, type Tensor, tensor } from '@myelin/tensor';
+import { type Dataset, indexTensor, Subset, TensorDataset } from './dataset.js';
+
+/** Options of {@link DataLoader}. */
+export interface DataLoaderOptions<T> {
+  /** Samples per batch (default 1). */
+  batchSize?: number;
+  /** Reshuffle the order at the start of every pass (default false). */
+  shuffle?: boolean;
+  /** Seed of the shuffling (default: the global generator, which `manualSeed` sets). */
+  seed?: number;
+  /** Drop the last batch if it is smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /** Turns a list of samples into a batch (default: stack tensors, numbers become a tensor). */
+  collate?: (samples: T[]) => Tensor[];
+}
+
+/** Stacks each field of the samples: tensors along a new first dimension, numbers into a vector. */
+export function defaultCollate(samples: readonly unknown[]): Tensor[] {
+  const first = samples[0];
+  const fields = Array.isArray(first) ? first.length : 1;
+  const field = (s: unknown, f: number) => (Array.isArray(first) ? (s as unknown[])[f] : s);
+  return Array.from({ length: fields }, (_, f) => {
+    const values = samples.map((s) => field(s, f));
+    if (typeof values[0] === 'number') return tensor(values as number[]);
+    return stack(values as Tensor[]);
+  });
+}
+
+/**
+ * Iterates a dataset in batches, synchronously (`for…of`) or asynchronously (`for await`). Each
+ * batch's tensors are released when the next batch is taken, or when the loop ends or breaks —
+ * unless `keep()`-ed — so a loop over a loader does not grow memory.
+ *
+ * @example
+ * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 32, shuffle: true, seed: 0 });
+ * for (const [xb, yb] of loader) { ... }
+ */
+export class DataLoader<T = Tensor[]> implements Iterable<Tensor[]>, AsyncIterable<Tensor[]> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  private readonly generator: Generator;
+  private readonly collate: (samples: T[]) => Tensor[];
+
+  constructor(
+    readonly dataset: Dataset<T>,
+    options: DataLoaderOptions<T> = {},
+  ) {
+    const { batchSize = 1, shuffle = false, dropLast = false, seed } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`DataLoader: batchSize must be an integer >= 1, got ${batchSize}`);
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.generator = seed === undefined ? defaultGenerator : new Generator(seed);
+    this.collate = options.collate ?? (defaultCollate as (samples: T[]) => Tensor[]);
+  }
+
+  /** Batches per pass. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<Tensor[]> {
+    let previous: Tensor[] = [];
+    const release = () => {
+      for (const t of previous) if (!t.isKept) t.dispose();
+      previous = [];
+    };
+    try {
+      const order = this.order();
+      for (let b = 0; b < this.length; b++) {
+        release();
+        const positions = order.subarray(
+          b * this.batchSize,
+          Math.min((b + 1) * this.batchSize, order.length),
+        );
+        previous = noGrad(() => this.batch(positions));
+        yield previous;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Tensor[]> {
+    for (const batch of this) {
+      yield batch;
+      // Let the event loop run between batches (a page or a progress bar stays live).
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  private order(): Int32Array {
+    const n = this.dataset.length;
+    if (!this.shuffle) return Int32Array.from({ length: n }, (_, i) => i);
+    const permutation = randperm(n, { generator: this.generator });
+    const out = permutation.data() as Int32Array;
+    permutation.dispose();
+    return out;
+  }
+
+  private batch(positions: Int32Array): Tensor[] {
+    if (this.collate === (defaultCollate as unknown)) {
+      // Fast path for tensors: one indexSelect per tensor instead of per-sample views.
+      const dataset = this.dataset as unknown;
+      if (dataset instanceof TensorDataset) return selectRows(dataset, positions);
+      if (dataset instanceof Subset && dataset.dataset instanceof TensorDataset) {
+        return selectRows(
+          dataset.dataset,
+          Int32Array.from(positions, (p) => dataset.indices[p]!),
+        );
+      }
+    }
+    return this.collate(Array.from(positions, (p) => this.dataset.get(p)));
+  }
+}
+
+function selectRows(source: TensorDataset, rows: Int32Array): Tensor[] {
+  const index = indexTensor(rows);
+  const out = source.tensors.map((t) => t.indexSelect(0, index));
+  index.dispose();
+  return out;
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { readCSV, readIDX, readIDXSync } from './index.js';
+
+/** An IDX file: magic, type, dims, big-endian data. */
+function idx(
+  type: number,
+  shape: number[],
+  values: number[],
+  bytesPer: number,
+  write: (v: DataView, at: number, x: number) => void,
+): Uint8Array {
+  const header = 4 + 4 * shape.length;
+  const bytes = new Uint8Array(header + values.length * bytesPer);
+  const view = new DataView(bytes.buffer);
+  bytes[2] = type;
+  bytes[3] = shape.length;
+  for (const [i, d] of shape.entries()) view.setUint32(4 + 4 * i, d);
+  for (const [i, x] of values.entries()) write(view, header + i * bytesPer, x);
+  return bytes;
+}
+
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+describe('readCSV', () => {
+  const text = 'a,b,label\n1,2,0\n3.5,-4,1\n\n5,6e2,2\n';
+
+  it('parses features and an integer label column by name or index', () => {
+    const { x, y, columns } = readCSV(text, { labelColumn: 'label' });
+    expect(x.toArray()).toEqual([
+      [1, 2],
+      [3.5, -4],
+      [5, 600],
+    ]);
+    expect(y!.dtype).toBe('int32');
+    expect(Array.from(y!.data())).toEqual([0, 1, 2]);
+    expect(columns).toEqual(['a', 'b']);
+    expect(readCSV('1;2\n3;4', { header: false, delimiter: ';', labelColumn: 0 }).y!.toArray()).toEqual([
+      1, 3,
+    ]);
+    expect(readCSV(new TextEncoder().encode(text)).x.shape).toEqual([3, 3]);
+    expect(readCSV('"x","y"\n"1.5","2"\n', { labelColumn: 'y' }).x.toArray()).toEqual([[1.5]]);
+  });
+
+  it('reports ragged rows and non-numeric cells by line', () => {
+    expect(() => readCSV('a,b\n1,2\n3\n')).toThrow('readCSV: line 3 has 1 fields, expected 2');
+    expect(() => readCSV('a,b\n1,x\n')).toThrow(`readCSV: line 2, column 'b': "x" is not a number`);
+    expect(() => readCSV('a,b\n1,\n')).toThrow(/line 2, column 'b': "" is not a number/);
+    expect(() => readCSV('a,b\n1,2', { labelColumn: 'c' })).toThrow(
+      /label column "c" not found \(columns: a, b\)/,
+    );
+    expect(() => readCSV('\n\n')).toThrow('readCSV: the input has no rows');
+  });
+});
+
+describe('readIDX', () => {
+  it('round-trips a tiny uint8 image file and an int32 label file, raw and gzipped', async () => {
+    const images = idx(0x08, [2, 2, 3], [0, 1, 2, 3, 4, 255, 6, 7, 8, 9, 10, 11], 1, (v, at, x) =>
+      v.setUint8(at, x),
+    );
+    const t = readIDXSync(images);
+    expect(t.shape).toEqual([2, 2, 3]);
+    expect(t.dtype).toBe('int32');
+    expect(t.toArray()).toEqual([
+      [
+        [0, 1, 2],
+        [3, 4, 255],
+      ],
+      [
+        [6, 7, 8],
+        [9, 10, 11],
+      ],
+    ]);
+    const fromGzip = await readIDX(await gzip(images));
+    expect(fromGzip.toArray()).toEqual(t.toArray());
+    const labels = idx(0x0c, [3], [7, -1, 70000], 4, (v, at, x) => v.setInt32(at, x));
+    expect(Array.from(readIDXSync(labels).data())).toEqual([7, -1, 70000]);
+    const floats = idx(0x0d, [2], [0.5, -2.25], 4, (v, at, x) => v.setFloat32(at, x));
+    expect((await readIDX(floats.buffer as ArrayBuffer)).toArray()).toEqual([0.5, -2.25]);
+  });
+
+  it('rejects wrong magic, unknown types and truncated data with offsets', async () => {
+    expect(() => readIDXSync(new Uint8Array([1, 0, 8, 1, 0, 0, 0, 1, 5]))).toThrow(
+      /wrong magic number 0x01000801/,
+    );
+    expect(() => readIDXSync(new Uint8Array([0, 0, 0x42, 1, 0, 0, 0, 1, 5]))).toThrow(
+      'readIDX: unknown element type 0x42 at offset 2',
+    );
+    const truncated = idx(0x08, [4], [1, 2, 3, 4], 1, (v, at, x) => v.setUint8(at, x)).subarray(0, 10);
+    expect(() => readIDXSync(truncated)).toThrow(
+      'readIDX: truncated: shape [4] of uint8 needs 12 bytes, the file has 10 (data from offset 8)',
+    );
+    expect(() => readIDXSync(new Uint8Array([0, 0, 8, 3, 0, 0]))).toThrow(/declares 3 dimensions/);
+    const gz = await gzip(idx(0x08, [2], [1, 2], 1, (v, at, x) => v.setUint8(at, x)));
+    await expect(readIDX(gz.subarray(0, gz.length - 6))).rejects.toThrow(/gzip data is corrupt or truncated/);
+  });
+});

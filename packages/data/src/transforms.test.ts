@@ -1,0 +1,202 @@
+import { memory, tensor } from '@myelin/tensor';
+import { describe, expect, it } from 'vitest';
+import {
+  compose,
+  filter2d,
+  filters,
+  gaussianBlur,
+  gaussianKernel,
+  gaussianNoise,
+  LabelEncoder,
+  MinMaxScaler,
+  oneHot,
+  randomCrop,
+  randomHorizontalFlip,
+  StandardScaler,
+} from './index.js';
+
+const close = (got: number[][], want: number[][], tol = 1e-5) => {
+  for (const [i, row] of got.entries()) {
+    for (const [j, v] of row.entries()) expect(Math.abs(v - want[i]![j]!)).toBeLessThanOrEqual(tol);
+  }
+};
+
+describe('scalers and encoders', () => {
+  const x = tensor([
+    [1, 10, 5],
+    [3, 20, 5],
+    [5, 60, 5],
+  ]);
+
+  it('StandardScaler: zero mean, unit population std, constant features untouched; inverts exactly', () => {
+    const scaler = new StandardScaler();
+    const z = scaler.fitTransform(x);
+    const cols = (z.toArray() as number[][])[0]!.map((_, j) => (z.toArray() as number[][]).map((r) => r[j]!));
+    for (const col of cols.slice(0, 2)) {
+      expect(col.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 5);
+      expect(Math.sqrt(col.reduce((a, b) => a + b * b, 0) / 3)).toBeCloseTo(1, 5);
+    }
+    expect(cols[2]).toEqual([0, 0, 0]);
+    close(scaler.inverseTransform(z).toArray() as number[][], x.toArray() as number[][]);
+    expect(() => new StandardScaler().transform(x)).toThrow(/call fit\(\) before transform\(\)/);
+    expect(() => scaler.transform(tensor([[1, 2]]))).toThrow(/fitted on 3 features, got shape \[1,2\]/);
+  });
+
+  it('MinMaxScaler maps each feature onto the range and inverts exactly', () => {
+    const scaler = new MinMaxScaler([-1, 1]);
+    const m = scaler.fitTransform(x);
+    close(m.toArray() as number[][], [
+      [-1, -1, -1],
+      [0, -0.6, -1],
+      [1, 1, -1],
+    ]);
+    close(scaler.inverseTransform(m).toArray() as number[][], x.toArray() as number[][]);
+  });
+
+  it('oneHot and LabelEncoder', () => {
+    expect(oneHot(tensor([2, 0], { dtype: 'int32' }), 3).toArray()).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
+    expect(() => oneHot(tensor([3], { dtype: 'int32' }), 3)).toThrow(
+      'oneHot: label 3 at 0 is not a class index in 0..2',
+    );
+    const enc = new LabelEncoder<string>().fit(['dog', 'cat', 'dog', 'bird']);
+    expect(enc.classes).toEqual(['bird', 'cat', 'dog']);
+    const idx = enc.transform(['dog', 'bird']);
+    expect(Array.from(idx.data())).toEqual([2, 0]);
+    expect(enc.inverseTransform(idx)).toEqual(['dog', 'bird']);
+    expect(() => enc.transform(['fish'])).toThrow(/label fish at 0 was not seen by fit\(\)/);
+  });
+});
+
+describe('image filters', () => {
+  // A vertical step edge: left half 0, right half 1.
+  const step = tensor(Array.from({ length: 5 }, () => [0, 0, 0, 1, 1, 1]));
+
+  it('Sobel x responds 4 at a vertical step edge and 0 on flat regions; Sobel y gives 0', () => {
+    const gx = filter2d(step, filters.sobelX).toArray() as number[][];
+    for (const row of gx) expect(row).toEqual([0, 0, 4, 4, 0, 0]);
+    const gy = filter2d(step, filters.sobelY).toArray() as number[][];
+    for (const row of gy) expect(row.every((v) => v === 0)).toBe(true);
+  });
+
+  it('mean blur and Gaussian 5×5 preserve a constant image and smooth the edge symmetrically', () => {
+    close(
+      filter2d(
+        tensor([
+          [2, 2, 2],
+          [2, 2, 2],
+        ]),
+        filters.meanBlur,
+      ).toArray() as number[][],
+      [
+        [2, 2, 2],
+        [2, 2, 2],
+      ],
+    );
+    const blurred = (filter2d(step, filters.meanBlur).toArray() as number[][])[2]!;
+    close([blurred], [[0, 0, 1 / 3, 2 / 3, 1, 1]]);
+    const g = (filter2d(step, filters.gaussian5x5).toArray() as number[][])[2]!;
+    expect(g[2]! + g[3]!).toBeCloseTo(1, 6); // symmetric around the edge
+    expect(
+      gaussianKernel(5, 1)
+        .flat()
+        .reduce((a, b) => a + b, 0),
+    ).toBeCloseTo(1, 12);
+  });
+
+  it('zero borders, channels and batches, and bad kernels', () => {
+    const zero = filter2d(
+      tensor([
+        [1, 1],
+        [1, 1],
+      ]),
+      filters.meanBlur,
+      { border: 'zero' },
+    ).toArray() as number[][];
+    close(zero, [
+      [4 / 9, 4 / 9],
+      [4 / 9, 4 / 9],
+    ]);
+    expect(
+      filter2d(
+        tensor([
+          [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+          [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+        ]),
+        [[1]],
+      ).shape,
+    ).toEqual([2, 1, 2, 2]);
+    expect(() =>
+      filter2d(step, [
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toThrow(/kernel must be a rectangle of odd size, got 2×2/);
+  });
+});
+
+describe('augmentation', () => {
+  const images = tensor([
+    [
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    ],
+    [
+      [
+        [7, 8, 9],
+        [10, 11, 12],
+      ],
+    ],
+  ]); // [2, 1, 2, 3]
+
+  it('randomHorizontalFlip mirrors with probability 1 and never with 0', () => {
+    expect(randomHorizontalFlip(1)(images).toArray()).toEqual([
+      [
+        [
+          [3, 2, 1],
+          [6, 5, 4],
+        ],
+      ],
+      [
+        [
+          [9, 8, 7],
+          [12, 11, 10],
+        ],
+      ],
+    ]);
+    expect(randomHorizontalFlip(0)(images).toArray()).toEqual(images.toArray());
+  });
+
+  it('randomCrop with padding keeps the size and takes windows of the padded image', () => {
+    const out = randomCrop([2, 3], { padding: 1, seed: 0 })(images);
+    expect(out.shape).toEqual([2, 1, 2, 3]);
+    const values = new Set([0, ...Array.from({ length: 12 }, (_, i) => i + 1)]);
+    expect(Array.from(out.data()).every((v) => values.has(v))).toBe(true);
+    expect(randomCrop([2, 3])(images).toArray()).toEqual(images.toArray()); // no padding: the only window
+  });
+
+  it('gaussianNoise is seeded and has the right scale; compose chains and frees intermediates', () => {
+    const zeros = tensor(new Float32Array(10_000));
+    const noisy = gaussianNoise(0.5, { seed: 1 })(zeros);
+    expect(noisy.std().item()).toBeCloseTo(0.5, 1);
+    expect(Array.from(gaussianNoise(0.5, { seed: 1 })(zeros).data())).toEqual(Array.from(noisy.data()));
+    const before = memory().tensors;
+    const out = compose(randomHorizontalFlip(1), gaussianBlur(3, 1), gaussianNoise(0))(images);
+    expect(memory().tensors).toBe(before + 1);
+    expect(out.shape).toEqual([2, 1, 2, 3]);
+  });
+});
