@@ -1,0 +1,44 @@
+/**
+ * @myelin/nn — neural-network modules with PyTorch semantics: Module, containers, layers,
+ * activations, losses, initialisers and regularisation.
+ *
+ * @example
+ * import * as nn from '@myelin/nn';
+ * const model = new nn.Sequential(new nn.Linear(64, 128), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(128, 10));
+ * const loss = nn.crossEntropy(model.forward(x), y, { labelSmoothing: 0.1 });
+ */
+export {
+  type ActivationName,
+  derivative,
+  ELU,
+  elementwiseActivations,
+  LeakyReLU,
+  LogSoftmax,
+  ReLU,
+  SELU,
+  Sigmoid,
+  Softmax,
+  Softsign,
+  Step,
+  Tanh,
+} from './activations.js';
+export { ModuleDict, ModuleList, Sequential } from './containers.js';
+export * as functional from './functional.js';
+export * as init from './init.js';
+export { Dropout, dropout } from './layers/dropout.js';
+export { Linear } from './layers/linear.js';
+export { Flatten, Identity } from './layers/shape.js';
+export {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  type ClassificationLossOptions,
+  crossEntropy,
+  huberLoss,
+  l1Loss,
+  mseLoss,
+  multiMarginLoss,
+  nllLoss,
+  type Reduction,
+} from './losses.js';
+export { type LoadStateDictOptions, Module, type StateDict } from './module.js';
+export { l1Penalty, l2Penalty } from './regularization.js';

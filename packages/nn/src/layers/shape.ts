@@ -1,0 +1,32 @@
+import type { Tensor } from '@myelin/tensor';
+import { Module } from '../module.js';
+
+/** Returns its input unchanged (a placeholder, or a skip path). @example new Identity().forward(x) === x */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+/**
+ * Flattens dimensions startDim..endDim (default: all but the batch dimension), e.g. images
+ * [N, C, H, W] to [N, C·H·W] before a Linear layer.
+ *
+ * @example new Flatten().forward(images).shape // [N, C*H*W]
+ */
+export class Flatten extends Module {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return x.flatten(this.startDim, this.endDim);
+  }
+
+  protected override describe(): string {
+    return `startDim=${this.startDim}, endDim=${this.endDim}`;
+  }
+}

@@ -1,0 +1,229 @@
+// Loss functions (torch.nn.functional's), each built from primitive ops so that autograd gives its
+// gradient; all take `reduction` 'mean' (default), 'sum' or 'none'.
+import { noGrad, type Tensor, tensor, where } from '@myelin/tensor';
+
+/** How a loss combines per-element (or per-sample) values. */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'none') return loss;
+  if (reduction === 'sum') return loss.sum();
+  if (reduction === 'mean') return loss.mean();
+  throw new RangeError(`loss: reduction must be 'mean', 'sum' or 'none', got '${reduction}'`);
+}
+
+function sameShape(op: string, input: Tensor, target: Tensor): void {
+  if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
+    throw new RangeError(
+      `${op}: input shape [${input.shape.join(',')}] and target shape [${target.shape.join(',')}] differ`,
+    );
+  }
+}
+
+/** Mean squared error (x − y)². @example mseLoss(prediction, target) */
+export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  sameShape('mseLoss', input, target);
+  return reduce(input.sub(target).square(), options.reduction ?? 'mean');
+}
+
+/** Mean absolute error |x − y|. @example l1Loss(prediction, target) */
+export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  sameShape('l1Loss', input, target);
+  return reduce(input.sub(target).abs(), options.reduction ?? 'mean');
+}
+
+/**
+ * Huber loss: ½d² for |d| < δ, δ(|d| − ½δ) beyond (quadratic near 0, linear for outliers).
+ *
+ * @example huberLoss(prediction, target, { delta: 1 })
+ */
+export function huberLoss(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction; delta?: number } = {},
+): Tensor {
+  sameShape('huberLoss', input, target);
+  const { delta = 1 } = options;
+  if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be > 0, got ${delta}`);
+  const d = input.sub(target);
+  const a = d.abs();
+  const loss = where(a.lt(delta), d.square().mul(0.5), a.sub(0.5 * delta).mul(delta));
+  return reduce(loss, options.reduction ?? 'mean');
+}
+
+/**
+ * Binary cross-entropy of probabilities p ∈ [0, 1]: −(y·log p + (1 − y)·log(1 − p)), with the logs
+ * clamped at −100 as PyTorch does. Prefer {@link binaryCrossEntropyWithLogits} (stable).
+ *
+ * @example binaryCrossEntropy(sigmoid(logits), labels)
+ */
+export function binaryCrossEntropy(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction; weight?: Tensor } = {},
+): Tensor {
+  sameShape('binaryCrossEntropy', input, target);
+  const outside = noGrad(() => input.lt(0).add(input.gt(1)).sum().item());
+  if (outside > 0)
+    throw new RangeError(
+      `binaryCrossEntropy: ${outside} input values are outside [0, 1] (pass probabilities, or use binaryCrossEntropyWithLogits)`,
+    );
+  const logP = input.log().clamp(-100);
+  const log1mP = input.neg().add(1).log().clamp(-100);
+  let loss = target.mul(logP).add(target.neg().add(1).mul(log1mP)).neg();
+  if (options.weight) loss = loss.mul(options.weight);
+  return reduce(loss, options.reduction ?? 'mean');
+}
+
+/**
+ * Binary cross-entropy from logits x, computed stably as max(x, 0) − x·y + log(1 + e^{−|x|}) (no
+ * overflow for logits of ±100 or more). `posWeight` weighs the positive class.
+ *
+ * @example binaryCrossEntropyWithLogits(logits, labels)
+ */
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction; weight?: Tensor; posWeight?: Tensor | number } = {},
+): Tensor {
+  sameShape('binaryCrossEntropyWithLogits', input, target);
+  const softplusNeg = input.abs().neg().exp().log1p().add(input.neg().relu()); // log(1 + e^{−x})
+  let loss: Tensor;
+  if (options.posWeight === undefined) {
+    loss = input.mul(target.neg().add(1)).add(softplusNeg);
+  } else {
+    const logWeight = target
+      .mul(typeof options.posWeight === 'number' ? options.posWeight - 1 : options.posWeight.sub(1))
+      .add(1);
+    loss = input.mul(target.neg().add(1)).add(logWeight.mul(softplusNeg));
+  }
+  if (options.weight) loss = loss.mul(options.weight);
+  return reduce(loss, options.reduction ?? 'mean');
+}
+
+/** Options of {@link crossEntropy} and {@link nllLoss}. */
+export interface ClassificationLossOptions {
+  reduction?: Reduction;
+  /** Per-class weights [C]. */
+  weight?: Tensor;
+}
+
+function classIndices(op: string, target: Tensor, n: number, classes: number): Tensor {
+  if (target.dtype !== 'int32')
+    throw new TypeError(`${op}: class-index targets must be int32, got ${target.dtype}`);
+  if (target.ndim !== 1 || target.shape[0] !== n) {
+    throw new RangeError(`${op}: expected targets of shape [${n}], got [${target.shape.join(',')}]`);
+  }
+  const values = target.data();
+  for (const [i, v] of values.entries()) {
+    if (v < 0 || v >= classes)
+      throw new RangeError(`${op}: target ${v} at position ${i} is not a class index in 0..${classes - 1}`);
+  }
+  return target.unsqueeze(1);
+}
+
+/**
+ * Negative log-likelihood of log-probabilities [N, C] at class indices [N] (int32). With class
+ * weights, 'mean' divides by the sum of the targets' weights (as PyTorch).
+ *
+ * @example nllLoss(logSoftmax(logits, 1), targets)
+ */
+export function nllLoss(logProbs: Tensor, target: Tensor, options: ClassificationLossOptions = {}): Tensor {
+  if (logProbs.ndim !== 2)
+    throw new RangeError(`nllLoss: expected input [N, C], got [${logProbs.shape.join(',')}]`);
+  const [n, classes] = logProbs.shape as [number, number];
+  const index = classIndices('nllLoss', target, n, classes);
+  let picked = logProbs.gather(1, index).squeeze(1).neg();
+  const reduction = options.reduction ?? 'mean';
+  if (options.weight === undefined) return reduce(picked, reduction);
+  const w = options.weight.indexSelect(0, target);
+  picked = picked.mul(w);
+  return reduction === 'mean' ? picked.sum().div(w.sum()) : reduce(picked, reduction);
+}
+
+/**
+ * Cross-entropy of logits [N, C] — log-softmax then negative log-likelihood, computed from the
+ * logits so it is stable for any magnitude. Targets are class indices [N] (int32) or class
+ * probabilities [N, C] (float32). `labelSmoothing` ε mixes the target with the uniform
+ * distribution: (1 − ε)·target + ε/C. Class `weight`s as PyTorch.
+ *
+ * @example crossEntropy(model.forward(x), y, { labelSmoothing: 0.1 })
+ */
+export function crossEntropy(
+  logits: Tensor,
+  target: Tensor,
+  options: ClassificationLossOptions & { labelSmoothing?: number } = {},
+): Tensor {
+  if (logits.ndim !== 2)
+    throw new RangeError(`crossEntropy: expected logits [N, C], got [${logits.shape.join(',')}]`);
+  const { labelSmoothing = 0, weight } = options;
+  const reduction = options.reduction ?? 'mean';
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+    throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  const [n, classes] = logits.shape as [number, number];
+  if (weight !== undefined && (weight.ndim !== 1 || weight.shape[0] !== classes)) {
+    throw new RangeError(
+      `crossEntropy: weight must have shape [${classes}], got [${weight.shape.join(',')}]`,
+    );
+  }
+  const logP = logits.logSoftmax(1);
+  if (target.dtype === 'float32') {
+    // Probability targets: −Σ_c w_c·p_c·log q_c per sample; 'mean' averages over samples.
+    sameShape('crossEntropy', logits, target);
+    const p = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / classes) : target;
+    const weighted = weight === undefined ? logP : logP.mul(weight);
+    return reduce(p.mul(weighted).sum(1).neg(), reduction);
+  }
+  const index = classIndices('crossEntropy', target, n, classes);
+  let nll = logP.gather(1, index).squeeze(1).neg();
+  let smooth =
+    labelSmoothing > 0 ? (weight === undefined ? logP : logP.mul(weight)).sum(1).neg().div(classes) : null;
+  if (weight === undefined) {
+    const loss = smooth === null ? nll : nll.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing));
+    return reduce(loss, reduction);
+  }
+  const w = weight.indexSelect(0, target);
+  nll = nll.mul(w);
+  if (reduction === 'mean') {
+    const total = w.sum();
+    const main = nll.sum().div(total);
+    return smooth === null
+      ? main
+      : main.mul(1 - labelSmoothing).add(smooth.sum().div(total).mul(labelSmoothing));
+  }
+  smooth = smooth === null ? null : smooth.mul(labelSmoothing);
+  return reduce(smooth === null ? nll : nll.mul(1 - labelSmoothing).add(smooth), reduction);
+}
+
+/**
+ * Multi-class hinge (SVM) loss, as PyTorch's MultiMarginLoss: for each sample,
+ * Σ_{j≠y} max(0, margin − x_y + x_j)^p / C. NOTE: CS231n's SVM loss is the same sum without the
+ * division by C (multiply by C to get it; the tests check both).
+ *
+ * @example multiMarginLoss(scores, targets)
+ */
+export function multiMarginLoss(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction; margin?: number; p?: 1 | 2; weight?: Tensor } = {},
+): Tensor {
+  if (input.ndim !== 2)
+    throw new RangeError(`multiMarginLoss: expected scores [N, C], got [${input.shape.join(',')}]`);
+  const { margin = 1, p = 1 } = options;
+  if (p !== 1 && p !== 2) throw new RangeError(`multiMarginLoss: p must be 1 or 2, got ${p}`);
+  const [n, classes] = input.shape as [number, number];
+  const index = classIndices('multiMarginLoss', target, n, classes);
+  const correct = input.gather(1, index); // [N, 1]
+  let hinge = input.sub(correct).add(margin).relu(); // [N, C]
+  if (p === 2) hinge = hinge.square();
+  if (options.weight) hinge = hinge.mul(options.weight.indexSelect(0, target).unsqueeze(1));
+  // Exclude j = y: its term is max(0, margin)^p (times the weight), subtract it.
+  const notTarget = noGrad(() => {
+    const mask = new Float32Array(n * classes).fill(1);
+    const t = target.data();
+    for (let i = 0; i < n; i++) mask[i * classes + t[i]!] = 0;
+    return tensor(mask, { shape: [n, classes] });
+  });
+  const loss = hinge.mul(notTarget).sum(1).div(classes);
+  return reduce(loss, options.reduction ?? 'mean');
+}
