@@ -25,8 +25,13 @@ export {
 export { ModuleDict, ModuleList, Sequential } from './containers.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
+export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm.js';
 export { Dropout, dropout } from './layers/dropout.js';
+export { Embedding } from './layers/embedding.js';
 export { Linear } from './layers/linear.js';
+export { Maxout } from './layers/maxout.js';
+export { GroupNorm, LayerNorm } from './layers/norms.js';
+export { Residual, StochasticDepth } from './layers/residual.js';
 export { Flatten, Identity } from './layers/shape.js';
 export {
   binaryCrossEntropy,

@@ -129,6 +129,12 @@ describe('autograd', () => {
     expect(gradcheck(wrongCube, [x], { raise: false }).ok).toBe(false);
   });
 
+  it('gradcheck refuses a function that is not deterministic', () => {
+    expect(() => gradcheck((x) => x!.mul(randn([3])), [randn([3], { requiresGrad: true })])).toThrow(
+      /gradcheck: fn is not deterministic .* create random tensors outside fn/,
+    );
+  });
+
   it('customOp reports gradients of the wrong shape', () => {
     const bad = customOp('bad', { forward: (x) => x.mul(2), backward: (g) => [g.sum()] });
     expect(() =>

@@ -72,6 +72,16 @@ export function gradcheck(
       }),
     );
 
+  // A function that draws random numbers (e.g. randn inside it) has no gradient to check.
+  const first = scalar();
+  const second = scalar();
+  if (Math.abs(first - second) > 1e-6 * Math.max(1, Math.abs(first))) {
+    throw new Error(
+      `gradcheck: fn is not deterministic (two evaluations at the same inputs gave ${first} and ${second}); ` +
+        'create random tensors outside fn, or use eval mode for dropout',
+    );
+  }
+
   // Analytical: backpropagate the weighted sum.
   const saved = checked.map(({ t }) => t.grad);
   for (const { t } of checked) (t as { grad: Tensor | null }).grad = null;

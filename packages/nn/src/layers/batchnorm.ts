@@ -1,0 +1,103 @@
+import { kernels, noGrad, ones, type Tensor, zeros } from '@myelin/tensor';
+import { Module } from '../module.js';
+
+/** Options of {@link BatchNorm1d}. */
+export interface BatchNormOptions {
+  eps?: number;
+  /** Weight of the new batch in the running statistics (default 0.1, as PyTorch). */
+  momentum?: number;
+  /** Learnable scale γ and shift β (default true). */
+  affine?: boolean;
+  /** Keep running statistics for evaluation (default true). */
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Batch normalisation (Ioffe & Szegedy 2015) over [N, C] or [N, C, L] inputs, as PyTorch's
+ * BatchNorm1d. Training: normalise with the batch mean and biased variance, and update
+ * running_mean ← (1 − m)·running_mean + m·mean and running_var likewise with the unbiased variance.
+ * Evaluation: normalise with the running statistics. Then y = γ·x̂ + β.
+ *
+ * @example new Sequential(new Linear(64, 128), new BatchNorm1d(128), new ReLU())
+ */
+export class BatchNorm1d extends Module {
+  readonly eps: number;
+  readonly momentum: number;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly numBatchesTracked: Tensor | null;
+
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormOptions = {},
+  ) {
+    super();
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = options;
+    if (!Number.isInteger(numFeatures) || numFeatures < 1)
+      throw new RangeError(`BatchNorm1d: numFeatures must be an integer >= 1, got ${numFeatures}`);
+    if (!(eps > 0)) throw new RangeError(`BatchNorm1d: eps must be > 0, got ${eps}`);
+    if (!(momentum >= 0 && momentum <= 1))
+      throw new RangeError(`BatchNorm1d: momentum must be in [0, 1], got ${momentum}`);
+    this.eps = eps;
+    this.momentum = momentum;
+    this.weight = affine ? this.addParameter('weight', ones([numFeatures])) : null;
+    this.bias = affine ? this.addParameter('bias', zeros([numFeatures])) : null;
+    this.runningMean = trackRunningStats ? this.addBuffer('runningMean', zeros([numFeatures])) : null;
+    this.runningVar = trackRunningStats ? this.addBuffer('runningVar', ones([numFeatures])) : null;
+    this.numBatchesTracked = trackRunningStats
+      ? this.addBuffer('numBatchesTracked', zeros([], { dtype: 'int32' }))
+      : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
+      throw new RangeError(
+        `BatchNorm1d: expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got [${x.shape.join(',')}]`,
+      );
+    }
+    const dims = x.ndim === 2 ? [0] : [0, 2];
+    const shape = x.ndim === 2 ? [1, this.numFeatures] : [1, this.numFeatures, 1];
+    const useBatch = this.training || this.runningMean === null;
+    let mean: Tensor;
+    let variance: Tensor;
+    if (useBatch) {
+      const count = x.size / this.numFeatures;
+      if (this.training && count < 2)
+        throw new RangeError(
+          `BatchNorm1d: expected more than 1 value per channel when training, got input [${x.shape.join(',')}]`,
+        );
+      mean = x.mean(dims, true);
+      variance = x.sub(mean).square().mean(dims, true);
+      if (this.training && this.runningMean !== null) this.updateRunningStats(mean, variance, count);
+    } else {
+      mean = this.runningMean!.reshape(shape);
+      variance = this.runningVar!.reshape(shape);
+    }
+    let y = x.sub(mean).div(variance.add(this.eps).sqrt());
+    if (this.weight !== null) y = y.mul(this.weight.reshape(shape)).add(this.bias!.reshape(shape));
+    return y;
+  }
+
+  private updateRunningStats(mean: Tensor, variance: Tensor, count: number): void {
+    noGrad(() => {
+      const m = this.momentum;
+      const unbiased = variance.mul(count / (count - 1)).reshape([this.numFeatures]);
+      const newMean = this.runningMean!.mul(1 - m).add(mean.reshape([this.numFeatures]).mul(m));
+      const newVar = this.runningVar!.mul(1 - m).add(unbiased.mul(m));
+      kernels.copyStrided(newMean.dataPointer, newMean.strides, this.runningMean!.dataPointer, [
+        this.numFeatures,
+      ]);
+      kernels.copyStrided(newVar.dataPointer, newVar.strides, this.runningVar!.dataPointer, [
+        this.numFeatures,
+      ]);
+      for (const t of [unbiased, newMean, newVar]) t.dispose();
+      kernels.i32[this.numBatchesTracked!.dataPointer >> 2]! += 1;
+    });
+  }
+
+  protected override describe(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight !== null}`;
+  }
+}

@@ -1,0 +1,94 @@
+import { ones, type Tensor, zeros } from '@myelin/tensor';
+import { Module } from '../module.js';
+
+/** (x − mean)/√(var + eps) over `dims` (biased variance), as the normalisation layers use. */
+function normalise(x: Tensor, dims: number[], eps: number): Tensor {
+  const mean = x.mean(dims, true);
+  const centered = x.sub(mean);
+  return centered.div(centered.square().mean(dims, true).add(eps).sqrt());
+}
+
+/**
+ * Layer normalisation (Ba et al. 2016) over the last dimensions given by `normalizedShape`, per
+ * sample (no batch statistics, same in training and evaluation), with elementwise γ and β.
+ *
+ * @example new LayerNorm([128]).forward(x) // x: [N, 128]
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+
+  constructor(
+    normalizedShape: number | readonly number[],
+    readonly options: { eps?: number; elementwiseAffine?: boolean } = {},
+  ) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = affine ? this.addParameter('weight', ones(this.normalizedShape)) : null;
+    this.bias = affine ? this.addParameter('bias', zeros(this.normalizedShape)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const k = this.normalizedShape.length;
+    const tail = x.shape.slice(x.ndim - k);
+    if (x.ndim < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
+      throw new RangeError(
+        `LayerNorm: input [${x.shape.join(',')}] does not end in the normalized shape [${this.normalizedShape.join(',')}]`,
+      );
+    }
+    const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+    const y = normalise(x, dims, this.options.eps ?? 1e-5);
+    return this.weight === null ? y : y.mul(this.weight).add(this.bias!);
+  }
+
+  protected override describe(): string {
+    return `[${this.normalizedShape.join(', ')}]`;
+  }
+}
+
+/**
+ * Group normalisation (Wu & He 2018): the C channels of [N, C, *] inputs split into `numGroups`
+ * groups, each normalised per sample; per-channel γ and β. Independent of the batch size.
+ *
+ * @example new GroupNorm(4, 32).forward(x) // x: [N, 32, L]
+ */
+export class GroupNorm extends Module {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly numGroups: number,
+    readonly numChannels: number,
+    readonly options: { eps?: number; affine?: boolean } = {},
+  ) {
+    super();
+    if (!Number.isInteger(numGroups) || numGroups < 1 || numChannels % numGroups !== 0) {
+      throw new RangeError(
+        `GroupNorm: numChannels ${numChannels} must be divisible by numGroups ${numGroups}`,
+      );
+    }
+    const affine = options.affine ?? true;
+    this.weight = affine ? this.addParameter('weight', ones([numChannels])) : null;
+    this.bias = affine ? this.addParameter('bias', zeros([numChannels])) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim < 2 || x.shape[1] !== this.numChannels) {
+      throw new RangeError(
+        `GroupNorm: expected input [N, ${this.numChannels}, ...], got [${x.shape.join(',')}]`,
+      );
+    }
+    const n = x.shape[0]!;
+    const grouped = x.reshape([n, this.numGroups, -1]);
+    const y = normalise(grouped, [2], this.options.eps ?? 1e-5).reshape([...x.shape]);
+    if (this.weight === null) return y;
+    const shape = [1, this.numChannels, ...x.shape.slice(2).map(() => 1)];
+    return y.mul(this.weight.reshape(shape)).add(this.bias!.reshape(shape));
+  }
+
+  protected override describe(): string {
+    return `${this.numGroups}, ${this.numChannels}`;
+  }
+}
