@@ -5,6 +5,7 @@ export { binary, binaryScalar, binaryStrided, where } from './binary';
 export { copyIntoStrided, copyStrided, f32ToI32, fill, fillI32, i32ToF32, transpose2d } from './copy';
 export { sgemm, sgemmScratchBytes } from './gemm';
 export { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optim';
+export { pairwiseL1 } from './distance';
 export { unaryGrad } from './grad';
 export { reduce, sumSquares } from './reduce';
 export { softmax, softmaxBackward } from './softmax';

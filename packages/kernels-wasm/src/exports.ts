@@ -42,6 +42,7 @@ export interface KernelExports {
     scratch: number,
   ): void;
   sgemmScratchBytes(): number;
+  pairwiseL1(a: number, b: number, out: number, m: number, n: number, d: number): void;
   sgdUpdate(
     param: number,
     grad: number,

@@ -151,6 +151,22 @@ describe.each(variants.map((k) => [k.variant, k] as const))('reduction kernels (
       expect(Math.abs(v - 300_001 * Math.fround(0.1)) / (300_001 * 0.1)).toBeLessThan(256 * 2 ** -24);
   });
 
+  it('pairwiseL1 distances between rows, at every tail size of the row length', () => {
+    for (const d of [1, 3, 4, 5, 8, 13]) {
+      const random = mulberry32(d);
+      const [m, n] = [3, 4];
+      const a = uniform(random, m * d, -2, 2);
+      const b = uniform(random, n * d, -2, 2);
+      const out = put(kernels, new Float32Array(m * n));
+      kernels.raw.pairwiseL1(put(kernels, a, 1), put(kernels, b, 2), out, m, n, d);
+      const want = new Float64Array(m * n);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++)
+          for (let k = 0; k < d; k++) want[i * n + j]! += Math.abs(a[i * d + k]! - b[j * d + k]!);
+      expectClose(`pairwiseL1 d=${d}`, take(kernels, out, m * n), want, { rel: 1e-6 });
+    }
+  });
+
   it('sumSquares accumulates in float64', () => {
     for (const n of [0, 1, 5, 8, 17, 2051]) {
       const x = uniform(mulberry32(n), n, -3, 3);

@@ -22,6 +22,8 @@ export {
   Step,
   Tanh,
 } from './activations.js';
+export { KNNClassifier } from './classic/knn.js';
+export { Perceptron, type PerceptronFitResult } from './classic/perceptron.js';
 export { ModuleDict, ModuleList, Sequential } from './containers.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
@@ -46,4 +48,6 @@ export {
   type Reduction,
 } from './losses.js';
 export { type LoadStateDictOptions, Module, type StateDict } from './module.js';
+export { loadModule, loadModuleFile, saveModule, saveModuleFile } from './persistence.js';
 export { l1Penalty, l2Penalty } from './regularization.js';
+export { parseSafetensors, type SafetensorsContents, toSafetensors } from './safetensors.js';

@@ -152,6 +152,19 @@ describe('Embedding', () => {
     );
   });
 
+  it('gradcheck over the embedding table', () => {
+    const emb = new Embedding(4, 3);
+    const ids = tensor(
+      [
+        [2, 0],
+        [2, 3],
+      ],
+      { dtype: 'int32' },
+    );
+    const weights = randn([2, 2, 3]);
+    expect(gradcheck(() => emb.forward(ids).mul(weights), [emb.weight]).ok).toBe(true);
+  });
+
   it('paddingIdx: the row starts at zero and gets no gradient', () => {
     const emb = new Embedding(4, 2, { paddingIdx: 0 });
     expect((emb.weight.toArray() as number[][])[0]).toEqual([0, 0]);
