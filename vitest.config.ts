@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 // enabled (so both builds are exercised in Node), Deno (vitest's CLI runs under Deno, see the
 // root package.json) and headless Chromium. `provide` tells the tests which runtime they should
 // find themselves in, and src/runtime.test.ts checks it, so a run cannot silently test the wrong one.
-const include = ['packages/*/src/**/*.test.ts'];
+const include = ['packages/*/src/**/*.test.ts', 'examples/src/**/*.test.ts'];
+// Inline projects do not inherit the root's test options: each gets this explicitly.
+const testTimeout = 60_000;
 
 const chromiumArgs = [
   '--no-sandbox',
@@ -20,18 +22,18 @@ const chromiumArgs = [
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
     projects: [
-      { test: { name: 'node', include, provide: { runtime: 'node', relaxedSimd: false } } },
+      { test: { name: 'node', include, testTimeout, provide: { runtime: 'node', relaxedSimd: false } } },
       {
         test: {
           name: 'node-relaxed',
           include,
+          testTimeout,
           execArgv: ['--experimental-wasm-relaxed-simd'],
           provide: { runtime: 'node', relaxedSimd: true },
         },
       },
-      { test: { name: 'deno', include, provide: { runtime: 'deno', relaxedSimd: true } } },
+      { test: { name: 'deno', include, testTimeout, provide: { runtime: 'deno', relaxedSimd: true } } },
       {
         server: {
           headers: {
@@ -42,6 +44,7 @@ export default defineConfig({
         test: {
           name: 'chromium',
           include,
+          testTimeout,
           provide: { runtime: 'chromium', relaxedSimd: true },
           browser: {
             enabled: true,

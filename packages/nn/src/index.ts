@@ -51,3 +51,30 @@ export { type LoadStateDictOptions, Module, type StateDict } from './module.js';
 export { loadModule, loadModuleFile, saveModule, saveModuleFile } from './persistence.js';
 export { l1Penalty, l2Penalty } from './regularization.js';
 export { parseSafetensors, type SafetensorsContents, toSafetensors } from './safetensors.js';
+export type { TrainingData } from './training/batches.js';
+export {
+  type Callback,
+  EarlyStopping,
+  LearningRateScheduler,
+  type Logs,
+  ModelCheckpoint,
+  type OptimizerLike,
+  type SchedulerLike,
+  type TrainingContext,
+} from './training/callbacks.js';
+export { evaluate, type FitOptions, fit, History, type LossFn, predict } from './training/fit.js';
+export {
+  Accuracy,
+  confusionMatrix,
+  F1Score,
+  MeanAbsoluteError,
+  MeanSquaredError,
+  type Metric,
+  metricByName,
+  Precision,
+  precisionRecallF1,
+  R2Score,
+  Recall,
+  TopKAccuracy,
+} from './training/metrics.js';
+export type { Verbosity } from './training/progress.js';

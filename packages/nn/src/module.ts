@@ -229,7 +229,8 @@ export abstract class Module {
     const render = (module: Module, name: string, depth: number) => {
       const own = [...module.ownParameters.values()].reduce((n, p) => n + p.size, 0);
       const label = `${'  '.repeat(depth)}${name === '' ? '' : `(${name}): `}${module.constructor.name}(${module.describe()})`;
-      const shape = module.lastOutputShape ? `[${module.lastOutputShape.join(', ')}]` : '';
+      // The batch dimension varies between calls: shown as N.
+      const shape = module.lastOutputShape ? `[${['N', ...module.lastOutputShape.slice(1)].join(', ')}]` : '';
       lines.push(
         `${label.padEnd(60)} ${shape.padEnd(16)} ${own > 0 ? own.toLocaleString('en-US') : ''}`.trimEnd(),
       );

@@ -9,6 +9,7 @@
  * y.backward();
  */
 export type { BackwardOptions } from './autograd.js';
+export { clipGradNorm, clipGradValue } from './clip-grad.js';
 export {
   arange,
   type CreateOptions,

@@ -46,6 +46,9 @@ export function setDebug(enabled: boolean): void {
 /** Creation sites of the live tensors (recorded while debug mode was on), most frequent first. */
 export function liveTensorSites(): { site: string; count: number }[] {
   const counts = new Map<string, number>();
-  for (const site of debugState.live.values()) counts.set(site, (counts.get(site) ?? 0) + 1);
+  for (const error of debugState.live.values()) {
+    const site = error.stack?.split('\n').slice(2, 6).join('\n') ?? '(no stack)';
+    counts.set(site, (counts.get(site) ?? 0) + 1);
+  }
   return [...counts.entries()].map(([site, count]) => ({ site, count })).sort((a, b) => b.count - a.count);
 }

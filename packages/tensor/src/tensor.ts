@@ -25,8 +25,11 @@ interface Handle {
   live: boolean;
 }
 
-/** Debug mode: creation sites of live tensors, for finding leaks (see `setDebug`). */
-export const debugState = { enabled: false, live: new Map<Tensor, string>() };
+/**
+ * Debug mode: where live tensors were created, for finding leaks (see `setDebug`). The Error objects
+ * are kept unformatted: V8 records the stack cheaply and formats it only when it is read.
+ */
+export const debugState = { enabled: false, live: new Map<Tensor, Error>() };
 
 function releaseHandle(handle: Handle): void {
   if (!handle.live) return;
@@ -81,8 +84,7 @@ export class Tensor {
     liveStats.tensors++;
     finalizer.register(this, this.handle, this);
     this._scope = track(this);
-    if (debugState.enabled)
-      debugState.live.set(this, new Error().stack?.split('\n').slice(2, 6).join('\n') ?? '');
+    if (debugState.enabled) debugState.live.set(this, new Error());
   }
 
   /** @internal A new contiguous, uninitialised tensor. */

@@ -1,5 +1,5 @@
 // A tour of Myelin's WebAssembly kernels: which build runs here, and what it computes how fast.
-// Run it with `npm run demo` from the repository root (Node; add --experimental-wasm-relaxed-simd
+// Run it with `node examples/src/kernels-demo.mjs` after a build (Node; add --experimental-wasm-relaxed-simd
 // to node in Node 20 to get the relaxed-SIMD build).
 import { BinaryOp, loadKernels, ReduceOp, supportedVariants, UnaryOp } from '@myelin/kernels-wasm';
 
