@@ -6,6 +6,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadMyelin, useTf } from './lib/contenders.mjs';
+import { fitCase } from './suites/fit.mjs';
 import {
   addCase,
   broadcastAddCase,
@@ -44,7 +45,7 @@ const cases = [
 ];
 
 /** Cases at the Tensor API level: Myelin's tensor package runs on one kernels instance (the best build). */
-const tensorCases = [tensorAddOverheadCase(), mlpStepCase(), adamStepCase()];
+const tensorCases = [tensorAddOverheadCase(), mlpStepCase(), adamStepCase(), fitCase()];
 
 /** TF.js's cpu backend is plain JS: skip the cases that would take minutes there. */
 const tooSlowForCpu = (c) => /1024×1024\]·\[1024/.test(c.name);
@@ -61,9 +62,12 @@ for (const c of cases) {
   process.stderr.write(`.`);
 }
 for (const c of tensorCases) {
-  const values = { [`myelin ${myelin[0].variant}`]: c.myelin() };
-  values['tfjs-wasm'] = c.tf(await useTf('wasm'));
-  values['tfjs-cpu'] = c.name.startsWith('MLP') && quick ? undefined : c.tf(await useTf('cpu'));
+  const values = { [`myelin ${myelin[0].variant}`]: await c.myelin() };
+  values['tfjs-wasm'] = await c.tf(await useTf('wasm'));
+  values['tfjs-cpu'] =
+    (c.name.startsWith('MLP') || c.name.startsWith('fit')) && quick
+      ? undefined
+      : await c.tf(await useTf('cpu'));
   rows.push({ c, values });
   process.stderr.write('.');
 }
