@@ -2,7 +2,7 @@
 // torch.optim's algorithms exactly (see each function). Flags arrive as numbers (0/1); they are
 // loop-invariant, so their branches cost nothing measurable next to the memory traffic.
 
-import { loadPartial, storePartial } from './simd/lanes';
+import { loadMasked, storeMasked } from './simd/lanes';
 
 /** Elements covered by whole 4-float vectors; the rest go through partial lanes. */
 @inline
@@ -25,30 +25,27 @@ export function sgdUpdate(
   const vm = f32x4.splat(momentum);
   const vd = f32x4.splat(1 - dampening);
   const vwd = f32x4.splat(weightDecay);
-  const zero = f32x4.splat(0);
   const body = count4(n);
   for (let i: usize = 0; i < n; i += 4) {
     const o = i << 2;
     const rest = n - i;
     const full = i < body;
-    const p = full ? v128.load(param + o) : loadPartial(param + o, rest, zero);
-    let g = full ? v128.load(grad + o) : loadPartial(grad + o, rest, zero);
+    const p = loadMasked(param + o, full, rest);
+    let g = loadMasked(grad + o, full, rest);
     if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, p));
     if (momentum != 0) {
       let b: v128;
       if (first) {
         b = g;
       } else {
-        const old = full ? v128.load(buf + o) : loadPartial(buf + o, rest, zero);
+        const old = loadMasked(buf + o, full, rest);
         b = f32x4.add(f32x4.mul(vm, old), f32x4.mul(vd, g));
       }
-      if (full) v128.store(buf + o, b);
-      else storePartial(buf + o, b, rest);
+      storeMasked(buf + o, b, full, rest);
       g = nesterov ? f32x4.add(g, f32x4.mul(vm, b)) : b;
     }
     const updated = f32x4.sub(p, f32x4.mul(vlr, g));
-    if (full) v128.store(param + o, updated);
-    else storePartial(param + o, updated, rest);
+    storeMasked(param + o, updated, full, rest);
   }
 }
 
@@ -60,24 +57,18 @@ export function adagradUpdate(param: usize, grad: usize, sum: usize, n: usize, c
   const vclr = f32x4.splat(clr);
   const vwd = f32x4.splat(weightDecay);
   const veps = f32x4.splat(eps);
-  const zero = f32x4.splat(0);
   const body = count4(n);
   for (let i: usize = 0; i < n; i += 4) {
     const o = i << 2;
     const rest = n - i;
     const full = i < body;
-    const p = full ? v128.load(param + o) : loadPartial(param + o, rest, zero);
-    let g = full ? v128.load(grad + o) : loadPartial(grad + o, rest, zero);
+    const p = loadMasked(param + o, full, rest);
+    let g = loadMasked(grad + o, full, rest);
     if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, p));
-    const s = f32x4.add(full ? v128.load(sum + o) : loadPartial(sum + o, rest, zero), f32x4.mul(g, g));
+    const s = f32x4.add(loadMasked(sum + o, full, rest), f32x4.mul(g, g));
     const updated = f32x4.sub(p, f32x4.div(f32x4.mul(vclr, g), f32x4.add(f32x4.sqrt(s), veps)));
-    if (full) {
-      v128.store(sum + o, s);
-      v128.store(param + o, updated);
-    } else {
-      storePartial(sum + o, s, rest);
-      storePartial(param + o, updated, rest);
-    }
+    storeMasked(sum + o, s, full, rest);
+    storeMasked(param + o, updated, full, rest);
   }
 }
 
@@ -97,45 +88,37 @@ export function rmspropUpdate(
   const veps = f32x4.splat(eps);
   const vwd = f32x4.splat(weightDecay);
   const vm = f32x4.splat(momentum);
-  const zero = f32x4.splat(0);
   const body = count4(n);
   for (let i: usize = 0; i < n; i += 4) {
     const o = i << 2;
     const rest = n - i;
     const full = i < body;
-    const p = full ? v128.load(param + o) : loadPartial(param + o, rest, zero);
-    let g = full ? v128.load(grad + o) : loadPartial(grad + o, rest, zero);
+    const p = loadMasked(param + o, full, rest);
+    let g = loadMasked(grad + o, full, rest);
     if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, p));
-    const sqOld = full ? v128.load(squareAvg + o) : loadPartial(squareAvg + o, rest, zero);
+    const sqOld = loadMasked(squareAvg + o, full, rest);
     const sq = f32x4.add(f32x4.mul(va, sqOld), f32x4.mul(v1a, f32x4.mul(g, g)));
     let avg: v128;
     if (centered) {
-      const gaOld = full ? v128.load(gradAvg + o) : loadPartial(gradAvg + o, rest, zero);
+      const gaOld = loadMasked(gradAvg + o, full, rest);
       const ga = f32x4.add(gaOld, f32x4.mul(v1a, f32x4.sub(g, gaOld)));
-      if (full) v128.store(gradAvg + o, ga);
-      else storePartial(gradAvg + o, ga, rest);
+      storeMasked(gradAvg + o, ga, full, rest);
       avg = f32x4.add(f32x4.sqrt(f32x4.sub(sq, f32x4.mul(ga, ga))), veps);
     } else {
       avg = f32x4.add(f32x4.sqrt(sq), veps);
     }
     let step: v128;
     if (momentum > 0) {
-      const bOld = full ? v128.load(buf + o) : loadPartial(buf + o, rest, zero);
+      const bOld = loadMasked(buf + o, full, rest);
       const b = f32x4.add(f32x4.mul(vm, bOld), f32x4.div(g, avg));
-      if (full) v128.store(buf + o, b);
-      else storePartial(buf + o, b, rest);
+      storeMasked(buf + o, b, full, rest);
       step = b;
     } else {
       step = f32x4.div(g, avg);
     }
     const updated = f32x4.sub(p, f32x4.mul(vlr, step));
-    if (full) {
-      v128.store(squareAvg + o, sq);
-      v128.store(param + o, updated);
-    } else {
-      storePartial(squareAvg + o, sq, rest);
-      storePartial(param + o, updated, rest);
-    }
+    storeMasked(squareAvg + o, sq, full, rest);
+    storeMasked(param + o, updated, full, rest);
   }
 }
 
@@ -160,39 +143,31 @@ export function adamUpdate(
   const vdecay = f32x4.splat(1 - lr * weightDecay);
   const vstep = f32x4.splat(stepSize);
   const vbc2 = f32x4.splat(bc2Sqrt);
-  const zero = f32x4.splat(0);
   const body = count4(n);
   for (let i: usize = 0; i < n; i += 4) {
     const o = i << 2;
     const rest = n - i;
     const full = i < body;
-    let p = full ? v128.load(param + o) : loadPartial(param + o, rest, zero);
-    let g = full ? v128.load(grad + o) : loadPartial(grad + o, rest, zero);
+    let p = loadMasked(param + o, full, rest);
+    let g = loadMasked(grad + o, full, rest);
     if (weightDecay != 0) {
       if (decoupled) p = f32x4.mul(p, vdecay);
       else g = f32x4.add(g, f32x4.mul(vwd, p));
     }
-    const mOld = full ? v128.load(expAvg + o) : loadPartial(expAvg + o, rest, zero);
+    const mOld = loadMasked(expAvg + o, full, rest);
     const m = f32x4.add(mOld, f32x4.mul(v1b1, f32x4.sub(g, mOld)));
-    const vOld = full ? v128.load(expAvgSq + o) : loadPartial(expAvgSq + o, rest, zero);
+    const vOld = loadMasked(expAvgSq + o, full, rest);
     const v = f32x4.add(f32x4.mul(vb2, vOld), f32x4.mul(v1b2, f32x4.mul(g, g)));
     let vUse = v;
     if (amsgrad) {
-      const maxOld = full ? v128.load(maxExpAvgSq + o) : loadPartial(maxExpAvgSq + o, rest, zero);
+      const maxOld = loadMasked(maxExpAvgSq + o, full, rest);
       vUse = f32x4.max(maxOld, v);
-      if (full) v128.store(maxExpAvgSq + o, vUse);
-      else storePartial(maxExpAvgSq + o, vUse, rest);
+      storeMasked(maxExpAvgSq + o, vUse, full, rest);
     }
     const denom = f32x4.add(f32x4.div(f32x4.sqrt(vUse), vbc2), veps);
     const updated = f32x4.sub(p, f32x4.mul(vstep, f32x4.div(m, denom)));
-    if (full) {
-      v128.store(expAvg + o, m);
-      v128.store(expAvgSq + o, v);
-      v128.store(param + o, updated);
-    } else {
-      storePartial(expAvg + o, m, rest);
-      storePartial(expAvgSq + o, v, rest);
-      storePartial(param + o, updated, rest);
-    }
+    storeMasked(expAvg + o, m, full, rest);
+    storeMasked(expAvgSq + o, v, full, rest);
+    storeMasked(param + o, updated, full, rest);
   }
 }

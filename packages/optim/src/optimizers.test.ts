@@ -6,6 +6,7 @@ import {
   adamRule,
   rmspropRule,
   rosenbrock,
+  rosenbrockGrad,
   runReference,
   sgdRule,
 } from './testing/reference.js';
@@ -164,17 +165,7 @@ describe('optimizer mechanics', () => {
     const v = new Float64Array(START.length);
     const w = Float64Array.from(START);
     for (let t = 0; t < STEPS; t++) {
-      const g = (() => {
-        const x = Float64Array.from(w);
-        const out = new Float64Array(x.length);
-        for (let i = 0; i < x.length; i++) out[i] = -2 * (1 - x[i]!);
-        for (let i = 0; i + 1 < x.length; i++) {
-          const d = x[i + 1]! - x[i]! ** 2;
-          out[i]! += -40 * x[i]! * d;
-          out[i + 1]! += 20 * d;
-        }
-        return out;
-      })();
+      const g = rosenbrockGrad(w);
       for (let i = 0; i < w.length; i++) {
         v[i] = beta * v[i]! + lr * g[i]!;
         w[i] = w[i]! - v[i]!;

@@ -61,3 +61,16 @@ export function madd(a: v128, b: v128, c: v128): v128 {
     return f32x4.add(f32x4.mul(a, b), c);
   }
 }
+
+/** A whole vector at `ptr` when `full`, else the first `count` lanes (the rest 0): loop bodies with tails. */
+@inline
+export function loadMasked(ptr: usize, full: bool, count: usize): v128 {
+  return full ? v128.load(ptr) : loadPartial(ptr, count, f32x4.splat(0));
+}
+
+/** Stores a whole vector when `full`, else its first `count` lanes. */
+@inline
+export function storeMasked(ptr: usize, v: v128, full: bool, count: usize): void {
+  if (full) v128.store(ptr, v);
+  else storePartial(ptr, v, count);
+}

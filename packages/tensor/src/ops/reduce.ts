@@ -3,7 +3,7 @@ import { ReduceOp } from '@myelin/kernels-wasm';
 import { record } from '../autograd.js';
 import { kernels } from '../runtime.js';
 import { noGrad } from '../scope.js';
-import { formatShape, normalizeDim, normalizeDims, sizeOf } from '../shape.js';
+import { contiguousStrides, formatShape, normalizeDim, normalizeDims, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { contiguousRaw, release, requireFloat } from './common.js';
 import { where } from './elementwise.js';
@@ -39,19 +39,9 @@ function reduceDims(op: ReduceOp, x: Tensor, dims: readonly number[], keepDim: b
   }
   if (keepDim) return current;
   const squeezed = x.shape.filter((_, d) => !dims.includes(d));
-  const out = current._view(squeezed, squeezedStrides(squeezed));
+  const out = current._view(squeezed, contiguousStrides(squeezed));
   current.dispose();
   return out;
-}
-
-function squeezedStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let step = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = step;
-    step *= shape[d]!;
-  }
-  return strides;
 }
 
 /** The shape `x` reduces to with keepDim over `dims`. */
