@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every check and test: build, lint + format check, type check, then the unit tests in Node (plain
-# SIMD and relaxed SIMD builds), Deno and headless Chromium. Run through `npm test` (which first runs
+# SIMD and relaxed SIMD builds), Deno and headless Chromium, and the playground's end-to-end tests. Run through `npm test` (which first runs
 # scripts/bootstrap.sh --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +20,6 @@ step "tests: Deno"
 node_modules/.bin/deno run -A node_modules/vitest/vitest.mjs run --project deno
 step "tests: headless Chromium"
 pnpm exec vitest run --project chromium
+step "playground end-to-end: vite preview + Playwright on headless Chromium"
+pnpm --filter @myelin/playground e2e
 step "all checks and tests passed"

@@ -1,0 +1,174 @@
+// End-to-end tests of the playground in real Chromium (Debian's), driven by Playwright, against the
+// production build served by `vite preview` on 127.0.0.1. Run: pnpm --filter @myelin/playground e2e
+// (after a build). Screenshots go to e2e/artifacts/.
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const app = join(here, '..');
+const artifacts = join(here, 'artifacts');
+const PORT = 4173;
+const BASE = `http://127.0.0.1:${PORT}/`;
+const require = createRequire(import.meta.url);
+
+const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+const preview = spawn(
+  process.execPath,
+  [viteBin, 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+  {
+    cwd: app,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
+let previewLog = '';
+preview.stdout.on('data', (d) => (previewLog += d));
+preview.stderr.on('data', (d) => (previewLog += d));
+
+async function waitForServer() {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(BASE)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not start:\n${previewLog}`);
+}
+
+const results = [];
+async function test(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    console.log(`  ✗ ${name}\n    ${error?.stack ?? error}`);
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+let browser;
+try {
+  await mkdir(artifacts, { recursive: true });
+  await waitForServer();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const firstUpdate = () =>
+    page.waitForFunction(() => window.playground?.history().length > 0, null, { timeout: 30_000 });
+
+  console.log('playground end-to-end (Chromium)');
+  await test('loads without console errors, cross-origin isolated, and draws a first update', async () => {
+    await page.goto(BASE);
+    await firstUpdate();
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+    expect(await page.evaluate(() => crossOriginIsolated), 'the page is not cross-origin isolated');
+    expect((await page.locator('#epoch').textContent()) === '0', 'a fresh network should be at epoch 0');
+    await page.screenshot({ path: join(artifacts, 'loaded.png') });
+  });
+
+  await test('XOR with the default network: play brings the test loss below 0.1 within 500 epochs', async () => {
+    await page.goto(`${BASE}#dataset=xor`);
+    await page.reload();
+    await firstUpdate();
+    await page.click('#play');
+    const reached = await page.waitForFunction(
+      () =>
+        window.playground.history().find((h) => h.test < 0.1) ??
+        (window.playground.history().at(-1)?.epoch > 500 ? 'over' : null),
+      null,
+      {
+        timeout: 60_000,
+        polling: 100,
+      },
+    );
+    const first = await reached.jsonValue();
+    await page.click('#play'); // pause
+    expect(first !== 'over', 'test loss did not fall below 0.1 within 500 epochs');
+    // The page sees updates every ~30 ms: the epoch it first saw is an upper bound.
+    expect(first.epoch <= 500, `test loss first seen below 0.1 at epoch ${first.epoch}`);
+    console.log(`    test loss ${first.test.toFixed(3)} at epoch ${first.epoch}`);
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+    await page.screenshot({ path: join(artifacts, 'xor-trained.png') });
+  });
+
+  await test('changing a control updates the URL hash, and reloading restores the state', async () => {
+    await page.selectOption('#activation', 'relu');
+    await page.click('#add-layer');
+    const hash = await page.evaluate(() => location.hash);
+    expect(
+      hash.includes('activation=relu') && hash.includes('layers=4%2C2%2C2'),
+      `hash not updated: ${hash}`,
+    );
+    await page.reload();
+    await firstUpdate();
+    expect((await page.inputValue('#activation')) === 'relu', 'activation not restored from the URL');
+    expect((await page.locator('#layer-count').textContent()) === '3', 'layers not restored from the URL');
+    expect((await page.inputValue('#dataset')) === 'xor', 'dataset not restored from the URL');
+  });
+
+  await test('step trains one epoch; reset returns to epoch 0 with a new network', async () => {
+    await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent === '1');
+    await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent === '2');
+    await page.click('#reset');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent === '0');
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+
+  await test('controls can be hidden for embedding in a lesson', async () => {
+    await page.goto(`${BASE}#dataset=circle&hide=noise,regularization`);
+    await page.reload();
+    await firstUpdate();
+    expect(await page.locator('[data-control=noise]').isHidden(), 'noise control should be hidden');
+    expect(
+      await page.locator('[data-control=regularization]').isHidden(),
+      'regularization control should be hidden',
+    );
+    expect(await page.locator('[data-control=dataset]').isVisible(), 'dataset control should be visible');
+  });
+
+  await test('readable on a phone-sized viewport', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${BASE}#dataset=spiral`);
+    await page.reload();
+    await firstUpdate();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow <= 0, `the page is ${overflow}px wider than the viewport`);
+    await page.screenshot({ path: join(artifacts, 'phone.png'), fullPage: true });
+  });
+} finally {
+  await browser?.close();
+  preview.kill();
+}
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && results.length > 0 ? 0 : 1);

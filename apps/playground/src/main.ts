@@ -1,0 +1,226 @@
+// The page: controls bound to the state (kept in the URL hash), a training worker, and drawing.
+import { drawHeatmap, drawLossChart, drawNetwork } from './draw.js';
+import type { FromWorker, Point, ToWorker } from './protocol.js';
+import {
+  decodeHash,
+  encodeHash,
+  FEATURES,
+  LEARNING_RATES,
+  MAX_LAYERS,
+  MAX_NEURONS,
+  type PlaygroundState,
+  REGULARIZATION_RATES,
+} from './state.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+/** Messages wait until the worker has said it is ready (see worker.ts). */
+let workerReady = false;
+const outbox: ToWorker[] = [];
+const send = (message: ToWorker) => {
+  if (workerReady) worker.postMessage(message);
+  else outbox.push(message);
+};
+
+let state: PlaygroundState = decodeHash(location.hash);
+let playing = false;
+let data: { train: Point[]; test: Point[] } = { train: [], test: [] };
+let grid: Float32Array | null = null;
+let weights: number[][][] | null = null;
+let history: { epoch: number; train: number; test: number }[] = [];
+
+/** For tests and curious users: the loss history as the page received it. */
+(window as unknown as { playground: unknown }).playground = { history: () => history, state: () => state };
+
+const FEATURE_LABELS: Record<string, string> = {
+  x1: 'X₁',
+  x2: 'X₂',
+  x1Squared: 'X₁²',
+  x2Squared: 'X₂²',
+  x1x2: 'X₁X₂',
+  sinX1: 'sin(X₁)',
+  sinX2: 'sin(X₂)',
+};
+
+function fillSelect(select: HTMLSelectElement, values: number[]): void {
+  select.innerHTML = values.map((v) => `<option value="${v}">${v}</option>`).join('');
+}
+
+/** Writes the state into every control and the URL, and hides controls listed in `hide`. */
+function render(): void {
+  writeHash();
+  ($('dataset') as HTMLSelectElement).value = state.dataset;
+  for (const [id, value] of [
+    ['ratio', state.ratio],
+    ['noise', state.noise],
+    ['batch', state.batchSize],
+  ] as const) {
+    ($(id) as HTMLInputElement).value = String(value);
+    $(`${id}-value`).textContent = String(value);
+  }
+  ($('activation') as HTMLSelectElement).value = state.activation;
+  ($('learningRate') as HTMLSelectElement).value = String(state.learningRate);
+  ($('regularization') as HTMLSelectElement).value = state.regularization;
+  ($('regularizationRate') as HTMLSelectElement).value = String(state.regularizationRate);
+  ($('optimizer') as HTMLSelectElement).value = state.optimizer;
+  ($('showTest') as HTMLInputElement).checked = state.showTest;
+  ($('discretize') as HTMLInputElement).checked = state.discretize;
+  $('features').innerHTML =
+    '<legend>Input features</legend>' +
+    FEATURES.map(
+      (f) =>
+        `<label><input type="checkbox" value="${f}" ${state.features.includes(f) ? 'checked' : ''}/> ${FEATURE_LABELS[f]}</label>`,
+    ).join('');
+  $('layer-count').textContent = String(state.layers.length);
+  $('layer-sizes').innerHTML = state.layers
+    .map(
+      (n, i) =>
+        `<span class="layer">Layer ${i + 1}: ${n} <button type="button" data-layer="${i}" data-delta="1" aria-label="More neurons in layer ${i + 1}">+</button><button type="button" data-layer="${i}" data-delta="-1" aria-label="Fewer neurons in layer ${i + 1}">−</button></span>`,
+    )
+    .join('');
+  for (const el of document.querySelectorAll<HTMLElement>('[data-control]'))
+    el.hidden = state.hide.includes(el.dataset['control']!);
+  redraw();
+}
+
+/** Keeps the URL hash in step with the state, without adding history entries. */
+function writeHash(): void {
+  const hash = `#${encodeHash(state)}`;
+  if (location.hash !== hash) window.history.replaceState(null, '', hash);
+}
+
+function redraw(): void {
+  drawHeatmap($('heatmap'), grid, data.train, data.test, state);
+  drawLossChart($('loss-chart'), history);
+  drawNetwork(
+    $('network') as unknown as SVGSVGElement,
+    state.features.map((f) => FEATURE_LABELS[f]!),
+    state.layers,
+    weights,
+  );
+}
+
+/** Applies a change: updates the URL and restarts training with a fresh network (as TF Playground). */
+function update(change: Partial<PlaygroundState>, restart = true): void {
+  state = { ...state, ...change };
+  render();
+  if (restart) reset();
+}
+
+function reset(): void {
+  history = [];
+  grid = null;
+  weights = null;
+  $('epoch').textContent = '0';
+  $('test-loss').textContent = '–';
+  $('train-loss').textContent = '–';
+  send({ type: 'configure', state });
+  if (playing) send({ type: 'play' });
+}
+
+function setPlaying(on: boolean): void {
+  playing = on;
+  $('play').textContent = on ? '⏸ Pause' : '▶ Play';
+  send({ type: on ? 'play' : 'pause' });
+}
+
+worker.onmessage = (event: MessageEvent<FromWorker>) => {
+  const m = event.data;
+  if (m.type === 'ready') {
+    workerReady = true;
+    for (const message of outbox.splice(0)) worker.postMessage(message);
+    return;
+  }
+  if (m.type === 'data') {
+    data = { train: m.train, test: m.test };
+  } else if (m.type === 'update') {
+    grid = m.grid;
+    weights = m.weights;
+    if (history.length === 0 || history.at(-1)!.epoch !== m.epoch)
+      history.push({ epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
+    $('epoch').textContent = String(m.epoch);
+    $('test-loss').textContent = m.testLoss.toFixed(3);
+    $('train-loss').textContent = m.trainLoss.toFixed(3);
+  } else {
+    $('status').textContent = `Error: ${m.message}`;
+  }
+  requestAnimationFrame(redraw);
+};
+worker.onerror = (event) => {
+  $('status').textContent = `Worker error: ${event.message}`;
+};
+
+fillSelect($('learningRate'), LEARNING_RATES);
+fillSelect($('regularizationRate'), REGULARIZATION_RATES);
+$('dataset').addEventListener('change', (e) =>
+  update({ dataset: (e.target as HTMLSelectElement).value as PlaygroundState['dataset'] }),
+);
+$('ratio').addEventListener('input', (e) => update({ ratio: Number((e.target as HTMLInputElement).value) }));
+$('noise').addEventListener('input', (e) => update({ noise: Number((e.target as HTMLInputElement).value) }));
+$('batch').addEventListener('input', (e) =>
+  update({ batchSize: Number((e.target as HTMLInputElement).value) }),
+);
+$('activation').addEventListener('change', (e) =>
+  update({ activation: (e.target as HTMLSelectElement).value as PlaygroundState['activation'] }),
+);
+$('learningRate').addEventListener('change', (e) =>
+  update({ learningRate: Number((e.target as HTMLSelectElement).value) }),
+);
+$('regularization').addEventListener('change', (e) =>
+  update({ regularization: (e.target as HTMLSelectElement).value as PlaygroundState['regularization'] }),
+);
+$('regularizationRate').addEventListener('change', (e) =>
+  update({ regularizationRate: Number((e.target as HTMLSelectElement).value) }),
+);
+$('optimizer').addEventListener('change', (e) =>
+  update({ optimizer: (e.target as HTMLSelectElement).value as PlaygroundState['optimizer'] }),
+);
+$('showTest').addEventListener('change', (e) =>
+  update({ showTest: (e.target as HTMLInputElement).checked }, false),
+);
+$('discretize').addEventListener('change', (e) =>
+  update({ discretize: (e.target as HTMLInputElement).checked }, false),
+);
+$('features').addEventListener('change', () => {
+  const chosen = [...document.querySelectorAll<HTMLInputElement>('#features input:checked')].map(
+    (i) => i.value,
+  ) as PlaygroundState['features'];
+  update({ features: chosen.length > 0 ? chosen : state.features });
+});
+$('add-layer').addEventListener('click', () => {
+  if (state.layers.length < MAX_LAYERS) update({ layers: [...state.layers, 2] });
+});
+$('remove-layer').addEventListener('click', () => {
+  if (state.layers.length > 0) update({ layers: state.layers.slice(0, -1) });
+});
+$('layer-sizes').addEventListener('click', (e) => {
+  const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-layer]');
+  if (!button) return;
+  const i = Number(button.dataset['layer']);
+  const layers = [...state.layers];
+  layers[i] = Math.min(MAX_NEURONS, Math.max(1, layers[i]! + Number(button.dataset['delta'])));
+  update({ layers });
+});
+$('regenerate').addEventListener('click', () => update({ seed: (state.seed + 1) % 2147483647 }));
+$('play').addEventListener('click', () => setPlaying(!playing));
+$('step').addEventListener('click', () => {
+  setPlaying(false);
+  send({ type: 'step' });
+});
+$('reset').addEventListener('click', () => reset());
+window.addEventListener('keydown', (e) => {
+  if ((e.target as HTMLElement).closest('input, select, textarea')) return;
+  if (e.key === ' ') {
+    e.preventDefault();
+    setPlaying(!playing);
+  } else if (e.key === 's') $('step').click();
+  else if (e.key === 'r') reset();
+});
+window.addEventListener('hashchange', () => {
+  state = decodeHash(location.hash);
+  render();
+  reset();
+});
+
+render();
+reset();

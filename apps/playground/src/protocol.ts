@@ -1,0 +1,36 @@
+import type { PlaygroundState } from './state.js';
+
+/** Messages from the page to the training worker. */
+export type ToWorker =
+  | { type: 'configure'; state: PlaygroundState } // new data and/or network: resets training
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' };
+
+/** A labelled point of the data set (inputs in [−6, 6]², label ±1 or a regression target). */
+export interface Point {
+  x: number;
+  y: number;
+  label: number;
+}
+
+/** Messages from the training worker to the page. */
+export type FromWorker =
+  /** Sent once the worker's module (and the kernels it awaits) has loaded and it can take messages. */
+  | { type: 'ready' }
+  | { type: 'data'; train: Point[]; test: Point[] }
+  | {
+      type: 'update';
+      epoch: number;
+      trainLoss: number;
+      testLoss: number;
+      /** The network's output on a GRID×GRID lattice over [−6, 6]², row-major from the top. */
+      grid: Float32Array;
+      /** Weights of each Linear layer, [out][in]. */
+      weights: number[][][];
+      playing: boolean;
+    }
+  | { type: 'error'; message: string };
+
+export const GRID = 50;
+export const EXTENT = 6;

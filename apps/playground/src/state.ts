@@ -1,0 +1,123 @@
+// The playground's whole state, and its encoding in the URL hash (so a setup can be shared).
+
+export const DATASETS = [
+  'circle',
+  'xor',
+  'gaussian',
+  'spiral',
+  'moons',
+  'blobs',
+  'plane',
+  'multigaussian',
+] as const;
+export const FEATURES = ['x1', 'x2', 'x1Squared', 'x2Squared', 'x1x2', 'sinX1', 'sinX2'] as const;
+export const ACTIVATIONS = [
+  'tanh',
+  'relu',
+  'sigmoid',
+  'linear',
+  'leakyRelu',
+  'elu',
+  'selu',
+  'softsign',
+] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
+export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+export const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+export const MAX_LAYERS = 6;
+export const MAX_NEURONS = 8;
+
+export type Dataset = (typeof DATASETS)[number];
+export type Feature = (typeof FEATURES)[number];
+
+export interface PlaygroundState {
+  dataset: Dataset;
+  /** Percent of the points used for training. */
+  ratio: number;
+  /** 0–50, as in TensorFlow Playground. */
+  noise: number;
+  batchSize: number;
+  features: Feature[];
+  /** Neurons per hidden layer. */
+  layers: number[];
+  activation: (typeof ACTIVATIONS)[number];
+  learningRate: number;
+  regularization: 'none' | 'l1' | 'l2';
+  regularizationRate: number;
+  optimizer: (typeof OPTIMIZERS)[number];
+  seed: number;
+  showTest: boolean;
+  discretize: boolean;
+  /** Controls hidden when the playground is embedded in a lesson (data-control names). */
+  hide: string[];
+}
+
+/** TensorFlow Playground's defaults. */
+export const DEFAULTS: PlaygroundState = {
+  dataset: 'circle',
+  ratio: 50,
+  noise: 0,
+  batchSize: 10,
+  features: ['x1', 'x2'],
+  layers: [4, 2],
+  activation: 'tanh',
+  learningRate: 0.03,
+  regularization: 'none',
+  regularizationRate: 0,
+  optimizer: 'sgd',
+  seed: 0,
+  showTest: false,
+  discretize: false,
+  hide: [],
+};
+
+export const isRegression = (d: Dataset) => d === 'plane' || d === 'multigaussian';
+
+const clampInt = (v: number, lo: number, hi: number, fallback: number) =>
+  Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : fallback;
+const oneOf = <T extends string>(values: readonly T[], v: string | null, fallback: T): T =>
+  values.includes(v as T) ? (v as T) : fallback;
+const nearest = (values: number[], v: number, fallback: number) =>
+  Number.isFinite(v)
+    ? values.reduce((best, x) => (Math.abs(x - v) < Math.abs(best - v) ? x : best))
+    : fallback;
+
+/** `#dataset=xor&layers=4,2&…` → state (unknown or out-of-range values fall back to defaults). */
+export function decodeHash(hash: string): PlaygroundState {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const num = (key: string) => (p.has(key) ? Number(p.get(key)) : Number.NaN);
+  const list = (key: string) => (p.get(key) ?? '').split(',').filter((s) => s !== '');
+  const layers = p.has('layers')
+    ? list('layers')
+        .map((s) => clampInt(Number(s), 1, MAX_NEURONS, 1))
+        .slice(0, MAX_LAYERS)
+    : DEFAULTS.layers;
+  const features = p.has('features')
+    ? (list('features').filter((f) => (FEATURES as readonly string[]).includes(f)) as Feature[])
+    : DEFAULTS.features;
+  return {
+    dataset: oneOf(DATASETS, p.get('dataset'), DEFAULTS.dataset),
+    ratio: clampInt(num('ratio'), 10, 90, DEFAULTS.ratio),
+    noise: clampInt(num('noise'), 0, 50, DEFAULTS.noise),
+    batchSize: clampInt(num('batchSize'), 1, 30, DEFAULTS.batchSize),
+    features: features.length > 0 ? features : DEFAULTS.features,
+    layers,
+    activation: oneOf(ACTIVATIONS, p.get('activation'), DEFAULTS.activation),
+    learningRate: nearest(LEARNING_RATES, num('learningRate'), DEFAULTS.learningRate),
+    regularization: oneOf(['none', 'l1', 'l2'] as const, p.get('regularization'), DEFAULTS.regularization),
+    regularizationRate: nearest(REGULARIZATION_RATES, num('regularizationRate'), DEFAULTS.regularizationRate),
+    optimizer: oneOf(OPTIMIZERS, p.get('optimizer'), DEFAULTS.optimizer),
+    seed: clampInt(num('seed'), 0, 2 ** 31 - 1, DEFAULTS.seed),
+    showTest: p.get('showTest') === 'true',
+    discretize: p.get('discretize') === 'true',
+    hide: list('hide'),
+  };
+}
+
+/** State → `dataset=xor&…` (every field, so a shared link reproduces the setup exactly). */
+export function encodeHash(state: PlaygroundState): string {
+  const p = new URLSearchParams();
+  for (const [key, value] of Object.entries(state))
+    p.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  return p.toString();
+}

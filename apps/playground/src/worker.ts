@@ -1,0 +1,290 @@
+// The training worker: builds the data and the network from the state and trains on Myelin's
+// wasm kernels; the page only draws what it posts.
+import { circles, gaussianBlobs, moons, gaussian as multiGaussian, plane, spiral, xor } from '@myelin/data';
+import * as nn from '@myelin/nn';
+import { Adagrad, Adam, RMSprop, SGD } from '@myelin/optim';
+import { manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
+import { EXTENT, type FromWorker, GRID, type Point, type ToWorker } from './protocol.js';
+import { type Feature, isRegression, type PlaygroundState } from './state.js';
+
+const post = (message: FromWorker, transfer: Transferable[] = []) =>
+  (self as unknown as Worker).postMessage(message, transfer);
+
+const SAMPLES = 500;
+
+/** Points in [−6, 6]² for a data set, TensorFlow-Playground-like; `noise` 0–50. */
+function makePoints(state: PlaygroundState): Point[] {
+  const seed = state.seed;
+  const sigma = state.noise / 100;
+  const scaled = (
+    d: { x: Tensor; y: Tensor },
+    scale: number,
+    label: (v: number) => number,
+    jitter = sigma * 2,
+  ) => {
+    const xs = d.x.data();
+    const ys = d.y.data();
+    noGrad(() => {
+      d.x.dispose();
+      d.y.dispose();
+    });
+    let s = seed * 9973 + 1;
+    const rand = () => {
+      s = (s * 16807) % 2147483647;
+      return (s / 2147483647) * 2 - 1;
+    };
+    return Array.from(ys, (v, i) => ({
+      x: xs[2 * i]! * scale + rand() * jitter * scale,
+      y: xs[2 * i + 1]! * scale + rand() * jitter * scale,
+      label: label(v),
+    }));
+  };
+  const cls = (v: number) => (v === 1 ? 1 : -1);
+  switch (state.dataset) {
+    case 'circle':
+      return scaled(circles(SAMPLES, { factor: 0.45, seed }), 5, cls);
+    case 'xor':
+      return scaled(xor(SAMPLES, { seed }), 1, cls, sigma * 3);
+    case 'gaussian':
+      return scaled(
+        gaussianBlobs(SAMPLES, {
+          centers: [
+            [2, 2],
+            [-2, -2],
+          ],
+          std: 1 + sigma * 4,
+          seed,
+        }),
+        1,
+        cls,
+        0,
+      );
+    case 'spiral':
+      return scaled(spiral(SAMPLES, { seed }), 1, cls, sigma * 2);
+    case 'moons':
+      return scaled(moons(SAMPLES, { seed }), 3, cls, sigma * 0.6);
+    case 'blobs':
+      // Two wider, overlapping blobs off the diagonal: separable only approximately.
+      return scaled(
+        gaussianBlobs(SAMPLES, {
+          centers: [
+            [3, -1],
+            [-2, 3],
+          ],
+          std: 1.5 + sigma * 4,
+          seed,
+        }),
+        1,
+        cls,
+        0,
+      );
+    case 'plane':
+      return scaled(plane(SAMPLES, { seed }), 1, (v) => v, sigma);
+    case 'multigaussian':
+      return scaled(multiGaussian(SAMPLES, { seed }), 1, (v) => v, sigma);
+  }
+}
+
+const FEATURE_FNS: Record<Feature, (x: number, y: number) => number> = {
+  x1: (x) => x,
+  x2: (_x, y) => y,
+  x1Squared: (x) => x * x,
+  x2Squared: (_x, y) => y * y,
+  x1x2: (x, y) => x * y,
+  sinX1: (x) => Math.sin(x),
+  sinX2: (_x, y) => Math.sin(y),
+};
+
+function featureMatrix(points: { x: number; y: number }[], features: readonly Feature[]): Tensor {
+  const values = new Float32Array(points.length * features.length);
+  points.forEach((p, i) => {
+    features.forEach((f, j) => {
+      values[i * features.length + j] = FEATURE_FNS[f](p.x, p.y);
+    });
+  });
+  return tensor(values, { shape: [points.length, features.length] });
+}
+
+const ACTIVATIONS: Record<PlaygroundState['activation'], () => nn.Module> = {
+  tanh: () => new nn.Tanh(),
+  relu: () => new nn.ReLU(),
+  sigmoid: () => new nn.Sigmoid(),
+  linear: () => new nn.Identity(),
+  leakyRelu: () => new nn.LeakyReLU(0.1),
+  elu: () => new nn.ELU(),
+  selu: () => new nn.SELU(),
+  softsign: () => new nn.Softsign(),
+};
+
+interface Session {
+  state: PlaygroundState;
+  model: nn.Sequential;
+  linears: nn.Linear[];
+  optimizer: { step(): void; zeroGrad(): void };
+  train: { x: Tensor; y: Tensor };
+  test: { x: Tensor; y: Tensor };
+  grid: Tensor;
+  epoch: number;
+}
+
+let session: Session | null = null;
+let playing = false;
+
+function makeOptimizer(state: PlaygroundState, params: Tensor[]): Session['optimizer'] {
+  const lr = state.learningRate;
+  switch (state.optimizer) {
+    case 'sgd':
+      return new SGD(params, { lr });
+    case 'momentum':
+      return new SGD(params, { lr, momentum: 0.9 });
+    case 'nesterov':
+      return new SGD(params, { lr, momentum: 0.9, nesterov: true });
+    case 'adagrad':
+      return new Adagrad(params, { lr });
+    case 'rmsprop':
+      return new RMSprop(params, { lr });
+    case 'adam':
+      return new Adam(params, { lr });
+  }
+}
+
+function dispose(s: Session): void {
+  s.model.dispose();
+  (s.optimizer as { dispose?: () => void }).dispose?.();
+  for (const t of [s.train.x, s.train.y, s.test.x, s.test.y, s.grid]) t.dispose();
+}
+
+function configure(state: PlaygroundState): void {
+  if (session) dispose(session);
+  manualSeed(state.seed);
+  const points = makePoints(state);
+  // Shuffle, then split by the ratio (the first part trains).
+  let s = state.seed + 7;
+  const order = points.map((p) => {
+    s = (s * 48271) % 2147483647;
+    return { p, key: s };
+  });
+  order.sort((a, b) => a.key - b.key);
+  const shuffled = order.map((o) => o.p);
+  const cut = Math.round((shuffled.length * state.ratio) / 100);
+  const trainPoints = shuffled.slice(0, cut);
+  const testPoints = shuffled.slice(cut);
+  post({ type: 'data', train: trainPoints, test: testPoints });
+  const column = (pts: Point[]) =>
+    tensor(
+      pts.map((p) => p.label),
+      { shape: [pts.length, 1] },
+    ).keep();
+  const lattice = Array.from({ length: GRID * GRID }, (_, i) => ({
+    x: -EXTENT + ((i % GRID) + 0.5) * ((2 * EXTENT) / GRID),
+    y: EXTENT - (Math.floor(i / GRID) + 0.5) * ((2 * EXTENT) / GRID),
+  }));
+  const layers: nn.Module[] = [];
+  const linears: nn.Linear[] = [];
+  let width = state.features.length;
+  for (const size of state.layers) {
+    const linear = new nn.Linear(width, size);
+    linears.push(linear);
+    layers.push(linear, ACTIVATIONS[state.activation]());
+    width = size;
+  }
+  const output = new nn.Linear(width, 1);
+  linears.push(output);
+  layers.push(output);
+  if (!isRegression(state.dataset)) layers.push(new nn.Tanh()); // outputs in [−1, 1] like the ±1 labels
+  const model = new nn.Sequential(layers);
+  session = {
+    state,
+    model,
+    linears,
+    optimizer: makeOptimizer(state, model.parameters()),
+    train: { x: featureMatrix(trainPoints, state.features).keep(), y: column(trainPoints) },
+    test: { x: featureMatrix(testPoints, state.features).keep(), y: column(testPoints) },
+    grid: featureMatrix(lattice, state.features).keep(),
+    epoch: 0,
+  };
+  report();
+}
+
+/** TensorFlow Playground's loss: ½·mean((output − target)²). */
+const loss = (output: Tensor, target: Tensor) => nn.mseLoss(output, target).mul(0.5);
+
+function trainEpoch(s: Session): void {
+  const n = s.train.x.shape[0]!;
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  s.model.train();
+  for (let start = 0; start < n; start += s.state.batchSize) {
+    tidy(() => {
+      const index = tensor(Int32Array.from(order.slice(start, start + s.state.batchSize)));
+      const xb = s.train.x.indexSelect(0, index);
+      const yb = s.train.y.indexSelect(0, index);
+      s.optimizer.zeroGrad();
+      let value = loss(s.model.forward(xb), yb);
+      const rate = s.state.regularizationRate;
+      if (s.state.regularization === 'l1' && rate > 0) value = value.add(nn.l1Penalty(s.model).mul(rate));
+      if (s.state.regularization === 'l2' && rate > 0) value = value.add(nn.l2Penalty(s.model).mul(rate));
+      value.backward();
+      s.optimizer.step();
+    });
+  }
+  s.epoch++;
+}
+
+function report(): void {
+  if (!session) return;
+  const s = session;
+  const [trainLoss, testLoss, grid] = tidy(() =>
+    noGrad(() => {
+      s.model.eval();
+      const l = (d: { x: Tensor; y: Tensor }) =>
+        d.x.shape[0] === 0 ? 0 : loss(s.model.forward(d.x), d.y).item();
+      return [l(s.train), l(s.test), s.model.forward(s.grid).data() as Float32Array] as const;
+    }),
+  );
+  const weights = s.linears.map((lin) => lin.weight.toArray() as number[][]);
+  post({ type: 'update', epoch: s.epoch, trainLoss, testLoss, grid, weights, playing }, [grid.buffer]);
+}
+
+async function run(): Promise<void> {
+  let lastReport = 0;
+  while (playing && session) {
+    const started = performance.now();
+    // Train for ~16 ms, then report, so the page redraws at about the display rate.
+    do trainEpoch(session);
+    while (performance.now() - started < 16);
+    if (performance.now() - lastReport > 30) {
+      report();
+      lastReport = performance.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0)); // let pause/configure messages in
+  }
+  report();
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  try {
+    const message = event.data;
+    if (message.type === 'configure') configure(message.state);
+    else if (message.type === 'play') {
+      if (!playing) {
+        playing = true;
+        void run();
+      }
+    } else if (message.type === 'pause') playing = false;
+    else if (message.type === 'step' && session) {
+      playing = false;
+      trainEpoch(session);
+      report();
+    }
+  } catch (error) {
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+};
+
+// The page waits for this before sending anything: messages that arrive while a module worker is
+// still evaluating (awaiting the kernels) can be lost.
+post({ type: 'ready' });
