@@ -154,6 +154,63 @@ try {
     expect(await page.locator('[data-control=dataset]').isVisible(), 'dataset control should be visible');
   });
 
+  await test('beyond TF Playground: schedule, dropout and batch norm train; gradient norms and the learning rate are shown', async () => {
+    await page.goto(
+      `${BASE}#dataset=circle&schedule=exponential&dropout=0.2&batchNorm=true&optimizer=adam&learningRate=0.01`,
+    );
+    await page.reload();
+    await firstUpdate();
+    for (let i = 0; i < 3; i++) await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent === '3');
+    const norms = await page.locator('#gradient-norms li').allTextContents();
+    expect(norms.length === 3 && norms.every((t) => /\d/.test(t)), `gradient norms: ${norms.join(' | ')}`);
+    const lr = Number(await page.locator('#current-lr').textContent());
+    expect(
+      Math.abs(lr - 0.01 * 0.995 ** 3) < 1e-5,
+      `the exponential schedule should give ${0.01 * 0.995 ** 3}, got ${lr}`,
+    );
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+
+  await test('editing a weight by clicking its link; export and import of the weights (safetensors)', async () => {
+    await page.goto(`${BASE}#dataset=xor`);
+    await page.reload();
+    await firstUpdate();
+    const link = page.locator('#network line').first();
+    page.once('dialog', (dialog) => dialog.accept('2.5'));
+    await link.click({ force: true });
+    await page.waitForFunction(
+      () => document.querySelector('#network line')?.getAttribute('data-weight') === '2.5',
+    );
+    const before = await page
+      .locator('#network line')
+      .evaluateAll((lines) => lines.map((l) => l.getAttribute('data-weight')));
+    const download = page.waitForEvent('download');
+    await page.click('#export');
+    const file = await (await download).path();
+    await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('Exported'));
+    page.once('dialog', (dialog) => dialog.accept('-1'));
+    await link.click({ force: true });
+    await page.waitForFunction(
+      () => document.querySelector('#network line')?.getAttribute('data-weight') === '-1',
+    );
+    await page.setInputFiles('#import', file);
+    await page.waitForFunction(
+      () => document.querySelector('#network line')?.getAttribute('data-weight') === '2.5',
+    );
+    const after = await page
+      .locator('#network line')
+      .evaluateAll((lines) => lines.map((l) => l.getAttribute('data-weight')));
+    expect(
+      JSON.stringify(after) === JSON.stringify(before),
+      'imported weights differ from the exported ones',
+    );
+    expect(
+      (await page.locator('#status').textContent()) === '',
+      `import reported: ${await page.locator('#status').textContent()}`,
+    );
+  });
+
   await test('readable on a phone-sized viewport', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${BASE}#dataset=spiral`);

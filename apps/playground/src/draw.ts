@@ -94,7 +94,7 @@ export function drawNetwork(
         const w = weights?.[c]?.[j]?.[i] ?? 0;
         const [r, g, b] = color(w);
         parts.push(
-          `<line x1="${x(c)}" y1="${y(c, i)}" x2="${x(c + 1)}" y2="${y(c + 1, j)}" stroke="rgb(${r},${g},${b})" stroke-width="${Math.min(6, 0.5 + Math.abs(w) * 2).toFixed(2)}"><title>weight ${w.toFixed(3)}</title></line>`,
+          `<line data-layer="${c}" data-out="${j}" data-in="${i}" data-weight="${w}" x1="${x(c)}" y1="${y(c, i)}" x2="${x(c + 1)}" y2="${y(c + 1, j)}" stroke="rgb(${r},${g},${b})" stroke-width="${Math.min(6, 1 + Math.abs(w) * 2).toFixed(2)}"><title>weight ${w.toFixed(3)} (click to edit)</title></line>`,
         );
       }
     }

@@ -63,6 +63,9 @@ function render(): void {
   ($('regularization') as HTMLSelectElement).value = state.regularization;
   ($('regularizationRate') as HTMLSelectElement).value = String(state.regularizationRate);
   ($('optimizer') as HTMLSelectElement).value = state.optimizer;
+  ($('schedule') as HTMLSelectElement).value = state.schedule;
+  ($('dropout') as HTMLSelectElement).value = String(state.dropout);
+  ($('batchNorm') as HTMLInputElement).checked = state.batchNorm;
   ($('showTest') as HTMLInputElement).checked = state.showTest;
   ($('discretize') as HTMLInputElement).checked = state.discretize;
   $('features').innerHTML =
@@ -139,8 +142,23 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     if (history.length === 0 || history.at(-1)!.epoch !== m.epoch)
       history.push({ epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
     $('epoch').textContent = String(m.epoch);
+    $('current-lr').textContent = String(+m.learningRate.toPrecision(3));
+    // Vanishing or exploding gradients show up as norms orders of magnitude apart across layers.
+    $('gradient-norms').innerHTML = m.gradientNorms
+      .map(
+        (g, i) =>
+          `<li>${i === m.gradientNorms.length - 1 ? 'output' : `layer ${i + 1}`}: ${g === 0 ? '0' : g.toExponential(2)}</li>`,
+      )
+      .join('');
     $('test-loss').textContent = m.testLoss.toFixed(3);
     $('train-loss').textContent = m.trainLoss.toFixed(3);
+  } else if (m.type === 'exported') {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([m.bytes], { type: 'application/octet-stream' }));
+    link.download = 'myelin-playground.safetensors';
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    $('status').textContent = `Exported ${m.bytes.byteLength} bytes of weights`;
   } else {
     $('status').textContent = `Error: ${m.message}`;
   }
@@ -200,6 +218,38 @@ $('layer-sizes').addEventListener('click', (e) => {
   const layers = [...state.layers];
   layers[i] = Math.min(MAX_NEURONS, Math.max(1, layers[i]! + Number(button.dataset['delta'])));
   update({ layers });
+});
+$('schedule').addEventListener('change', (e) =>
+  update({ schedule: (e.target as HTMLSelectElement).value as PlaygroundState['schedule'] }),
+);
+$('dropout').addEventListener('change', (e) =>
+  update({ dropout: Number((e.target as HTMLSelectElement).value) }),
+);
+$('batchNorm').addEventListener('change', (e) =>
+  update({ batchNorm: (e.target as HTMLInputElement).checked }),
+);
+$('export').addEventListener('click', () => send({ type: 'export' }));
+$('import').addEventListener('change', async (e) => {
+  const file = (e.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  $('status').textContent = '';
+  send({ type: 'import', bytes: await file.arrayBuffer() });
+});
+$('network').addEventListener('click', (e) => {
+  const link = (e.target as Element).closest('line[data-layer]');
+  if (!link) return;
+  const [layer, out, input] = ['layer', 'out', 'in'].map((k) => Number(link.getAttribute(`data-${k}`)));
+  const answer = window.prompt(
+    `Weight of this link (layer ${layer! + 1}, ${input} → ${out}):`,
+    link.getAttribute('data-weight') ?? '0',
+  );
+  if (answer === null) return;
+  const value = Number(answer);
+  if (!Number.isFinite(value)) {
+    $('status').textContent = `Not a number: ${answer}`;
+    return;
+  }
+  send({ type: 'setWeight', layer: layer!, out: out!, in: input!, value });
 });
 $('regenerate').addEventListener('click', () => update({ seed: (state.seed + 1) % 2147483647 }));
 $('play').addEventListener('click', () => setPlaying(!playing));

@@ -5,7 +5,11 @@ export type ToWorker =
   | { type: 'configure'; state: PlaygroundState } // new data and/or network: resets training
   | { type: 'play' }
   | { type: 'pause' }
-  | { type: 'step' };
+  | { type: 'step' }
+  /** Sets one weight (from the network diagram): layer, output neuron, input neuron. */
+  | { type: 'setWeight'; layer: number; out: number; in: number; value: number }
+  | { type: 'export' }
+  | { type: 'import'; bytes: ArrayBuffer };
 
 /** A labelled point of the data set (inputs in [−6, 6]², label ±1 or a regression target). */
 export interface Point {
@@ -28,8 +32,12 @@ export type FromWorker =
       grid: Float32Array;
       /** Weights of each Linear layer, [out][in]. */
       weights: number[][][];
+      /** L2 norm of each Linear layer's weight gradient at the last step (vanishing/exploding gradients). */
+      gradientNorms: number[];
+      learningRate: number;
       playing: boolean;
     }
+  | { type: 'exported'; bytes: ArrayBuffer }
   | { type: 'error'; message: string };
 
 export const GRID = 50;

@@ -24,6 +24,8 @@ export const ACTIVATIONS = [
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] as const;
 export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+export const SCHEDULES = ['none', 'step', 'exponential', 'cosine'] as const;
+export const DROPOUT_RATES = [0, 0.1, 0.2, 0.3, 0.5];
 export const MAX_LAYERS = 6;
 export const MAX_NEURONS = 8;
 
@@ -45,6 +47,12 @@ export interface PlaygroundState {
   regularization: 'none' | 'l1' | 'l2';
   regularizationRate: number;
   optimizer: (typeof OPTIMIZERS)[number];
+  /** Learning-rate schedule, stepped every epoch. */
+  schedule: (typeof SCHEDULES)[number];
+  /** Dropout after every hidden activation (0 = off). */
+  dropout: number;
+  /** Batch normalisation before every hidden activation. */
+  batchNorm: boolean;
   seed: number;
   showTest: boolean;
   discretize: boolean;
@@ -65,6 +73,9 @@ export const DEFAULTS: PlaygroundState = {
   regularization: 'none',
   regularizationRate: 0,
   optimizer: 'sgd',
+  schedule: 'none',
+  dropout: 0,
+  batchNorm: false,
   seed: 0,
   showTest: false,
   discretize: false,
@@ -107,6 +118,9 @@ export function decodeHash(hash: string): PlaygroundState {
     regularization: oneOf(['none', 'l1', 'l2'] as const, p.get('regularization'), DEFAULTS.regularization),
     regularizationRate: nearest(REGULARIZATION_RATES, num('regularizationRate'), DEFAULTS.regularizationRate),
     optimizer: oneOf(OPTIMIZERS, p.get('optimizer'), DEFAULTS.optimizer),
+    schedule: oneOf(SCHEDULES, p.get('schedule'), DEFAULTS.schedule),
+    dropout: nearest(DROPOUT_RATES, num('dropout'), DEFAULTS.dropout),
+    batchNorm: p.get('batchNorm') === 'true',
     seed: clampInt(num('seed'), 0, 2 ** 31 - 1, DEFAULTS.seed),
     showTest: p.get('showTest') === 'true',
     discretize: p.get('discretize') === 'true',

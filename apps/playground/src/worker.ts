@@ -2,8 +2,8 @@
 // wasm kernels; the page only draws what it posts.
 import { circles, gaussianBlobs, moons, gaussian as multiGaussian, plane, spiral, xor } from '@myelin/data';
 import * as nn from '@myelin/nn';
-import { Adagrad, Adam, RMSprop, SGD } from '@myelin/optim';
-import { manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
+import { Adagrad, Adam, CosineAnnealingLR, ExponentialLR, RMSprop, SGD, StepLR } from '@myelin/optim';
+import { kernels, manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
 import { EXTENT, type FromWorker, GRID, type Point, type ToWorker } from './protocol.js';
 import { type Feature, isRegression, type PlaygroundState } from './state.js';
 
@@ -120,7 +120,9 @@ interface Session {
   state: PlaygroundState;
   model: nn.Sequential;
   linears: nn.Linear[];
-  optimizer: { step(): void; zeroGrad(): void };
+  optimizer: { step(): void; zeroGrad(): void; lr: number };
+  schedule: { step(): void } | null;
+  gradientNorms: number[];
   train: { x: Tensor; y: Tensor };
   test: { x: Tensor; y: Tensor };
   grid: Tensor;
@@ -129,6 +131,19 @@ interface Session {
 
 let session: Session | null = null;
 let playing = false;
+
+function makeSchedule(state: PlaygroundState, optimizer: Session['optimizer']): Session['schedule'] {
+  switch (state.schedule) {
+    case 'none':
+      return null;
+    case 'step':
+      return new StepLR(optimizer, { stepSize: 100, gamma: 0.5 });
+    case 'exponential':
+      return new ExponentialLR(optimizer, { gamma: 0.995 });
+    case 'cosine':
+      return new CosineAnnealingLR(optimizer, { tMax: 500 });
+  }
+}
 
 function makeOptimizer(state: PlaygroundState, params: Tensor[]): Session['optimizer'] {
   const lr = state.learningRate;
@@ -185,7 +200,10 @@ function configure(state: PlaygroundState): void {
   for (const size of state.layers) {
     const linear = new nn.Linear(width, size);
     linears.push(linear);
-    layers.push(linear, ACTIVATIONS[state.activation]());
+    layers.push(linear);
+    if (state.batchNorm) layers.push(new nn.BatchNorm1d(size));
+    layers.push(ACTIVATIONS[state.activation]());
+    if (state.dropout > 0) layers.push(new nn.Dropout(state.dropout));
     width = size;
   }
   const output = new nn.Linear(width, 1);
@@ -193,11 +211,14 @@ function configure(state: PlaygroundState): void {
   layers.push(output);
   if (!isRegression(state.dataset)) layers.push(new nn.Tanh()); // outputs in [−1, 1] like the ±1 labels
   const model = new nn.Sequential(layers);
+  const optimizer = makeOptimizer(state, model.parameters());
   session = {
     state,
     model,
     linears,
-    optimizer: makeOptimizer(state, model.parameters()),
+    optimizer,
+    schedule: makeSchedule(state, optimizer),
+    gradientNorms: linears.map(() => 0),
     train: { x: featureMatrix(trainPoints, state.features).keep(), y: column(trainPoints) },
     test: { x: featureMatrix(testPoints, state.features).keep(), y: column(testPoints) },
     grid: featureMatrix(lattice, state.features).keep(),
@@ -218,6 +239,8 @@ function trainEpoch(s: Session): void {
   }
   s.model.train();
   for (let start = 0; start < n; start += s.state.batchSize) {
+    // Batch statistics need two samples: a final batch of one is skipped when batch norm is on.
+    if (s.state.batchNorm && Math.min(s.state.batchSize, n - start) < 2) continue;
     tidy(() => {
       const index = tensor(Int32Array.from(order.slice(start, start + s.state.batchSize)));
       const xb = s.train.x.indexSelect(0, index);
@@ -228,9 +251,14 @@ function trainEpoch(s: Session): void {
       if (s.state.regularization === 'l1' && rate > 0) value = value.add(nn.l1Penalty(s.model).mul(rate));
       if (s.state.regularization === 'l2' && rate > 0) value = value.add(nn.l2Penalty(s.model).mul(rate));
       value.backward();
+      s.gradientNorms = s.linears.map((lin) => {
+        const g = lin.weight.grad;
+        return g === null ? 0 : Math.sqrt(kernels.sumSquares(g.dataPointer, g.size));
+      });
       s.optimizer.step();
     });
   }
+  s.schedule?.step();
   s.epoch++;
 }
 
@@ -246,7 +274,20 @@ function report(): void {
     }),
   );
   const weights = s.linears.map((lin) => lin.weight.toArray() as number[][]);
-  post({ type: 'update', epoch: s.epoch, trainLoss, testLoss, grid, weights, playing }, [grid.buffer]);
+  post(
+    {
+      type: 'update',
+      epoch: s.epoch,
+      trainLoss,
+      testLoss,
+      grid,
+      weights,
+      gradientNorms: s.gradientNorms,
+      learningRate: s.optimizer.lr,
+      playing,
+    },
+    [grid.buffer],
+  );
 }
 
 async function run(): Promise<void> {
@@ -278,6 +319,24 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     else if (message.type === 'step' && session) {
       playing = false;
       trainEpoch(session);
+      report();
+    } else if (message.type === 'setWeight' && session) {
+      const linear = session.linears[message.layer];
+      if (!linear || message.out >= linear.outFeatures || message.in >= linear.inFeatures)
+        throw new RangeError('setWeight: no such link');
+      if (!Number.isFinite(message.value))
+        throw new RangeError(`setWeight: ${message.value} is not a number`);
+      kernels.f32[(linear.weight.dataPointer >> 2) + message.out * linear.inFeatures + message.in] =
+        message.value;
+      report();
+    } else if (message.type === 'export' && session) {
+      const bytes = nn.saveModule(session.model, {
+        app: 'myelin-playground',
+        state: JSON.stringify(session.state),
+      });
+      post({ type: 'exported', bytes: bytes.buffer as ArrayBuffer }, [bytes.buffer as ArrayBuffer]);
+    } else if (message.type === 'import' && session) {
+      nn.loadModule(session.model, message.bytes); // throws, changing nothing, if the network differs
       report();
     }
   } catch (error) {
