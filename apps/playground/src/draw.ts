@@ -1,5 +1,7 @@
 // Drawing: the decision-boundary heatmap with the points, the loss chart, the network diagram.
-import { EXTENT, GRID, type Point } from './protocol.js';
+import { FEATURE_FNS } from './features.js';
+import { EXTENT, GRID, NEURON_GRID, type Point } from './protocol.js';
+import type { Feature } from './state.js';
 
 const ORANGE = [245, 147, 34];
 const BLUE = [8, 119, 189];
@@ -74,18 +76,49 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: { train: numbe
   }
 }
 
-/** The network: input features, hidden neurons and the output, links coloured and sized by weight. */
+const tile = typeof document === 'undefined' ? null : document.createElement('canvas');
+
+/** A NEURON_GRID² map of `value(i)` (i = lattice point), scaled by its largest magnitude, as a data URL. */
+function miniHeatmap(value: (i: number) => number): string {
+  if (tile === null) return '';
+  tile.width = tile.height = NEURON_GRID;
+  const ctx = tile.getContext('2d')!;
+  const n = NEURON_GRID * NEURON_GRID;
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(value(i)));
+  const image = ctx.createImageData(NEURON_GRID, NEURON_GRID);
+  for (let i = 0; i < n; i++) {
+    const [r, g, b] = color(scale === 0 ? 0 : value(i) / scale);
+    image.data.set([r, g, b, 255], i * 4);
+  }
+  ctx.putImageData(image, 0, 0);
+  return tile.toDataURL();
+}
+
+/** Lattice coordinates of point i (row-major from the top), as the worker builds them. */
+function latticePoint(i: number): [number, number] {
+  const step = (2 * EXTENT) / NEURON_GRID;
+  return [-EXTENT + ((i % NEURON_GRID) + 0.5) * step, EXTENT - (Math.floor(i / NEURON_GRID) + 0.5) * step];
+}
+
+/**
+ * The network: input features, hidden neurons and the output, each node showing its own map over the
+ * plane (what that feature or neuron computes), links coloured and sized by weight.
+ */
 export function drawNetwork(
   svg: SVGSVGElement,
-  features: string[],
+  features: readonly Feature[],
+  labels: readonly string[],
   layers: number[],
   weights: number[][][] | null,
+  neurons: Float32Array[] | null,
 ): void {
   const columns = [features.length, ...layers, 1];
-  const width = 320;
-  const height = 40 + Math.max(...columns) * 36;
+  const width = 340;
+  const node = 26;
+  const height = 40 + Math.max(...columns) * 40;
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  const x = (c: number) => 30 + (c * (width - 60)) / (columns.length - 1);
+  const x = (c: number) => 44 + (c * (width - 74)) / (columns.length - 1);
   const y = (c: number, i: number) => 20 + (i + 0.5) * ((height - 40) / columns[c]!);
   const parts: string[] = [];
   for (let c = 0; c + 1 < columns.length; c++) {
@@ -101,12 +134,25 @@ export function drawNetwork(
   }
   columns.forEach((count, c) => {
     for (let i = 0; i < count; i++) {
+      let map = '';
+      if (c === 0) {
+        const f = FEATURE_FNS[features[i]!];
+        map = miniHeatmap((p) => f(...latticePoint(p)));
+      } else if (c < columns.length - 1 && neurons?.[c - 1]) {
+        const acts = neurons[c - 1]!;
+        map = miniHeatmap((p) => acts[p * count + i]!);
+      }
+      const [nx, ny] = [x(c) - node / 2, y(c, i) - node / 2];
       parts.push(
-        `<rect x="${x(c) - 9}" y="${y(c, i) - 9}" width="18" height="18" rx="3" fill="#fff" stroke="#666" />`,
+        `<rect x="${nx - 1}" y="${ny - 1}" width="${node + 2}" height="${node + 2}" rx="3" fill="#fff" stroke="#666" />`,
       );
+      if (map !== '')
+        parts.push(
+          `<image href="${map}" x="${nx}" y="${ny}" width="${node}" height="${node}" preserveAspectRatio="none" />`,
+        );
       if (c === 0)
         parts.push(
-          `<text x="${x(c) - 12}" y="${y(c, i) + 4}" text-anchor="end" font-size="10">${features[i]}</text>`,
+          `<text x="${nx - 4}" y="${y(c, i) + 4}" text-anchor="end" font-size="10">${labels[i]}</text>`,
         );
     }
   });

@@ -27,6 +27,7 @@ let playing = false;
 let data: { train: Point[]; test: Point[] } = { train: [], test: [] };
 let grid: Float32Array | null = null;
 let weights: number[][][] | null = null;
+let neurons: Float32Array[] | null = null;
 let history: { epoch: number; train: number; test: number }[] = [];
 
 /** For tests and curious users: the loss history as the page received it. */
@@ -97,9 +98,11 @@ function redraw(): void {
   drawLossChart($('loss-chart'), history);
   drawNetwork(
     $('network') as unknown as SVGSVGElement,
+    state.features,
     state.features.map((f) => FEATURE_LABELS[f]!),
     state.layers,
     weights,
+    neurons,
   );
 }
 
@@ -114,6 +117,7 @@ function reset(): void {
   history = [];
   grid = null;
   weights = null;
+  neurons = null;
   $('epoch').textContent = '0';
   $('test-loss').textContent = '–';
   $('train-loss').textContent = '–';
@@ -139,6 +143,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   } else if (m.type === 'update') {
     grid = m.grid;
     weights = m.weights;
+    neurons = m.neurons;
     if (history.length === 0 || history.at(-1)!.epoch !== m.epoch)
       history.push({ epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
     $('epoch').textContent = String(m.epoch);

@@ -30,6 +30,8 @@ export type FromWorker =
       testLoss: number;
       /** The network's output on a GRID×GRID lattice over [−6, 6]², row-major from the top. */
       grid: Float32Array;
+      /** Each hidden layer's activations on a NEURON_GRID² lattice, [points × neurons] row-major. */
+      neurons: Float32Array[];
       /** Weights of each Linear layer, [out][in]. */
       weights: number[][][];
       /** L2 norm of each Linear layer's weight gradient at the last step (vanishing/exploding gradients). */
@@ -41,4 +43,6 @@ export type FromWorker =
   | { type: 'error'; message: string };
 
 export const GRID = 50;
+/** The lattice drawn inside each neuron of the diagram. */
+export const NEURON_GRID = 20;
 export const EXTENT = 6;

@@ -4,7 +4,8 @@ import { circles, gaussianBlobs, moons, gaussian as multiGaussian, plane, spiral
 import * as nn from '@myelin/nn';
 import { Adagrad, Adam, CosineAnnealingLR, ExponentialLR, RMSprop, SGD, StepLR } from '@myelin/optim';
 import { kernels, manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
-import { EXTENT, type FromWorker, GRID, type Point, type ToWorker } from './protocol.js';
+import { FEATURE_FNS } from './features.js';
+import { EXTENT, type FromWorker, GRID, NEURON_GRID, type Point, type ToWorker } from './protocol.js';
 import { type Feature, isRegression, type PlaygroundState } from './state.js';
 
 const post = (message: FromWorker, transfer: Transferable[] = []) =>
@@ -85,16 +86,6 @@ function makePoints(state: PlaygroundState): Point[] {
   }
 }
 
-const FEATURE_FNS: Record<Feature, (x: number, y: number) => number> = {
-  x1: (x) => x,
-  x2: (_x, y) => y,
-  x1Squared: (x) => x * x,
-  x2Squared: (_x, y) => y * y,
-  x1x2: (x, y) => x * y,
-  sinX1: (x) => Math.sin(x),
-  sinX2: (_x, y) => Math.sin(y),
-};
-
 function featureMatrix(points: { x: number; y: number }[], features: readonly Feature[]): Tensor {
   const values = new Float32Array(points.length * features.length);
   points.forEach((p, i) => {
@@ -126,6 +117,8 @@ interface Session {
   train: { x: Tensor; y: Tensor };
   test: { x: Tensor; y: Tensor };
   grid: Tensor;
+  /** The features on the coarse lattice drawn inside each neuron. */
+  neuronGrid: Tensor;
   epoch: number;
 }
 
@@ -163,10 +156,33 @@ function makeOptimizer(state: PlaygroundState, params: Tensor[]): Session['optim
   }
 }
 
+/** Points of a size×size lattice over [−6, 6]², row-major from the top. */
+function latticeOf(size: number): { x: number; y: number }[] {
+  return Array.from({ length: size * size }, (_, i) => ({
+    x: -EXTENT + ((i % size) + 0.5) * ((2 * EXTENT) / size),
+    y: EXTENT - (Math.floor(i / size) + 0.5) * ((2 * EXTENT) / size),
+  }));
+}
+
+/** Each hidden layer's activations over the coarse lattice: [lattice points × neurons], row-major. */
+function neuronActivations(s: Session): Float32Array[] {
+  const out: Float32Array[] = [];
+  let h = s.neuronGrid;
+  const modules = [...s.model];
+  modules.forEach((m, i) => {
+    h = m.forward(h);
+    const next = modules[i + 1];
+    // A hidden layer's output: after its activation (and dropout, the identity in eval mode).
+    const endOfHidden = next === undefined ? false : next instanceof nn.Linear;
+    if (endOfHidden) out.push(h.data() as Float32Array);
+  });
+  return out;
+}
+
 function dispose(s: Session): void {
   s.model.dispose();
   (s.optimizer as { dispose?: () => void }).dispose?.();
-  for (const t of [s.train.x, s.train.y, s.test.x, s.test.y, s.grid]) t.dispose();
+  for (const t of [s.train.x, s.train.y, s.test.x, s.test.y, s.grid, s.neuronGrid]) t.dispose();
 }
 
 function configure(state: PlaygroundState): void {
@@ -190,10 +206,7 @@ function configure(state: PlaygroundState): void {
       pts.map((p) => p.label),
       { shape: [pts.length, 1] },
     ).keep();
-  const lattice = Array.from({ length: GRID * GRID }, (_, i) => ({
-    x: -EXTENT + ((i % GRID) + 0.5) * ((2 * EXTENT) / GRID),
-    y: EXTENT - (Math.floor(i / GRID) + 0.5) * ((2 * EXTENT) / GRID),
-  }));
+  const lattice = latticeOf(GRID);
   const layers: nn.Module[] = [];
   const linears: nn.Linear[] = [];
   let width = state.features.length;
@@ -222,6 +235,7 @@ function configure(state: PlaygroundState): void {
     train: { x: featureMatrix(trainPoints, state.features).keep(), y: column(trainPoints) },
     test: { x: featureMatrix(testPoints, state.features).keep(), y: column(testPoints) },
     grid: featureMatrix(lattice, state.features).keep(),
+    neuronGrid: featureMatrix(latticeOf(NEURON_GRID), state.features).keep(),
     epoch: 0,
   };
   report();
@@ -265,12 +279,17 @@ function trainEpoch(s: Session): void {
 function report(): void {
   if (!session) return;
   const s = session;
-  const [trainLoss, testLoss, grid] = tidy(() =>
+  const [trainLoss, testLoss, grid, neurons] = tidy(() =>
     noGrad(() => {
       s.model.eval();
       const l = (d: { x: Tensor; y: Tensor }) =>
         d.x.shape[0] === 0 ? 0 : loss(s.model.forward(d.x), d.y).item();
-      return [l(s.train), l(s.test), s.model.forward(s.grid).data() as Float32Array] as const;
+      return [
+        l(s.train),
+        l(s.test),
+        s.model.forward(s.grid).data() as Float32Array,
+        neuronActivations(s),
+      ] as const;
     }),
   );
   const weights = s.linears.map((lin) => lin.weight.toArray() as number[][]);
@@ -281,12 +300,13 @@ function report(): void {
       trainLoss,
       testLoss,
       grid,
+      neurons,
       weights,
       gradientNorms: s.gradientNorms,
       learningRate: s.optimizer.lr,
       playing,
     },
-    [grid.buffer],
+    [grid.buffer, ...neurons.map((n) => n.buffer)],
   );
 }
 
