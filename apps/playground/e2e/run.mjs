@@ -156,7 +156,7 @@ try {
 
   await test('beyond TF Playground: schedule, dropout and batch norm train; gradient norms and the learning rate are shown', async () => {
     await page.goto(
-      `${BASE}#dataset=circle&schedule=exponential&dropout=0.2&batchNorm=true&optimizer=adam&learningRate=0.01`,
+      `${BASE}#dataset=circle&schedule=exponential&dropout=0.2&dropoutLayers=1,0&batchNormLayers=1,1&optimizer=adam&beta1=0.8&learningRate=0.01`,
     );
     await page.reload();
     await firstUpdate();
@@ -168,6 +168,21 @@ try {
     expect(
       Math.abs(lr - 0.01 * 0.995 ** 3) < 1e-5,
       `the exponential schedule should give ${0.01 * 0.995 ** 3}, got ${lr}`,
+    );
+    const beta1 = await page.inputValue('#beta1');
+    expect(
+      beta1 === '0.8',
+      `Adam β₁ not restored from the URL: ${beta1} (${await page.evaluate(() => location.hash)})`,
+    );
+    expect(await page.locator('#momentum').isHidden(), 'momentum is not an Adam option and should be hidden');
+    expect(
+      await page.locator('input[data-flag=batchNormLayers][data-index="1"]').isChecked(),
+      'per-layer BN not restored',
+    );
+    await page.click('input[data-flag=dropoutLayers][data-index="1"]');
+    expect(
+      (await page.evaluate(() => location.hash)).includes('dropoutLayers=1%2C1'),
+      'per-layer dropout not in the URL',
     );
     expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });

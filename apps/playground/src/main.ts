@@ -66,7 +66,9 @@ function render(): void {
   ($('optimizer') as HTMLSelectElement).value = state.optimizer;
   ($('schedule') as HTMLSelectElement).value = state.schedule;
   ($('dropout') as HTMLSelectElement).value = String(state.dropout);
-  ($('batchNorm') as HTMLInputElement).checked = state.batchNorm;
+  ($('momentum') as HTMLSelectElement).value = String(state.momentum);
+  ($('beta1') as HTMLSelectElement).value = String(state.beta1);
+  ($('beta2') as HTMLSelectElement).value = String(state.beta2);
   ($('showTest') as HTMLInputElement).checked = state.showTest;
   ($('discretize') as HTMLInputElement).checked = state.discretize;
   $('features').innerHTML =
@@ -79,11 +81,18 @@ function render(): void {
   $('layer-sizes').innerHTML = state.layers
     .map(
       (n, i) =>
-        `<span class="layer">Layer ${i + 1}: ${n} <button type="button" data-layer="${i}" data-delta="1" aria-label="More neurons in layer ${i + 1}">+</button><button type="button" data-layer="${i}" data-delta="-1" aria-label="Fewer neurons in layer ${i + 1}">−</button></span>`,
+        `<span class="layer">Layer ${i + 1}: ${n} <button type="button" data-layer="${i}" data-delta="1" aria-label="More neurons in layer ${i + 1}">+</button><button type="button" data-layer="${i}" data-delta="-1" aria-label="Fewer neurons in layer ${i + 1}">−</button>` +
+        ` <label class="inline"><input type="checkbox" data-flag="dropoutLayers" data-index="${i}" ${state.dropoutLayers[i] ? 'checked' : ''}/> dropout</label>` +
+        ` <label class="inline"><input type="checkbox" data-flag="batchNormLayers" data-index="${i}" ${state.batchNormLayers[i] ? 'checked' : ''}/> BN</label></span>`,
     )
     .join('');
-  for (const el of document.querySelectorAll<HTMLElement>('[data-control]'))
-    el.hidden = state.hide.includes(el.dataset['control']!);
+  // A control is hidden when the URL says so (embedding), or when it is an option of another optimizer.
+  for (const el of document.querySelectorAll<HTMLElement>('[data-control]')) {
+    const forOptimizers = el.dataset['for']?.split(' ');
+    el.hidden =
+      state.hide.includes(el.dataset['control']!) ||
+      (forOptimizers !== undefined && !forOptimizers.includes(state.optimizer));
+  }
   redraw();
 }
 
@@ -211,10 +220,22 @@ $('features').addEventListener('change', () => {
   update({ features: chosen.length > 0 ? chosen : state.features });
 });
 $('add-layer').addEventListener('click', () => {
-  if (state.layers.length < MAX_LAYERS) update({ layers: [...state.layers, 2] });
+  if (state.layers.length < MAX_LAYERS) {
+    update({
+      layers: [...state.layers, 2],
+      dropoutLayers: [...state.dropoutLayers, 0],
+      batchNormLayers: [...state.batchNormLayers, 0],
+    });
+  }
 });
 $('remove-layer').addEventListener('click', () => {
-  if (state.layers.length > 0) update({ layers: state.layers.slice(0, -1) });
+  if (state.layers.length > 0) {
+    update({
+      layers: state.layers.slice(0, -1),
+      dropoutLayers: state.dropoutLayers.slice(0, -1),
+      batchNormLayers: state.batchNormLayers.slice(0, -1),
+    });
+  }
 });
 $('layer-sizes').addEventListener('click', (e) => {
   const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-layer]');
@@ -230,9 +251,23 @@ $('schedule').addEventListener('change', (e) =>
 $('dropout').addEventListener('change', (e) =>
   update({ dropout: Number((e.target as HTMLSelectElement).value) }),
 );
-$('batchNorm').addEventListener('change', (e) =>
-  update({ batchNorm: (e.target as HTMLInputElement).checked }),
+$('momentum').addEventListener('change', (e) =>
+  update({ momentum: Number((e.target as HTMLSelectElement).value) }),
 );
+$('beta1').addEventListener('change', (e) =>
+  update({ beta1: Number((e.target as HTMLSelectElement).value) }),
+);
+$('beta2').addEventListener('change', (e) =>
+  update({ beta2: Number((e.target as HTMLSelectElement).value) }),
+);
+$('layer-sizes').addEventListener('change', (e) => {
+  const box = (e.target as HTMLElement).closest<HTMLInputElement>('input[data-flag]');
+  if (!box) return;
+  const key = box.dataset['flag'] as 'dropoutLayers' | 'batchNormLayers';
+  const flags = [...state[key]];
+  flags[Number(box.dataset['index'])] = box.checked ? 1 : 0;
+  update({ [key]: flags });
+});
 $('export').addEventListener('click', () => send({ type: 'export' }));
 $('import').addEventListener('change', async (e) => {
   const file = (e.target as HTMLInputElement).files?.[0];

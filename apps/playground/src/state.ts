@@ -25,7 +25,10 @@ export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 
 export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const SCHEDULES = ['none', 'step', 'exponential', 'cosine'] as const;
-export const DROPOUT_RATES = [0, 0.1, 0.2, 0.3, 0.5];
+export const DROPOUT_RATES = [0.1, 0.2, 0.3, 0.5];
+export const MOMENTA = [0.5, 0.9, 0.95, 0.99];
+export const BETA1 = [0.5, 0.8, 0.9, 0.95];
+export const BETA2 = [0.9, 0.99, 0.999, 0.9999];
 export const MAX_LAYERS = 6;
 export const MAX_NEURONS = 8;
 
@@ -49,10 +52,17 @@ export interface PlaygroundState {
   optimizer: (typeof OPTIMIZERS)[number];
   /** Learning-rate schedule, stepped every epoch. */
   schedule: (typeof SCHEDULES)[number];
-  /** Dropout after every hidden activation (0 = off). */
+  /** Dropout rate, applied after the activation of the hidden layers listed in `dropoutLayers`. */
   dropout: number;
-  /** Batch normalisation before every hidden activation. */
-  batchNorm: boolean;
+  /** Per hidden layer: dropout on (1) or off (0). */
+  dropoutLayers: number[];
+  /** Per hidden layer: batch normalisation before the activation on (1) or off (0). */
+  batchNormLayers: number[];
+  /** Momentum of SGD with momentum, Nesterov and RMSprop. */
+  momentum: number;
+  /** Adam's β₁ and β₂. */
+  beta1: number;
+  beta2: number;
   seed: number;
   showTest: boolean;
   discretize: boolean;
@@ -74,8 +84,12 @@ export const DEFAULTS: PlaygroundState = {
   regularizationRate: 0,
   optimizer: 'sgd',
   schedule: 'none',
-  dropout: 0,
-  batchNorm: false,
+  dropout: 0.2,
+  dropoutLayers: [0, 0],
+  batchNormLayers: [0, 0],
+  momentum: 0.9,
+  beta1: 0.9,
+  beta2: 0.999,
   seed: 0,
   showTest: false,
   discretize: false,
@@ -92,6 +106,11 @@ const nearest = (values: number[], v: number, fallback: number) =>
   Number.isFinite(v)
     ? values.reduce((best, x) => (Math.abs(x - v) < Math.abs(best - v) ? x : best))
     : fallback;
+
+/** 0/1 flags for `count` layers (missing ones off). */
+function perLayer(values: string[], count: number): number[] {
+  return Array.from({ length: count }, (_, i) => (values[i] === '1' ? 1 : 0));
+}
 
 /** `#dataset=xor&layers=4,2&…` → state (unknown or out-of-range values fall back to defaults). */
 export function decodeHash(hash: string): PlaygroundState {
@@ -120,7 +139,11 @@ export function decodeHash(hash: string): PlaygroundState {
     optimizer: oneOf(OPTIMIZERS, p.get('optimizer'), DEFAULTS.optimizer),
     schedule: oneOf(SCHEDULES, p.get('schedule'), DEFAULTS.schedule),
     dropout: nearest(DROPOUT_RATES, num('dropout'), DEFAULTS.dropout),
-    batchNorm: p.get('batchNorm') === 'true',
+    dropoutLayers: perLayer(list('dropoutLayers'), layers.length),
+    batchNormLayers: perLayer(list('batchNormLayers'), layers.length),
+    momentum: nearest(MOMENTA, num('momentum'), DEFAULTS.momentum),
+    beta1: nearest(BETA1, num('beta1'), DEFAULTS.beta1),
+    beta2: nearest(BETA2, num('beta2'), DEFAULTS.beta2),
     seed: clampInt(num('seed'), 0, 2 ** 31 - 1, DEFAULTS.seed),
     showTest: p.get('showTest') === 'true',
     discretize: p.get('discretize') === 'true',

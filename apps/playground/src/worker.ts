@@ -144,15 +144,15 @@ function makeOptimizer(state: PlaygroundState, params: Tensor[]): Session['optim
     case 'sgd':
       return new SGD(params, { lr });
     case 'momentum':
-      return new SGD(params, { lr, momentum: 0.9 });
+      return new SGD(params, { lr, momentum: state.momentum });
     case 'nesterov':
-      return new SGD(params, { lr, momentum: 0.9, nesterov: true });
+      return new SGD(params, { lr, momentum: state.momentum, nesterov: true });
     case 'adagrad':
       return new Adagrad(params, { lr });
     case 'rmsprop':
-      return new RMSprop(params, { lr });
+      return new RMSprop(params, { lr, momentum: state.momentum });
     case 'adam':
-      return new Adam(params, { lr });
+      return new Adam(params, { lr, betas: [state.beta1, state.beta2] });
   }
 }
 
@@ -210,15 +210,15 @@ function configure(state: PlaygroundState): void {
   const layers: nn.Module[] = [];
   const linears: nn.Linear[] = [];
   let width = state.features.length;
-  for (const size of state.layers) {
+  state.layers.forEach((size, l) => {
     const linear = new nn.Linear(width, size);
     linears.push(linear);
     layers.push(linear);
-    if (state.batchNorm) layers.push(new nn.BatchNorm1d(size));
+    if (state.batchNormLayers[l]) layers.push(new nn.BatchNorm1d(size));
     layers.push(ACTIVATIONS[state.activation]());
-    if (state.dropout > 0) layers.push(new nn.Dropout(state.dropout));
+    if (state.dropoutLayers[l]) layers.push(new nn.Dropout(state.dropout));
     width = size;
-  }
+  });
   const output = new nn.Linear(width, 1);
   linears.push(output);
   layers.push(output);
@@ -254,7 +254,7 @@ function trainEpoch(s: Session): void {
   s.model.train();
   for (let start = 0; start < n; start += s.state.batchSize) {
     // Batch statistics need two samples: a final batch of one is skipped when batch norm is on.
-    if (s.state.batchNorm && Math.min(s.state.batchSize, n - start) < 2) continue;
+    if (s.state.batchNormLayers.some(Boolean) && Math.min(s.state.batchSize, n - start) < 2) continue;
     tidy(() => {
       const index = tensor(Int32Array.from(order.slice(start, start + s.state.batchSize)));
       const xb = s.train.x.indexSelect(0, index);
