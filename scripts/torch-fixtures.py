@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference values from PyTorch (Debian's python3-torch) for Myelin's tests.
 
-Writes packages/nn/src/fixtures/torch.generated.ts and packages/optim/src/fixtures/torch.generated.ts.
+Writes packages/{tensor,nn,optim}/src/fixtures/torch.generated.ts.
 The generated files are committed: tests never need Python. Regenerate with:
     apt-get install python3-torch && /usr/bin/python3 scripts/torch-fixtures.py
 """
@@ -29,6 +29,101 @@ def write(path, name, data, doc):
         f"// {doc}\n"
         f"export const {name} = {body} as const;\n"
     )
+
+
+# ------------------------------------------------------------------------------------------ tensor
+# Every case runs fn on named inputs, then backward of Σ out·cotangent (a fixed, non-uniform cotangent,
+# so a wrong gradient cannot hide behind all-ones). Inputs avoid ties and the kinks of abs/relu/clamp.
+INPUTS = {
+    "a": [[0.3, -1.2, 2.0, 0.7], [1.5, 0.45, -0.4, -2.1], [-0.8, 0.1, 0.9, 1.3]],
+    "p": [[0.3, 1.2, 2.0, 0.7], [1.5, 0.45, 0.4, 2.1], [0.8, 0.1, 0.9, 1.3]],
+    "row": [0.5, -1.5, 0.25, 1.1],
+    "col": [[1.5], [-0.6], [2.2]],
+    "pcol": [[1.5], [0.6], [2.2]],
+    "batch": torch.arange(24, dtype=torch.float32).reshape(2, 3, 4).mul(0.7).sin().tolist(),
+    "m45": torch.arange(20, dtype=torch.float32).reshape(4, 5).mul(1.3).cos().tolist(),
+    "v3": [0.2, -0.7, 1.4],
+    "sq": [[2.0, 0.5, -1.0], [0.3, 1.5, 0.2], [-0.4, 0.6, 3.0]],
+    "spd": [[4.0, 1.0, 0.5], [1.0, 3.0, -0.2], [0.5, -0.2, 2.0]],
+    "rhs": [[1.0, -2.0], [0.5, 0.3], [-1.0, 2.5]],
+}
+INT_INPUTS = {"gatherIndex": [[3, 0], [1, 1], [2, 0]], "selectIndex": [2, 0, 2]}
+
+
+def tensor_case(fn, *names):
+    xs = [torch.tensor(INPUTS[n], requires_grad=True) for n in names]
+    out = fn(*xs)
+    cot = torch.arange(out.numel(), dtype=torch.float32).mul(0.9).add(0.3).cos().reshape(out.shape)
+    (out * cot).sum().backward()
+    return {"inputs": list(names), "output": lst(out), "shape": list(out.shape), "cotangent": lst(cot.flatten()),
+            "grads": [lst(x.grad) for x in xs]}
+
+
+gi = torch.tensor(INT_INPUTS["gatherIndex"])
+si = torch.tensor(INT_INPUTS["selectIndex"])
+LA = torch.linalg
+tensor_cases = {
+    "add broadcast row": tensor_case(lambda a, r: a + r, "a", "row"),
+    "sub broadcast column": tensor_case(lambda a, c: a - c, "a", "col"),
+    "mul broadcast both": tensor_case(lambda c, r: c * r, "col", "row"),
+    "div broadcast column": tensor_case(lambda a, c: a / c, "a", "pcol"),
+    "pow scalar exponent": tensor_case(lambda p: p ** 2.5, "p"),
+    "pow tensor exponent": tensor_case(lambda p, r: p ** r, "p", "row"),
+    "neg": tensor_case(lambda a: -a, "a"),
+    "exp": tensor_case(torch.exp, "a"),
+    "log": tensor_case(torch.log, "p"),
+    "sqrt": tensor_case(torch.sqrt, "p"),
+    "reciprocal": tensor_case(torch.reciprocal, "p"),
+    "square": tensor_case(torch.square, "a"),
+    "abs": tensor_case(torch.abs, "a"),
+    "clamp": tensor_case(lambda a: a.clamp(-0.5, 0.8), "a"),
+    "maximum": tensor_case(torch.maximum, "a", "row"),
+    "minimum": tensor_case(torch.minimum, "a", "col"),
+    "where": tensor_case(lambda a, r: torch.where(a > 0, a, r * 2), "a", "row"),
+    "relu": tensor_case(torch.relu, "a"),
+    "sigmoid": tensor_case(torch.sigmoid, "a"),
+    "tanh": tensor_case(torch.tanh, "a"),
+    "leakyRelu": tensor_case(lambda a: F.leaky_relu(a, 0.1), "a"),
+    "elu": tensor_case(lambda a: F.elu(a, 0.7), "a"),
+    "selu": tensor_case(F.selu, "a"),
+    "softsign": tensor_case(F.softsign, "a"),
+    "sum dim 1": tensor_case(lambda a: a.sum(1), "a"),
+    "sum dims 0,2 keepDim": tensor_case(lambda b: b.sum((0, 2), keepdim=True), "batch"),
+    "mean dim 0": tensor_case(lambda a: a.mean(0), "a"),
+    "mean all": tensor_case(lambda b: b.mean(), "batch"),
+    "max dim 1": tensor_case(lambda a: a.max(1).values, "a"),
+    "min dim 0 keepDim": tensor_case(lambda a: a.min(0, keepdim=True).values, "a"),
+    "max all": tensor_case(lambda b: b.max(), "batch"),
+    "var dim 1": tensor_case(lambda a: a.var(1), "a"),
+    "var dim 0 correction 0": tensor_case(lambda a: a.var(0, correction=0), "a"),
+    "std dims 1,2": tensor_case(lambda b: b.std((1, 2)), "batch"),
+    "logSumExp dim 1": tensor_case(lambda a: a.logsumexp(1), "a"),
+    "softmax dim 0": tensor_case(lambda a: a.softmax(0), "a"),
+    "logSoftmax dim -1": tensor_case(lambda b: b.log_softmax(-1), "batch"),
+    "matmul 2-D": tensor_case(lambda a, m: a @ m, "a", "m45"),
+    "matmul batched broadcast": tensor_case(lambda b, m: b @ m, "batch", "m45"),
+    "matmul matrix-vector": tensor_case(lambda a, r: a @ r, "a", "row"),
+    "matmul vector-matrix": tensor_case(lambda v, a: v @ a, "v3", "a"),
+    "transpose then reshape": tensor_case(lambda a: a.transpose(0, 1).reshape(2, 6), "a"),
+    "permute": tensor_case(lambda b: b.permute(2, 0, 1) * 1.0, "batch"),
+    "slice with step": tensor_case(lambda a: a[:, 1:4:2], "a"),
+    "expand": tensor_case(lambda c: c.expand(3, 5), "col"),
+    "unsqueeze, squeeze": tensor_case(lambda a: a.unsqueeze(1).squeeze(1).unsqueeze(0), "a"),
+    "cat dim 1": tensor_case(lambda a, c: torch.cat([a, c], 1), "a", "col"),
+    "stack dim 1": tensor_case(lambda a, p: torch.stack([a, p], 1), "a", "p"),
+    "gather dim 1": tensor_case(lambda a: a.gather(1, gi), "a"),
+    "indexSelect dim 0 repeated": tensor_case(lambda a: a.index_select(0, si), "a"),
+    "vectorNorm ord 2 dim 1": tensor_case(lambda a: LA.vector_norm(a, 2, 1), "a"),
+    "vectorNorm ord 1": tensor_case(lambda a: LA.vector_norm(a, 1), "a"),
+    "vectorNorm ord 3 dim 0": tensor_case(lambda a: LA.vector_norm(a, 3, 0), "a"),
+    "det": tensor_case(LA.det, "sq"),
+    "inv": tensor_case(LA.inv, "sq"),
+    "solve": tensor_case(LA.solve, "sq", "rhs"),
+    "cholesky": tensor_case(LA.cholesky, "spd"),
+}
+write("packages/tensor/src/fixtures/torch.generated.ts", "torchFixtures",
+      {"inputs": INPUTS, "intInputs": INT_INPUTS, "cases": tensor_cases},
+      "Tensor ops: outputs and the gradients of Σ output·cotangent with respect to every input.")
 
 
 # ---------------------------------------------------------------------------------------------- nn
