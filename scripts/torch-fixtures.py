@@ -46,17 +46,26 @@ INPUTS = {
     "sq": [[2.0, 0.5, -1.0], [0.3, 1.5, 0.2], [-0.4, 0.6, 3.0]],
     "spd": [[4.0, 1.0, 0.5], [1.0, 3.0, -0.2], [0.5, -0.2, 2.0]],
     "rhs": [[1.0, -2.0], [0.5, 0.3], [-1.0, 2.5]],
+    "tall": [[1.0, -0.3, 0.8], [0.2, 1.7, -0.5], [-1.1, 0.4, 0.9], [0.6, 0.6, 1.2], [0.3, -0.9, 0.1]],
 }
 INT_INPUTS = {"gatherIndex": [[3, 0], [1, 1], [2, 0]], "selectIndex": [2, 0, 2]}
 
 
 def tensor_case(fn, *names):
-    xs = [torch.tensor(INPUTS[n], requires_grad=True) for n in names]
+    """Computed in float64 from the float32-rounded inputs, so the reference carries no float32 error."""
+    xs = [torch.tensor(INPUTS[n], dtype=torch.float32).double().requires_grad_() for n in names]
     out = fn(*xs)
-    cot = torch.arange(out.numel(), dtype=torch.float32).mul(0.9).add(0.3).cos().reshape(out.shape)
+    cot = torch.arange(out.numel(), dtype=torch.float32).mul(0.9).add(0.3).cos().double().reshape(out.shape)
     (out * cot).sum().backward()
     return {"inputs": list(names), "output": lst(out), "shape": list(out.shape), "cotangent": lst(cot.flatten()),
             "grads": [lst(x.grad) for x in xs]}
+
+
+def qr_positive(x):
+    """torch.linalg.qr with R's diagonal made non-negative (Myelin's convention; LAPACK's signs vary)."""
+    q, r = LA.qr(x)
+    d = torch.sign(torch.diagonal(r)).detach()
+    return q * d, d.unsqueeze(-1) * r
 
 
 gi = torch.tensor(INT_INPUTS["gatherIndex"])
@@ -120,6 +129,19 @@ tensor_cases = {
     "inv": tensor_case(LA.inv, "sq"),
     "solve": tensor_case(LA.solve, "sq", "rhs"),
     "cholesky": tensor_case(LA.cholesky, "spd"),
+    # Factorisations: Q and R are unique (R's diagonal ≥ 0); eigenvector and singular-vector signs are
+    # not, so those are compared through sign-independent functions. eigh is fed a symmetric matrix
+    # (PyTorch reads the lower triangle, Myelin the symmetric part: the same on symmetric input).
+    "qr tall Q": tensor_case(lambda t: qr_positive(t)[0], "tall"),
+    "qr tall R": tensor_case(lambda t: qr_positive(t)[1], "tall"),
+    "qr wide Q": tensor_case(lambda a: qr_positive(a)[0], "a"),
+    "qr wide R": tensor_case(lambda a: qr_positive(a)[1], "a"),
+    "eigh eigenvalues": tensor_case(lambda s: LA.eigh((s + s.T) / 2).eigenvalues, "sq"),
+    "eigh eigenvectors squared": tensor_case(lambda s: LA.eigh((s + s.T) / 2).eigenvectors.square(), "sq"),
+    "svd S": tensor_case(lambda a: LA.svd(a, full_matrices=False).S, "a"),
+    "svd tall rank one": tensor_case(lambda t: (lambda u, s, vh: u[:, :1] * s[:1] @ vh[:1, :])(*LA.svd(t, full_matrices=False)), "tall"),
+    "svd U squared": tensor_case(lambda a: LA.svd(a, full_matrices=False).U.square(), "a"),
+    "svd tall Vh squared": tensor_case(lambda t: LA.svd(t, full_matrices=False).Vh.square(), "tall"),
 }
 write("packages/tensor/src/fixtures/torch.generated.ts", "torchFixtures",
       {"inputs": INPUTS, "intInputs": INT_INPUTS, "cases": tensor_cases},

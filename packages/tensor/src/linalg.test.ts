@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { eye, gradcheck, linalg, manualSeed, noGrad, randn, type Tensor, tensor } from './index.js';
+import {
+  eye,
+  gradcheck,
+  linalg,
+  manualSeed,
+  memory,
+  noGrad,
+  randn,
+  type Tensor,
+  tensor,
+  tidy,
+} from './index.js';
 
 /** Max |a − b| over all elements. */
 function maxDiff(a: Tensor, b: Tensor): number {
@@ -139,9 +150,6 @@ describe('linalg', () => {
         ]),
       ),
     ).toThrow(/is not positive definite/);
-    expect(() => linalg.qr(randn([3, 3], { requiresGrad: true }))).toThrow(
-      /qr: gradients are not implemented.*detach/,
-    );
   });
 
   it('gradients of det, inv, solve and cholesky (gradcheck)', () => {
@@ -159,6 +167,80 @@ describe('linalg', () => {
     expect(
       gradcheck((t) => linalg.cholesky(t!.add(t!.transpose()).mul(0.5)), [base.requiresGrad_()]).ok,
     ).toBe(true);
+  });
+
+  it('gradients of qr (tall, square, wide, batched) — Q and R are unique, so both are checked', () => {
+    for (const shape of [
+      [5, 3],
+      [3, 3],
+      [3, 5],
+      [2, 4, 3],
+    ]) {
+      const q = (t: Tensor) => linalg.qr(t).Q;
+      const r = (t: Tensor) => linalg.qr(t).R;
+      expect(gradcheck((t) => q(t!), [randn(shape, { requiresGrad: true })]).ok, `Q of ${shape}`).toBe(true);
+      expect(gradcheck((t) => r(t!), [randn(shape, { requiresGrad: true })]).ok, `R of ${shape}`).toBe(true);
+    }
+  });
+
+  it('gradients of eigh: eigenvalues, and sign-independent functions of the eigenvectors', () => {
+    // eigh reads the symmetric part, so unsymmetric perturbations are valid inputs for gradcheck.
+    const a = () => randn([2, 4, 4], { requiresGrad: true });
+    expect(gradcheck((t) => linalg.eigh(t!).eigenvalues, [a()]).ok).toBe(true);
+    expect(gradcheck((t) => linalg.eigh(t!).eigenvectors.square(), [a()]).ok).toBe(true);
+    // The projector onto the top eigenvector (what PCA uses).
+    const top = (t: Tensor) => {
+      const v = linalg.eigh(t).eigenvectors.slice(-1, 3);
+      return v.matmul(v.transpose());
+    };
+    expect(gradcheck((t) => top(t!), [randn([4, 4], { requiresGrad: true })]).ok).toBe(true);
+  });
+
+  it('gradients of svd (tall, square, wide): S, the rank-1 approximation, and |U|², |Vh|²', () => {
+    for (const shape of [
+      [5, 3],
+      [3, 3],
+      [3, 5],
+    ]) {
+      const x = () => randn(shape, { requiresGrad: true });
+      const rankOne = (t: Tensor) => {
+        const { U, S, Vh } = linalg.svd(t);
+        return U.slice(-1, 0, 1)
+          .mul(S.slice(-1, 0, 1))
+          .matmul(Vh.slice(-2, 0, 1));
+      };
+      expect(gradcheck((t) => linalg.svd(t!).S, [x()]).ok, `S of ${shape}`).toBe(true);
+      expect(gradcheck((t) => rankOne(t!), [x()]).ok, `rank 1 of ${shape}`).toBe(true);
+      expect(gradcheck((t) => linalg.svd(t!).U.square(), [x()]).ok, `U of ${shape}`).toBe(true);
+      expect(gradcheck((t) => linalg.svd(t!).Vh.square(), [x()]).ok, `Vh of ${shape}`).toBe(true);
+    }
+  });
+
+  it('memory stays flat over repeated differentiable factorisations', () => {
+    const x = randn([4, 3], { requiresGrad: true });
+    const step = () =>
+      tidy(() => {
+        const { Q, R } = linalg.qr(x);
+        const { U, S, Vh } = linalg.svd(x);
+        const { eigenvalues } = linalg.eigh(x.transpose().matmul(x));
+        Q.sum()
+          .add(R.sum())
+          .add(U.square().sum())
+          .add(S.sum())
+          .add(Vh.square().sum())
+          .add(eigenvalues.sum())
+          .backward();
+      });
+    step();
+    const before = memory();
+    for (let i = 0; i < 50; i++) step();
+    expect(memory().tensors).toBe(before.tensors);
+    expect(memory().bytes).toBe(before.bytes);
+  });
+
+  it('factorisations of inputs that need no gradient record no graph', () => {
+    const { Q, R } = linalg.qr(randn([3, 3]));
+    expect(Q.requiresGrad || R.requiresGrad).toBe(false);
   });
 
   it('cholesky: L is lower triangular and L·Lᵀ = A', () => {

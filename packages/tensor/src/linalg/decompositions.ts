@@ -194,3 +194,17 @@ export function jacobiSVD(
   for (let i = 0; i < vRows; i++) for (let j = 0; j < k; j++) vt[j * n + i] = vSrc[i * k + j]!;
   return { u, s, vt };
 }
+
+/** Inverse of an upper-triangular n×n matrix with a nonzero diagonal, by back substitution. */
+export function upperTriangularInverse(r: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    // Column j of R⁻¹: solve R·x = e_j from the bottom row up (x is zero below row j).
+    for (let i = j; i >= 0; i--) {
+      let s = i === j ? 1 : 0;
+      for (let c = i + 1; c <= j; c++) s -= r[i * n + c]! * out[c * n + j]!;
+      out[i * n + j] = s / r[i * n + i]!;
+    }
+  }
+  return out;
+}

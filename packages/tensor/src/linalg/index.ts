@@ -4,8 +4,10 @@ import { record } from '../autograd.js';
 import { formatShape, normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { choleskyFactor, householderQR, jacobiSVD, symmetricEigen } from './decompositions.js';
+import { eighBackward, qrBackward, svdBackward } from './factorization-grads.js';
 import { identity, luDet, luFactor, luSolve } from './lu.js';
-import { noGradYet, readMatrices, writeMatrices } from './matrices.js';
+import { readMatrices, writeMatrices } from './matrices.js';
+import { multiOutput } from './multi-output.js';
 
 /**
  * Vector norm over `dim` (all elements if omitted): ord 2 (default), 1, Infinity, −Infinity, 0
@@ -178,82 +180,69 @@ export function cholesky(a: Tensor): Tensor {
 
 /**
  * Reduced QR: A = Q·R with Q [..., m, k] orthonormal columns and R [..., k, n] upper triangular
- * with a non-negative diagonal, k = min(m, n). Not differentiable yet.
+ * with a non-negative diagonal, k = min(m, n). Differentiable where R is invertible (full-rank A).
  *
  * @example const { Q, R } = linalg.qr(A);
  */
 export function qr(a: Tensor): { Q: Tensor; R: Tensor } {
-  noGradYet('qr', a);
   const { batch, rows: m, cols: n, matrices } = readMatrices('qr', a);
   const k = Math.min(m, n);
   const parts = matrices.map((mat) => householderQR(mat, m, n));
-  return {
-    Q: writeMatrices(
-      batch,
+  const [Q, R] = multiOutput(
+    'qr',
+    a,
+    batch,
+    [
       [m, k],
-      parts.map((p) => p.q),
-    ),
-    R: writeMatrices(
-      batch,
       [k, n],
-      parts.map((p) => p.r),
-    ),
-  };
+    ],
+    [parts.map((p) => p.q), parts.map((p) => p.r)],
+    qrBackward,
+  );
+  return { Q: Q!, R: R! };
 }
 
 /**
  * Eigenvalues (ascending) and eigenvectors (columns) of symmetric matrices — e.g. a covariance
- * matrix for PCA. Only the matrix's symmetric part is used. Not differentiable yet.
+ * matrix for PCA. Only the matrix's symmetric part is used. Differentiable where the eigenvalues
+ * are distinct (the gradient through eigenvectors is infinite at repeated eigenvalues, as in PyTorch).
  *
  * @example const { eigenvalues, eigenvectors } = linalg.eigh(cov);
  */
 export function eigh(a: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
-  noGradYet('eigh', a);
   const { batch, rows: n, matrices } = readMatrices('eigh', a, true);
   const parts = matrices.map((m) => {
     const sym = Float64Array.from(m, (_, i) => (m[i]! + m[(i % n) * n + Math.floor(i / n)]!) / 2);
     return symmetricEigen(sym, n);
   });
-  return {
-    eigenvalues: writeMatrices(
-      batch,
-      [n],
-      parts.map((p) => p.values),
-    ),
-    eigenvectors: writeMatrices(
-      batch,
-      [n, n],
-      parts.map((p) => p.vectors),
-    ),
-  };
+  const [eigenvalues, eigenvectors] = multiOutput(
+    'eigh',
+    a,
+    batch,
+    [[n], [n, n]],
+    [parts.map((p) => p.values), parts.map((p) => p.vectors)],
+    eighBackward,
+  );
+  return { eigenvalues: eigenvalues!, eigenvectors: eigenvectors! };
 }
 
 /**
- * Reduced singular value decomposition A = U·diag(S)·Vh, singular values descending. Not
- * differentiable yet.
+ * Reduced singular value decomposition A = U·diag(S)·Vh, singular values descending.
+ * Differentiable where the singular values are distinct and nonzero (as in PyTorch).
  *
  * @example const { U, S, Vh } = linalg.svd(A);
  */
 export function svd(a: Tensor): { U: Tensor; S: Tensor; Vh: Tensor } {
-  noGradYet('svd', a);
   const { batch, rows: m, cols: n, matrices } = readMatrices('svd', a);
   const k = Math.min(m, n);
   const parts = matrices.map((mat) => jacobiSVD(mat, m, n));
-  return {
-    U: writeMatrices(
-      batch,
-      [m, k],
-      parts.map((p) => p.u),
-    ),
-    S: writeMatrices(
-      batch,
-      [k],
-      parts.map((p) => p.s),
-    ),
-    Vh: writeMatrices(
-      batch,
-      [k, n],
-      parts.map((p) => p.vt),
-    ),
-  };
+  const [U, S, Vh] = multiOutput(
+    'svd',
+    a,
+    batch,
+    [[m, k], [k], [k, n]],
+    [parts.map((p) => p.u), parts.map((p) => p.s), parts.map((p) => p.vt)],
+    svdBackward,
+  );
+  return { U: U!, S: S!, Vh: Vh! };
 }

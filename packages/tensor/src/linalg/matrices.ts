@@ -42,12 +42,3 @@ export function writeMatrices(batch: Shape, inner: Shape, arrays: readonly Float
   });
   return fromValues(values, [...batch, ...inner]);
 }
-
-/** Throws if `t` requires grad: for factorisations whose backward rule is not implemented yet. */
-export function noGradYet(op: string, t: Tensor): void {
-  if (t.requiresGrad) {
-    throw new Error(
-      `${op}: gradients are not implemented for this factorisation yet; call it on x.detach() or inside noGrad()`,
-    );
-  }
-}
