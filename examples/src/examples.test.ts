@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { trainDigits } from './digits.js';
 import { runIris } from './iris.js';
 import { runKFold } from './kfold-iris.js';
+import { runKnnPca } from './knn-pca-digits.js';
 import { runRegression } from './regression.js';
 import { runRegularization } from './regularization.js';
 import { runXor } from './xor.js';
@@ -28,5 +29,16 @@ describe('examples', () => {
     expect(folds.mean).toBeGreaterThan(0.6);
     const settings = await runRegularization({ verbose: 0, epochs: 3 });
     expect(Object.keys(settings)).toEqual(['none', 'L1 (3e-4)', 'L2 (3e-3)', 'dropout 0.5']);
+  });
+
+  it('k-NN on PCA-compressed digits: 20 components keep ~90% of the variance and almost all the accuracy', () => {
+    const results = runKnnPca({ verbose: 0 });
+    expect(results.map((r) => r.components)).toEqual([2, 5, 10, 20, 64]);
+    const [two, , , twenty, all] = results;
+    expect(all!.varianceKept).toBeCloseTo(1, 5);
+    expect(twenty!.varianceKept).toBeGreaterThan(0.85);
+    expect(twenty!.accuracy).toBeGreaterThan(0.95);
+    expect(all!.accuracy).toBeGreaterThan(0.95);
+    expect(two!.accuracy).toBeLessThan(twenty!.accuracy);
   });
 });
