@@ -196,17 +196,19 @@ describe('linalg', () => {
     expect(gradcheck((t) => top(t!), [randn([4, 4], { requiresGrad: true })]).ok).toBe(true);
   });
 
-  it('gradients of svd (tall, square, wide): S, the rank-1 approximation, and |U|², |Vh|²', () => {
+  it('gradients of svd (tall, square, wide, batched): S, the rank-1 approximation, and |U|², |Vh|²', () => {
     for (const shape of [
       [5, 3],
       [3, 3],
       [3, 5],
+      [2, 4, 3],
+      [2, 3, 4],
     ]) {
       const x = () => randn(shape, { requiresGrad: true });
       const rankOne = (t: Tensor) => {
         const { U, S, Vh } = linalg.svd(t);
         return U.slice(-1, 0, 1)
-          .mul(S.slice(-1, 0, 1))
+          .mul(S.slice(-1, 0, 1).unsqueeze(-2))
           .matmul(Vh.slice(-2, 0, 1));
       };
       expect(gradcheck((t) => linalg.svd(t!).S, [x()]).ok, `S of ${shape}`).toBe(true);
@@ -214,6 +216,34 @@ describe('linalg', () => {
       expect(gradcheck((t) => linalg.svd(t!).U.square(), [x()]).ok, `U of ${shape}`).toBe(true);
       expect(gradcheck((t) => linalg.svd(t!).Vh.square(), [x()]).ok, `Vh of ${shape}`).toBe(true);
     }
+  });
+
+  it('repeated eigenvalues / singular values: gradients of the values alone stay finite (as PyTorch)', () => {
+    const a = eye(3).mul(2).requiresGrad_();
+    linalg.eigh(a).eigenvalues.sum().backward(); // d trace(A) / dA = I
+    expect(a.grad!.toArray()).toEqual(eye(3).toArray());
+    const t = tensor([
+      [2, 0],
+      [0, 2],
+      [0, 0],
+    ]).requiresGrad_();
+    linalg.svd(t).S.sum().backward(); // d nuclear norm / dA = U·Vh
+    expect(
+      maxDiff(
+        t.grad!,
+        tensor([
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ]),
+      ),
+    ).toBeLessThan(1e-6);
+    const w = tensor([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]).requiresGrad_();
+    linalg.svd(w).S.sum().backward();
+    expect(maxDiff(w.grad!, w.detach())).toBeLessThan(1e-6);
   });
 
   it('memory stays flat over repeated differentiable factorisations', () => {

@@ -2,6 +2,7 @@
 // linalg_eig_backward, linalg_qr_backward, svd_backward). Each is undefined where the factorisation
 // is not differentiable: repeated eigenvalues / singular values, rank-deficient R.
 import { eye } from '../creation.js';
+import { where } from '../ops/elementwise.js';
 import { cat } from '../ops/indexing.js';
 import type { Tensor } from '../tensor.js';
 import { upperTriangularInverse } from './decompositions.js';
@@ -26,6 +27,15 @@ function inverseGaps(x: Tensor): Tensor {
 }
 
 /**
+ * term ∘ factor, but 0 wherever term is 0. An output that does not reach the loss has a zero
+ * gradient, and its term must stay zero even where factor is infinite (repeated eigenvalues or
+ * singular values, zero singular values) instead of becoming 0·∞ = NaN; PyTorch skips such terms.
+ */
+function scaleNonzero(term: Tensor, factor: Tensor): Tensor {
+  return where(term.eq(0), 0, term.mul(factor));
+}
+
+/**
  * eigh: A = V·diag(λ)·Vᵀ. G_A = V·(diag(g_λ) + F ∘ ½(VᵀG_V − G_VᵀV))·Vᵀ with F_ij = 1/(λ_j − λ_i),
  * symmetric because eigh reads only A's symmetric part.
  */
@@ -33,7 +43,7 @@ export function eighBackward([gValues, gVectors]: Tensor[], [values, vectors]: T
   const n = values!.shape[values!.ndim - 1]!;
   const m = mT(vectors!).matmul(gVectors!);
   const skew = m.sub(mT(m)).mul(0.5);
-  const inner = skew.mul(inverseGaps(values!)).add(eye(n).mul(gValues!.unsqueeze(-1)));
+  const inner = scaleNonzero(skew, inverseGaps(values!)).add(eye(n).mul(gValues!.unsqueeze(-1)));
   return vectors!.matmul(inner).matmul(mT(vectors!));
 }
 
@@ -90,15 +100,13 @@ export function svdBackward([gU, gS, gVh]: Tensor[], [u, s, vh]: Tensor[]): Tens
   const f = inverseGaps(s!.square());
   const uTgU = mT(u!).matmul(gU!);
   const vTgV = vh!.matmul(gV);
-  const inner = uTgU
-    .sub(mT(uTgU))
-    .mul(f)
+  const inner = scaleNonzero(uTgU.sub(mT(uTgU)), f)
     .mul(s!.unsqueeze(-2))
-    .add(s!.unsqueeze(-1).mul(vTgV.sub(mT(vTgV)).mul(f)))
+    .add(s!.unsqueeze(-1).mul(scaleNonzero(vTgV.sub(mT(vTgV)), f)))
     .add(eye(k).mul(gS!.unsqueeze(-1)));
   let gA = u!.matmul(inner).matmul(vh!);
   const sInverseRow = s!.reciprocal().unsqueeze(-2);
-  if (m > k) gA = gA.add(gU!.sub(u!.matmul(uTgU)).mul(sInverseRow).matmul(vh!));
-  if (n > k) gA = gA.add(u!.matmul(mT(gV.sub(v.matmul(vTgV)).mul(sInverseRow))));
+  if (m > k) gA = gA.add(scaleNonzero(gU!.sub(u!.matmul(uTgU)), sInverseRow).matmul(vh!));
+  if (n > k) gA = gA.add(u!.matmul(mT(scaleNonzero(gV.sub(v.matmul(vTgV)), sInverseRow))));
   return gA;
 }
