@@ -71,6 +71,30 @@ export function householderQR(a: Float64Array, m: number, n: number): { q: Float
   return { q, r: rOut };
 }
 
+/**
+ * A Givens rotation of two lines p, q of `a` (columns: step = row stride, across = 1; rows: step = 1,
+ * across = row stride), over `length` elements: (x_p, x_q) ← (c·x_p − s·x_q, s·x_p + c·x_q).
+ */
+function rotate(
+  a: Float64Array,
+  length: number,
+  step: number,
+  across: number,
+  p: number,
+  q: number,
+  c: number,
+  s: number,
+): void {
+  for (let i = 0; i < length; i++) {
+    const ip = i * step + p * across;
+    const iq = i * step + q * across;
+    const xp = a[ip]!;
+    const xq = a[iq]!;
+    a[ip] = c * xp - s * xq;
+    a[iq] = s * xp + c * xq;
+  }
+}
+
 /** Eigenvalues (ascending) and eigenvectors (columns of v) of a symmetric n×n matrix. */
 export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
   const m = Float64Array.from(a);
@@ -88,24 +112,9 @@ export function symmetricEigen(a: Float64Array, n: number): { values: Float64Arr
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = m[k * n + p]!;
-          const akq = m[k * n + q]!;
-          m[k * n + p] = c * akp - s * akq;
-          m[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = m[p * n + k]!;
-          const aqk = m[q * n + k]!;
-          m[p * n + k] = c * apk - s * aqk;
-          m[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p]!;
-          const vkq = v[k * n + q]!;
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
+        rotate(m, n, n, 1, p, q, c, s); // columns p, q
+        rotate(m, n, 1, n, p, q, c, s); // rows p, q
+        rotate(v, n, n, 1, p, q, c, s);
       }
     }
   }
@@ -153,18 +162,8 @@ export function jacobiSVD(
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < rows; i++) {
-          const wp = w[i * cols + p]!;
-          const wq = w[i * cols + q]!;
-          w[i * cols + p] = c * wp - s * wq;
-          w[i * cols + q] = s * wp + c * wq;
-        }
-        for (let i = 0; i < cols; i++) {
-          const vp = v[i * cols + p]!;
-          const vq = v[i * cols + q]!;
-          v[i * cols + p] = c * vp - s * vq;
-          v[i * cols + q] = s * vp + c * vq;
-        }
+        rotate(w, rows, cols, 1, p, q, c, s);
+        rotate(v, cols, cols, 1, p, q, c, s);
       }
     }
     if (!rotated) break;
@@ -193,18 +192,4 @@ export function jacobiSVD(
   for (let i = 0; i < uRows; i++) for (let j = 0; j < k; j++) u[i * k + j] = uSrc[i * k + j]!;
   for (let i = 0; i < vRows; i++) for (let j = 0; j < k; j++) vt[j * n + i] = vSrc[i * k + j]!;
   return { u, s, vt };
-}
-
-/** Inverse of an upper-triangular n×n matrix with a nonzero diagonal, by back substitution. */
-export function upperTriangularInverse(r: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    // Column j of R⁻¹: solve R·x = e_j from the bottom row up (x is zero below row j).
-    for (let i = j; i >= 0; i--) {
-      let s = i === j ? 1 : 0;
-      for (let c = i + 1; c <= j; c++) s -= r[i * n + c]! * out[c * n + j]!;
-      out[i * n + j] = s / r[i * n + i]!;
-    }
-  }
-  return out;
 }

@@ -5,16 +5,10 @@ import { eye } from '../creation.js';
 import { where } from '../ops/elementwise.js';
 import { cat } from '../ops/indexing.js';
 import type { Tensor } from '../tensor.js';
-import { upperTriangularInverse } from './decompositions.js';
-import { readMatrices, writeMatrices } from './matrices.js';
+import { identity, luFactor, luSolve } from './lu.js';
+import { matrixOf, readMatrices, writeMatrices } from './matrices.js';
 
 const mT = (t: Tensor): Tensor => t.transpose(-1, -2);
-
-/** The n×n matrix with 1 where `keep(i, j)`, else 0. */
-function mask(n: number, keep: (i: number, j: number) => boolean): Tensor {
-  const values = Float64Array.from({ length: n * n }, (_, x) => (keep(Math.floor(x / n), x % n) ? 1 : 0));
-  return writeMatrices([], [n, n], [values]);
-}
 
 /** 1 / (x_j − x_i) off the diagonal, as a matrix to multiply by; 0 on the diagonal. */
 function inverseGaps(x: Tensor): Tensor {
@@ -47,13 +41,13 @@ export function eighBackward([gValues, gVectors]: Tensor[], [values, vectors]: T
   return vectors!.matmul(inner).matmul(mT(vectors!));
 }
 
-/** R⁻¹ of a batch of upper-triangular matrices (computed in float64, no graph). */
-function upperInverse(r: Tensor): Tensor {
+/** R⁻¹ of a batch of square matrices (in float64 by LU, no graph). */
+function inverseOf(r: Tensor): Tensor {
   const { batch, rows: n, matrices } = readMatrices('qr backward', r, true);
   return writeMatrices(
     batch,
     [n, n],
-    matrices.map((m) => upperTriangularInverse(m, n)),
+    matrices.map((m) => luSolve(luFactor(m, n), identity(n), n)),
   );
 }
 
@@ -61,29 +55,25 @@ function upperInverse(r: Tensor): Tensor {
 function tallQRBackward(q: Tensor, r: Tensor, gQ: Tensor, gR: Tensor): Tensor {
   const n = r.shape[r.ndim - 1]!;
   const m = gR.matmul(mT(r)).sub(mT(q).matmul(gQ));
-  const upper = m.mul(mask(n, (i, j) => i <= j));
+  const upper = m.mul(matrixOf(n, (i, j) => (i <= j ? 1 : 0)));
   const symmetric = upper.add(mT(upper)).sub(m.mul(eye(n)));
   return q
     .matmul(symmetric)
     .add(gQ)
-    .matmul(mT(upperInverse(r)));
+    .matmul(mT(inverseOf(r)));
 }
 
 /**
  * qr: A = Q·R. Tall or square A as {@link tallQRBackward}; wide A = [X | Y] is X = Q·U (square)
  * and Y = Q·V, so G_Y = Q·G_V and X's rule sees G_Q + Y·G_Vᵀ.
  */
-export function qrBackward([gQ, gR]: Tensor[], [q, r]: Tensor[], a: Tensor): Tensor {
+export function qrBackward([gQ, gR]: Tensor[], [q, r]: Tensor[]): Tensor {
   const m = q!.shape[q!.ndim - 2]!;
   const n = r!.shape[r!.ndim - 1]!;
   if (m >= n) return tallQRBackward(q!, r!, gQ!, gR!);
   const gV = gR!.slice(-1, m);
-  const gX = tallQRBackward(
-    q!,
-    r!.slice(-1, 0, m),
-    gQ!.add(a.slice(-1, m).matmul(mT(gV))),
-    gR!.slice(-1, 0, m),
-  );
+  const y = q!.matmul(r!.slice(-1, m)); // A's last n − m columns, rebuilt rather than kept alive
+  const gX = tallQRBackward(q!, r!.slice(-1, 0, m), gQ!.add(y.matmul(mT(gV))), gR!.slice(-1, 0, m));
   return cat([gX, q!.matmul(gV)], -1);
 }
 

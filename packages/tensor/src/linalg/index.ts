@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { choleskyFactor, householderQR, jacobiSVD, symmetricEigen } from './decompositions.js';
 import { eighBackward, qrBackward, svdBackward } from './factorization-grads.js';
 import { identity, luDet, luFactor, luSolve } from './lu.js';
-import { readMatrices, writeMatrices } from './matrices.js';
+import { matrixOf, readMatrices, writeMatrices } from './matrices.js';
 import { multiOutput } from './multi-output.js';
 
 /**
@@ -161,16 +161,7 @@ export function cholesky(a: Tensor): Tensor {
   record(out, 'cholesky', [a], [out], (gy, [l]) => {
     const lt = l!.transpose(-1, -2);
     const p = lt.matmul(gy);
-    const lower = writeMatrices(
-      [],
-      [n, n],
-      [
-        Float64Array.from({ length: n * n }, (_, i) =>
-          Math.floor(i / n) > i % n ? 1 : Math.floor(i / n) === i % n ? 0.5 : 0,
-        ),
-      ],
-    );
-    const phi = p.mul(lower);
+    const phi = p.mul(matrixOf(n, (i, j) => (i > j ? 1 : i === j ? 0.5 : 0)));
     const lInv = inv(l!);
     const s = lInv.transpose(-1, -2).matmul(phi).matmul(lInv);
     return [s.add(s.transpose(-1, -2)).mul(0.5)];

@@ -42,3 +42,9 @@ export function writeMatrices(batch: Shape, inner: Shape, arrays: readonly Float
   });
   return fromValues(values, [...batch, ...inner]);
 }
+
+/** The n×n float32 matrix with element (i, j) = value(i, j), e.g. a triangular mask. */
+export function matrixOf(n: number, value: (i: number, j: number) => number): Tensor {
+  const values = Float64Array.from({ length: n * n }, (_, x) => value(Math.floor(x / n), x % n));
+  return writeMatrices([], [n, n], [values]);
+}

@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { writeMatrices } from './matrices.js';
 
 /** The backward rule of a multi-output op: gradients and values of every output → gradient of the input. */
-export type MultiOutputBackward = (grads: Tensor[], outputs: Tensor[], input: Tensor) => Tensor;
+export type MultiOutputBackward = (grads: Tensor[], outputs: Tensor[]) => Tensor;
 
 /**
  * Tensors of shapes [...batch, ...shapes[i]] from float64 values (`values[i][b]`: output i, batch
@@ -44,7 +44,7 @@ export function multiOutput(
   });
   return tidy(() => {
     const out = writeMatrices(batch, [total], packed);
-    record(out, op, [input], [out, input], (gy, [y, x]) => [backward(split(gy), split(y!), x!)]);
+    record(out, op, [input], [out], (gy, [y]) => [backward(split(gy), split(y!))]);
     return split(out);
   });
 }
