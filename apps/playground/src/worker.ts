@@ -3,7 +3,7 @@
 import { circles, gaussianBlobs, moons, gaussian as multiGaussian, plane, spiral, xor } from '@myelin/data';
 import * as nn from '@myelin/nn';
 import { Adagrad, Adam, CosineAnnealingLR, ExponentialLR, RMSprop, SGD, StepLR } from '@myelin/optim';
-import { kernels, manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
+import { manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
 import { FEATURE_FNS } from './features.js';
 import { EXTENT, type FromWorker, GRID, NEURON_GRID, type Point, type ToWorker } from './protocol.js';
 import { type Feature, isRegression, type PlaygroundState } from './state.js';
@@ -267,7 +267,7 @@ function trainEpoch(s: Session): void {
       value.backward();
       s.gradientNorms = s.linears.map((lin) => {
         const g = lin.weight.grad;
-        return g === null ? 0 : Math.sqrt(kernels.sumSquares(g.dataPointer, g.size));
+        return g === null ? 0 : g.square().sum().sqrt().item(); // inside the step's tidy
       });
       s.optimizer.step();
     });
@@ -346,8 +346,12 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         throw new RangeError('setWeight: no such link');
       if (!Number.isFinite(message.value))
         throw new RangeError(`setWeight: ${message.value} is not a number`);
-      kernels.f32[(linear.weight.dataPointer >> 2) + message.out * linear.inFeatures + message.in] =
-        message.value;
+      noGrad(() =>
+        linear.weight
+          .slice(0, message.out, message.out + 1)
+          .slice(1, message.in, message.in + 1)
+          .fill_(message.value),
+      );
       report();
     } else if (message.type === 'export' && session) {
       const bytes = nn.saveModule(session.model, {

@@ -1,5 +1,5 @@
 // Parameter initialisation, in place (torch.nn.init). Deterministic under manualSeed.
-import { kernels, noGrad, rand, randn, type Tensor, tidy } from '@myelin/tensor';
+import { noGrad, rand, randn, type Tensor, tidy } from '@myelin/tensor';
 
 /** Nonlinearities known to {@link calculateGain}. */
 export type Nonlinearity =
@@ -53,20 +53,14 @@ export function fans(t: Tensor): { fanIn: number; fanOut: number } {
 
 /** Overwrites `t` (contiguous float32) with the values `make()` computes; intermediates are freed. */
 function assign(t: Tensor, make: () => Tensor): Tensor {
-  if (!t.isContiguous || t.dtype !== 'float32')
-    throw new TypeError('init: the tensor must be contiguous float32');
-  noGrad(() =>
-    tidy(() => {
-      const source = make();
-      kernels.copyStrided(source.dataPointer, source.strides, t.dataPointer, t.shape);
-    }),
-  );
+  if (t.dtype !== 'float32') throw new TypeError(`init: the tensor must be float32, got ${t.dtype}`);
+  noGrad(() => tidy(() => t.copy_(make())));
   return t;
 }
 
 /** Fills with `value`. @example init.constant(bias, 0.1) */
 export function constant(t: Tensor, value: number): Tensor {
-  kernels.fill(t.dataPointer, t.size, value);
+  noGrad(() => t.fill_(value));
   return t;
 }
 

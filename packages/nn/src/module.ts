@@ -1,4 +1,4 @@
-import { kernels, noGrad, type Tensor } from '@myelin/tensor';
+import { noGrad, type Tensor } from '@myelin/tensor';
 
 /** A module's parameters and buffers by dotted name (see {@link Module.stateDict}). */
 export type StateDict = Map<string, Tensor>;
@@ -201,7 +201,7 @@ export abstract class Module {
       for (const [name, target] of own) {
         const source = incoming.get(name);
         if (source === undefined) continue;
-        kernels.copyStrided(source.dataPointer, source.strides, target.dataPointer, target.shape);
+        target.copy_(source);
       }
     });
   }

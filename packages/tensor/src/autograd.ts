@@ -2,32 +2,62 @@ import { isGradEnabled, noGrad, tidy } from './scope.js';
 import { formatShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
-/** Computes the gradients of an op's inputs from its output gradient and its saved tensors. */
-export type BackwardFn = (gradOutput: Tensor, saved: readonly Tensor[]) => readonly (Tensor | null)[];
+/**
+ * The backward rule of a one-output op: the gradients of its inputs from the output's gradient and
+ * the tensors it saved. `needsGrad[i]` says whether input i wants a gradient: a rule skips the work
+ * for the others and returns null there (the engine ignores what is not needed either way).
+ */
+export type BackwardFn = (
+  gradOutput: Tensor,
+  saved: readonly Tensor[],
+  needsGrad: readonly boolean[],
+) => readonly (Tensor | null)[];
 
-/** Where an input's gradient goes: the node that produced it, or the leaf tensor itself. */
+/**
+ * The backward rule of a multi-output op. `gradOutputs[k]` is null when output k received no
+ * gradient (unused, or not part of the loss); the rule treats it as zeros.
+ */
+export type MultiBackwardFn = (
+  gradOutputs: readonly (Tensor | null)[],
+  saved: readonly Tensor[],
+  needsGrad: readonly boolean[],
+) => readonly (Tensor | null)[];
+
+/** Where an input's gradient goes: output `output` of the node that produced it, or the leaf itself. */
 interface Edge {
   node: Node | null;
+  output: number;
   leaf: Tensor | null;
 }
 
+/** A saved tensor and the version of its storage when it was saved (to detect in-place changes). */
+interface SavedTensor {
+  tensor: Tensor;
+  version: number;
+}
+
 /**
- * One recorded operation of the autograd graph. Nodes are reference-counted by the tensors whose
- * `gradFn` they are and by the nodes that consume them: when the last reference goes (the output
- * tensors disposed and no later op uses them), the node releases its saved tensors and lets go of
- * its inputs, so a graph that is never backpropagated does not leak.
+ * One recorded operation of the autograd graph, with one or more outputs. Nodes are
+ * reference-counted by the tensors whose `gradFn` they are and by the nodes that consume them: when
+ * the last reference goes (the outputs disposed and no later op uses them), the node releases its
+ * saved tensors and lets go of its inputs, so a graph that is never backpropagated does not leak.
  */
 export class Node {
   private refs = 0;
   private freed = false;
+  /** Whether each input wants a gradient (it requires grad). */
+  readonly needsGrad: readonly boolean[];
 
   constructor(
     readonly name: string,
     private readonly edges: readonly Edge[],
-    private saved: readonly Tensor[],
-    private readonly backwardFn: BackwardFn,
+    private saved: readonly SavedTensor[],
+    private readonly backwardFn: MultiBackwardFn,
+    /** How many outputs the op has. */
+    readonly outputs: number,
   ) {
     for (const edge of edges) edge.node?.ref();
+    this.needsGrad = edges.map((e) => e.node !== null || e.leaf !== null);
   }
 
   ref(): void {
@@ -54,26 +84,67 @@ export class Node {
   releaseSaved(): void {
     if (this.freed) return;
     this.freed = true;
-    for (const t of this.saved) t.dispose();
+    for (const s of this.saved) s.tensor.dispose();
     this.saved = [];
   }
 
   /** @internal */
-  apply(gradOutput: Tensor): readonly (Tensor | null)[] {
+  apply(gradOutputs: readonly (Tensor | null)[]): readonly (Tensor | null)[] {
     if (this.freed) {
       throw new Error(
         `backward: trying to backpropagate through '${this.name}' a second time, but its saved tensors were ` +
           'already freed; pass { retainGraph: true } to the first backward() if you need to do this',
       );
     }
-    return this.backwardFn(gradOutput, this.saved);
+    for (const s of this.saved) {
+      const now = s.tensor._version;
+      if (now !== s.version) {
+        throw new Error(
+          `backward: a tensor of shape ${formatShape(s.tensor.shape)} that '${this.name}' saved for its gradient ` +
+            `was modified in place by '${s.tensor._lastInPlaceOp}' after it was saved (version ${now}, ` +
+            `expected ${s.version}); use the out-of-place op (e.g. add instead of add_) or clone() first`,
+        );
+      }
+    }
+    return this.backwardFn(
+      gradOutputs,
+      this.saved.map((s) => s.tensor),
+      this.needsGrad,
+    );
   }
 }
 
 /**
- * Attaches a backward rule to `out` if grad mode is on and any input requires grad. `saved` are the
- * tensors the rule needs; private views of them are kept (so the caller may dispose its own).
+ * Attaches a backward rule to the outputs of an op if grad mode is on and any input requires grad.
+ * `saved` are the tensors the rule needs; private views of them are kept (so the caller may dispose
+ * its own), and an in-place change to one of them before backward is an error.
  */
+export function recordMulti(
+  outputs: readonly Tensor[],
+  name: string,
+  inputs: readonly Tensor[],
+  saved: readonly Tensor[],
+  backward: MultiBackwardFn,
+): void {
+  if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return;
+  const edges = inputs.map((t) => ({
+    node: t.requiresGrad ? t._gradFn : null,
+    output: t._outputIndex,
+    leaf: t.requiresGrad && t._gradFn === null ? t : null,
+  }));
+  const node = new Node(
+    name,
+    edges,
+    saved.map((t) => ({ tensor: t._privateView(), version: t._version })),
+    backward,
+    outputs.length,
+  );
+  outputs.forEach((out, i) => {
+    out._attachGradFn(node, i);
+  });
+}
+
+/** {@link recordMulti} for the common one-output op. */
 export function record(
   out: Tensor,
   name: string,
@@ -81,18 +152,7 @@ export function record(
   saved: readonly Tensor[],
   backward: BackwardFn,
 ): void {
-  if (!isGradEnabled() || !inputs.some((t) => t.requiresGrad)) return;
-  const edges = inputs.map((t) => ({
-    node: t.requiresGrad ? t._gradFn : null,
-    leaf: t.requiresGrad && t._gradFn === null ? t : null,
-  }));
-  const node = new Node(
-    name,
-    edges,
-    saved.map((t) => t._privateView()),
-    backward,
-  );
-  out._attachGradFn(node);
+  recordMulti([out], name, inputs, saved, (grads, s, needs) => backward(grads[0]!, s, needs));
 }
 
 /** Options of {@link backward}. */
@@ -119,48 +179,53 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
         `${formatShape(root.shape)}; pass backward(gradient) with a gradient of that shape`,
     );
   }
-  if (gradient !== undefined && formatShape(gradient.shape) !== formatShape(root.shape)) {
-    throw new RangeError(
-      `backward: gradient of shape ${formatShape(gradient.shape)} does not match the tensor's shape ${formatShape(root.shape)}`,
-    );
+  if (gradient !== undefined) {
+    gradient._check('backward');
+    if (formatShape(gradient.shape) !== formatShape(root.shape) || gradient.dtype !== 'float32') {
+      throw new RangeError(
+        `backward: gradient of shape ${formatShape(gradient.shape)} (${gradient.dtype}) does not match the tensor's ` +
+          `shape ${formatShape(root.shape)} (float32)`,
+      );
+    }
   }
   tidy(() =>
     noGrad(() => {
-      const seed = gradient !== undefined ? gradient.contiguous() : root._onesLike();
+      const seed = gradient !== undefined ? gradient._copy() : root._onesLike();
       const rootNode = root._gradFn;
       if (rootNode === null) {
-        root._accumulateGrad(seed);
+        if (!root._accumulateGrad(seed)) seed.dispose();
         return;
       }
       const order = topologicalOrder(rootNode);
-      const grads = new Map<Node, Tensor>([[rootNode, seed]]);
+      const grads = new Map<Node, (Tensor | null)[]>();
+      slotsOf(grads, rootNode)[root._outputIndex] = seed;
       for (const node of order) {
-        const gradOutput = grads.get(node);
-        if (gradOutput === undefined) continue;
+        const gradOutputs = grads.get(node);
+        if (gradOutputs === undefined) continue;
         grads.delete(node);
-        const inputGrads = node.apply(gradOutput);
-        // A rule may pass its incoming gradient through (add) or return one tensor for several
+        const inputGrads = node.apply(gradOutputs);
+        // A rule may pass an incoming gradient through (add) or return one tensor for several
         // inputs: each consumer then gets its own view, and nothing returned is disposed here.
         // Views are taken up front, before any consumer can dispose the shared tensor.
         const owned = inputGrads.map((g, i) =>
           g === null || g === undefined ? null : inputGrads.indexOf(g) < i ? g._view(g.shape, g.strides) : g,
         );
-        if (!inputGrads.includes(gradOutput)) gradOutput.dispose();
+        for (const g of gradOutputs) if (g !== null && !inputGrads.includes(g)) g.dispose();
         node.inputs.forEach((edge, i) => {
           const g = owned[i];
           if (g === null || g === undefined) return;
           if (edge.node !== null) {
-            const previous = grads.get(edge.node);
-            if (previous === undefined) {
-              grads.set(edge.node, g);
+            const slots = slotsOf(grads, edge.node);
+            const previous = slots[edge.output];
+            if (previous === null || previous === undefined) {
+              slots[edge.output] = g;
             } else {
-              grads.set(edge.node, previous.add(g));
+              slots[edge.output] = previous.add(g);
               previous.dispose();
               g.dispose();
             }
           } else if (edge.leaf !== null) {
-            edge.leaf._accumulateGrad(g);
-            g.dispose();
+            if (!edge.leaf._accumulateGrad(g)) g.dispose();
           } else {
             g.dispose();
           }
@@ -169,6 +234,15 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
       }
     }),
   );
+}
+
+function slotsOf(grads: Map<Node, (Tensor | null)[]>, node: Node): (Tensor | null)[] {
+  let slots = grads.get(node);
+  if (slots === undefined) {
+    slots = new Array<Tensor | null>(node.outputs).fill(null);
+    grads.set(node, slots);
+  }
+  return slots;
 }
 
 /** Nodes reachable from `root`, each after every node that consumes it (iterative DFS). */

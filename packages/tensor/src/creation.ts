@@ -1,4 +1,6 @@
 // Creation functions: tensor, zeros, ones, full, arange, linspace, eye and the *Like variants.
+
+import { describeValue } from './errors.js';
 import { kernels } from './runtime.js';
 import { checkShape, formatShape, type Shape, sizeOf } from './shape.js';
 import { type DType, Tensor } from './tensor.js';
@@ -12,16 +14,35 @@ export interface CreateOptions {
 /** Nested arrays of numbers (any depth) accepted by {@link tensor}. */
 export type NestedNumbers = number | readonly NestedNumbers[];
 
+/** The element types a tensor can have. */
+const DTYPES: readonly DType[] = ['float32', 'int32'];
+
+/** Throws unless `dtype` is one Myelin supports, naming the function the user called. */
+export function checkDType(op: string, dtype: unknown): asserts dtype is DType {
+  if (!DTYPES.includes(dtype as DType)) {
+    throw new TypeError(
+      `${op}: unsupported dtype ${describeValue(dtype)}; Myelin tensors are 'float32' (values) or 'int32' ` +
+        `(indices, class labels)`,
+    );
+  }
+}
+
 function finish(t: Tensor, options: CreateOptions): Tensor {
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
 }
 
 /** A new tensor holding `values` (length = size of shape), converted to `dtype`. */
-export function fromValues(values: ArrayLike<number>, shape: Shape, options: CreateOptions = {}): Tensor {
+export function fromValues(
+  values: ArrayLike<number>,
+  shape: Shape,
+  options: CreateOptions = {},
+  op = 'tensor',
+): Tensor {
   const dtype = options.dtype ?? 'float32';
+  checkDType(op, dtype);
   const t = Tensor._empty(shape, dtype);
-  (dtype === 'int32' ? kernels.i32 : kernels.f32).set(values, t._ptr >> 2);
+  (dtype === 'int32' ? kernels.i32 : kernels.f32).set(values, t._ptr >>> 2);
   return finish(t, options);
 }
 
@@ -79,6 +100,7 @@ export function tensor(
   options: CreateOptions & { shape?: Shape } = {},
 ): Tensor {
   const dtype = options.dtype ?? (data instanceof Int32Array ? 'int32' : 'float32');
+  checkDType('tensor', dtype);
   if (ArrayBuffer.isView(data) || (typeof data === 'object' && !Array.isArray(data))) {
     const values = data as ArrayLike<number>;
     const shape = options.shape ?? [values.length];
@@ -109,7 +131,11 @@ export function tensor(
  */
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
   checkShape('full', shape);
-  const t = Tensor._empty(shape, options.dtype ?? 'float32');
+  const dtype = options.dtype ?? 'float32';
+  checkDType('full', dtype);
+  if (typeof value !== 'number')
+    throw new TypeError(`full: the fill value must be a number, got ${describeValue(value)}`);
+  const t = Tensor._empty(shape, dtype);
   if (t.dtype === 'int32') kernels.fillI32(t._ptr, t.size, value);
   else kernels.fill(t._ptr, t.size, value);
   return finish(t, options);
@@ -156,6 +182,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     Array.from({ length: n }, (_, i) => from + i * step),
     [n],
     options,
+    'arange',
   );
 }
 
@@ -170,7 +197,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   const values = Array.from({ length: steps }, (_, i) =>
     steps === 1 ? start : start + ((end - start) * i) / (steps - 1),
   );
-  return fromValues(values, [steps], options);
+  return fromValues(values, [steps], options, 'linspace');
 }
 
 /**
@@ -182,6 +209,6 @@ export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   checkShape('eye', [n, m]);
   const t = zeros([n, m], { dtype: options.dtype });
   const view = t.dtype === 'int32' ? kernels.i32 : kernels.f32;
-  for (let i = 0; i < Math.min(n, m); i++) view[(t._ptr >> 2) + i * m + i] = 1;
+  for (let i = 0; i < Math.min(n, m); i++) view[(t._ptr >>> 2) + i * m + i] = 1;
   return finish(t, options);
 }

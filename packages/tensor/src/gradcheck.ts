@@ -83,20 +83,19 @@ export function gradcheck(
   }
 
   // Analytical: backpropagate the weighted sum.
-  const saved = checked.map(({ t }) => t.grad);
-  for (const { t } of checked) (t as { grad: Tensor | null }).grad = null;
+  const saved = checked.map(({ t }) => t._swapGrad(null));
   const analytical = tidy(() => {
     const out = fn(...inputs);
     const w = projection(out);
     const weightTensor = out._onesLike();
-    kernels.f32.set(Float32Array.from(w), weightTensor._ptr >> 2);
+    kernels.f32.set(Float32Array.from(w), weightTensor._ptr >>> 2);
     out.backward(weightTensor);
     return checked.map(({ t }) =>
       t.grad === null ? new Float32Array(t.size) : (t.grad.data() as Float32Array),
     );
   });
   checked.forEach(({ t }, k) => {
-    (t as { grad: Tensor | null }).grad = saved[k] ?? null;
+    t._swapGrad(saved[k] ?? null)?.dispose();
   });
 
   const failures: GradcheckFailure[] = [];
@@ -105,7 +104,7 @@ export function gradcheck(
   checked.forEach(({ t, i: inputIndex }, k) => {
     const view = () => kernels.f32;
     for (let e = 0; e < t.size; e++) {
-      const at = (t._ptr >> 2) + elementOffset(t, e);
+      const at = (t._ptr >>> 2) + elementOffset(t, e);
       const original = view()[at]!;
       const h = eps * Math.max(1, Math.abs(original));
       view()[at] = original + h;

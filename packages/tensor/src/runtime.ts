@@ -14,6 +14,6 @@ let scalarSlot = 0;
 /** Pointer to a float holding `value`, for kernels that take a scalar operand by pointer. */
 export function scalarPointer(value: number): number {
   if (scalarSlot === 0) scalarSlot = kernels.allocate(16);
-  kernels.f32[scalarSlot >> 2] = value;
+  kernels.f32[scalarSlot >>> 2] = value;
   return scalarSlot;
 }

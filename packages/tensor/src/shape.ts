@@ -24,6 +24,11 @@ export function formatShape(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }
 
+/** Whether two shapes are equal. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /** Throws unless `shape` is a list of non-negative integers. */
 export function checkShape(op: string, shape: Shape): void {
   if (!Array.isArray(shape))
@@ -55,10 +60,13 @@ export function normalizeDims(
 ): number[] {
   if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dims === 'number' ? [dims] : dims;
+  if (!Array.isArray(list))
+    throw new TypeError(`${op}: dim must be a number or a list of numbers, got ${typeof dims}`);
   const out = [...new Set(list.map((d) => normalizeDim(op, d, ndim)))].sort((a, b) => a - b);
   if (out.length !== list.length)
     throw new RangeError(`${op}: dimension list [${list.join(',')}] repeats a dimension`);
-  return out;
+  // A 0-d tensor accepts dim 0 / -1 (as PyTorch does) but has no dimension to reduce.
+  return ndim === 0 ? [] : out;
 }
 
 /** NumPy broadcasting of two shapes, or a clear error naming the op. */

@@ -9,6 +9,10 @@ export const liveStats = { tensors: 0, storages: 0, bytes: 0 };
  */
 export class Storage {
   private refs = 1;
+  /** In-place writes so far: autograd compares it with the version a saved tensor had. */
+  version = 0;
+  /** The in-place op that last wrote here (for error messages). */
+  lastWriter = '';
 
   private constructor(
     /** Byte offset of the block in kernel memory. */
@@ -23,6 +27,11 @@ export class Storage {
   /** A new block for `length` 32-bit elements (uninitialised). */
   static allocate(length: number): Storage {
     return new Storage(kernels.allocate(length * 4), length);
+  }
+
+  /** Whether more than one tensor (or saved autograd buffer) references the block. */
+  get isShared(): boolean {
+    return this.refs > 1;
   }
 
   retain(): void {

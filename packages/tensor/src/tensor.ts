@@ -1,15 +1,17 @@
 import { BinaryOp } from '@myelin/kernels-wasm';
 import { type BackwardOptions, backward, type Node } from './autograd.js';
+import { describeValue } from './errors.js';
 import { formatTensor } from './format.js';
 import * as elementwise from './ops/elementwise.js';
 import * as indexing from './ops/indexing.js';
+import * as inplace from './ops/inplace.js';
 import { matmul } from './ops/matmul.js';
 import * as reduce from './ops/reduce.js';
 import * as softmax from './ops/softmax.js';
 import * as views from './ops/views.js';
 import { kernels } from './runtime.js';
 import { type Scope, setTensorCheck, track } from './scope.js';
-import { contiguousStrides, type Shape, sizeOf } from './shape.js';
+import { contiguousStrides, formatShape, type Shape, sameShape, sizeOf } from './shape.js';
 import { liveStats, Storage } from './storage.js';
 
 /** Element types: float32 (the default, for values) and int32 (class labels, indices). */
@@ -22,6 +24,8 @@ export type TensorLike = Tensor | number;
 interface Handle {
   storage: Storage;
   node: Node | null;
+  /** Which output of `node` this tensor is. */
+  output: number;
   live: boolean;
 }
 
@@ -80,7 +84,7 @@ export class Tensor {
     this.strides = strides;
     this.offset = offset;
     this.dtype = dtype;
-    this.handle = { storage, node: null, live: true };
+    this.handle = { storage, node: null, output: 0, live: true };
     liveStats.tensors++;
     finalizer.register(this, this.handle, this);
     this._scope = track(this);
@@ -124,9 +128,29 @@ export class Tensor {
   }
 
   set grad(value: Tensor | null) {
+    if (value !== null) {
+      if (!(value instanceof Tensor)) {
+        throw new TypeError(`grad: expected a tensor or null to assign, got ${describeValue(value)}`);
+      }
+      value._check('grad');
+      if (value.dtype !== this.dtype || !sameShape(value.shape, this.shape)) {
+        throw new RangeError(
+          `grad: the assigned gradient has shape ${formatShape(value.shape)} (${value.dtype}) but the tensor has ` +
+            `shape ${formatShape(this.shape)} (${this.dtype}); a gradient must match its tensor's shape and dtype`,
+        );
+      }
+    }
     if (this.gradient !== null && this.gradient !== value) this.gradient.dispose();
     this.gradient = value;
     value?.keep();
+  }
+
+  /** @internal Replaces `.grad` without disposing the previous gradient, which is returned (the caller owns it). */
+  _swapGrad(value: Tensor | null): Tensor | null {
+    const previous = this.gradient;
+    this.gradient = null;
+    this.grad = value;
+    return previous;
   }
 
   /** Name of the operation that produced this tensor, if it is part of an autograd graph. */
@@ -137,6 +161,32 @@ export class Tensor {
   /** @internal */
   get _gradFn(): Node | null {
     return this.handle.node;
+  }
+
+  /** @internal Which output of its `gradFn` node this tensor is. */
+  get _outputIndex(): number {
+    return this.handle.output;
+  }
+
+  /** @internal How many in-place writes the storage has seen (autograd checks saved tensors with it). */
+  get _version(): number {
+    return this.handle.storage.version;
+  }
+
+  /** @internal The in-place op that last wrote to the storage. */
+  get _lastInPlaceOp(): string {
+    return this.handle.storage.lastWriter;
+  }
+
+  /** @internal Records an in-place write by `op` (bumps the storage's version). */
+  _bumpVersion(op: string): void {
+    this.handle.storage.version++;
+    this.handle.storage.lastWriter = op;
+  }
+
+  /** @internal Whether another tensor or saved buffer shares this one's storage. */
+  get _sharesStorage(): boolean {
+    return this.handle.storage.isShared;
   }
 
   /** @internal Throws if the tensor was disposed, naming the operation. */
@@ -150,7 +200,8 @@ export class Tensor {
 
   /**
    * For extension packages writing their own kernel calls: the byte offset of the first element in
-   * the shared kernels' memory (`kernels.f32[t.dataPointer >> 2]` is element 0). It stays valid while
+   * the shared kernels' memory (`kernels.f32[t.dataPointer >>> 2]` is element 0; use `>>>`, not `>>`:
+   * memory may reach 4 GiB). It stays valid while
    * the tensor lives (memory growth does not move data, it only detaches old typed-array views).
    * Read through `strides` unless `isContiguous`.
    *
@@ -180,22 +231,43 @@ export class Tensor {
   }
 
   /** @internal */
-  _attachGradFn(node: Node): void {
+  _attachGradFn(node: Node, output = 0): void {
+    const previous = this.handle.node;
     this.handle.node = node;
+    this.handle.output = output;
     node.ref();
+    previous?.unref();
     this.requiresGrad = true;
   }
 
-  /** @internal Adds `g` (same shape) into `.grad`. */
-  _accumulateGrad(g: Tensor): void {
+  /**
+   * @internal Adds `g` (same shape) into `.grad`. When there is no gradient yet and `g` is a dense
+   * tensor that nothing else references, it becomes `.grad` itself (no copy) and true is returned:
+   * the caller must then not dispose it.
+   */
+  _accumulateGrad(g: Tensor): boolean {
     if (this.gradient === null || this.gradient.isDisposed) {
-      const copy = g.isContiguous ? g._copy() : g.contiguous();
-      this.grad = copy;
-      return;
+      if (g.isContiguous && g.offset === 0 && !g._sharesStorage && g._ownsWholeStorage) {
+        this.grad = g;
+        return true;
+      }
+      this.grad = g._copy();
+      return false;
     }
-    const gc = g.contiguous();
+    if (!this.gradient.isContiguous) {
+      this.grad = this.gradient.add(g);
+      return false;
+    }
+    const gc = g.isContiguous ? g : g._copy();
     kernels.binary(BinaryOp.Add, this.gradient._ptr, gc._ptr, this.gradient._ptr, this.size);
+    this.gradient._bumpVersion('backward');
     if (gc !== g) gc.dispose();
+    return false;
+  }
+
+  /** @internal Whether this tensor spans its whole storage (not a part of a bigger block). */
+  get _ownsWholeStorage(): boolean {
+    return this.handle.storage.length === Math.max(this.size, 1);
   }
 
   /** @internal A contiguous copy (always a new tensor, never recorded by autograd). */
@@ -266,7 +338,7 @@ export class Tensor {
   data(): Float32Array | Int32Array {
     this._check('data');
     const c = this.isContiguous ? this : this._copy();
-    const start = c._ptr >> 2;
+    const start = c._ptr >>> 2;
     const out =
       this.dtype === 'int32'
         ? kernels.i32.slice(start, start + this.size)
@@ -531,6 +603,14 @@ export class Tensor {
   flatten(startDim = 0, endDim = -1): Tensor {
     return views.flatten(this, startDim, endDim);
   }
+  /** The matrix transpose of the last two dimensions (a view), like PyTorch's `mT`. */
+  get mT(): Tensor {
+    if (this.ndim < 2)
+      throw new RangeError(
+        `mT: expected a tensor with at least 2 dimensions, got shape ${formatShape(this.shape)}`,
+      );
+    return views.transpose(this, -2, -1);
+  }
   /** Swaps two dimensions (a view); defaults swap the last two. */
   transpose(dim0 = -2, dim1 = -1): Tensor {
     return views.transpose(this, dim0, dim1);
@@ -567,6 +647,64 @@ export class Tensor {
   gather(dim: number, index: Tensor): Tensor {
     return indexing.gather(this, dim, index);
   }
+  /** A copy with its own storage; autograd passes the gradient through. */
+  clone(): Tensor {
+    return inplace.clone(this);
+  }
+
+  // ---- in-place (trailing underscore, as PyTorch; each returns this) ----------------------------
+
+  /** this += other in place (other broadcasts to this shape). @example noGrad(() => w.add_(g.mul(-0.1))) */
+  add_(other: TensorLike): this {
+    inplace.add_(this, other);
+    return this;
+  }
+  /** this −= other in place. */
+  sub_(other: TensorLike): this {
+    inplace.sub_(this, other);
+    return this;
+  }
+  /** this ·= other in place. */
+  mul_(other: TensorLike): this {
+    inplace.mul_(this, other);
+    return this;
+  }
+  /** this /= other in place. */
+  div_(other: TensorLike): this {
+    inplace.div_(this, other);
+    return this;
+  }
+  /** Clamps into [min, max] in place. */
+  clamp_(min?: number | null, max?: number | null): this {
+    inplace.clamp_(this, min, max);
+    return this;
+  }
+  /** Sets every element to `value`. @example zeros([3]).fill_(7) */
+  fill_(value: number): this {
+    inplace.fill_(this, value);
+    return this;
+  }
+  /** Sets every element to 0. */
+  zero_(): this {
+    inplace.zero_(this);
+    return this;
+  }
+  /** Copies `source` (broadcast, dtype-converted) into this tensor. @example noGrad(() => w.copy_(saved)) */
+  copy_(source: Tensor): this {
+    inplace.copy_(this, source);
+    return this;
+  }
+  /** Fills with uniform random values in [low, high). */
+  uniform_(low = 0, high = 1, options: inplace.RandomFillOptions = {}): this {
+    inplace.uniform_(this, low, high, options);
+    return this;
+  }
+  /** Fills with normal random values. */
+  normal_(mean = 0, std = 1, options: inplace.RandomFillOptions = {}): this {
+    inplace.normal_(this, mean, std, options);
+    return this;
+  }
+
   /** A float32 copy (of an int32 tensor). */
   float(): Tensor {
     return elementwise.cast(this, 'float32');

@@ -1,4 +1,4 @@
-import { kernels, noGrad, ones, type Tensor, zeros } from '@myelin/tensor';
+import { noGrad, ones, type Tensor, tidy, zeros } from '@myelin/tensor';
 import { Module } from '../module.js';
 
 /** Options of {@link BatchNorm1d}. */
@@ -83,17 +83,13 @@ export class BatchNorm1d extends Module {
   private updateRunningStats(mean: Tensor, variance: Tensor, count: number): void {
     noGrad(() => {
       const m = this.momentum;
-      const unbiased = variance.mul(count / (count - 1)).reshape([this.numFeatures]);
-      const newMean = this.runningMean!.mul(1 - m).add(mean.reshape([this.numFeatures]).mul(m));
-      const newVar = this.runningVar!.mul(1 - m).add(unbiased.mul(m));
-      kernels.copyStrided(newMean.dataPointer, newMean.strides, this.runningMean!.dataPointer, [
-        this.numFeatures,
-      ]);
-      kernels.copyStrided(newVar.dataPointer, newVar.strides, this.runningVar!.dataPointer, [
-        this.numFeatures,
-      ]);
-      for (const t of [unbiased, newMean, newVar]) t.dispose();
-      kernels.i32[this.numBatchesTracked!.dataPointer >> 2]! += 1;
+      tidy(() => {
+        const unbiased = variance.mul(count / (count - 1)).reshape([this.numFeatures]);
+        this.runningMean!.mul_(1 - m).add_(mean.reshape([this.numFeatures]).mul(m));
+        this.runningVar!.mul_(1 - m).add_(unbiased.mul(m));
+      });
+      // int32 arithmetic is not in the kernels yet: count on the host.
+      this.numBatchesTracked!.fill_(this.numBatchesTracked!.item() + 1);
     });
   }
 

@@ -1,4 +1,4 @@
-import { kernels, noGrad, randn, type Tensor } from '@myelin/tensor';
+import { noGrad, randn, type Tensor } from '@myelin/tensor';
 import { Module } from '../module.js';
 
 /**
@@ -36,10 +36,7 @@ export class Embedding extends Module {
       throw new RangeError(`Embedding: paddingIdx ${paddingIdx} is not a row in 0..${numEmbeddings - 1}`);
     }
     this.weight = this.addParameter('weight', randn([numEmbeddings, embeddingDim]));
-    if (paddingIdx !== undefined) {
-      const start = (this.weight.dataPointer >> 2) + paddingIdx * embeddingDim;
-      kernels.f32.fill(0, start, start + embeddingDim);
-    }
+    if (paddingIdx !== undefined) noGrad(() => this.weight.slice(0, paddingIdx, paddingIdx + 1).zero_());
   }
 
   forward(indices: Tensor): Tensor {

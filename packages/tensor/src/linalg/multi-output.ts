@@ -1,10 +1,9 @@
-// Factorisations return several tensors (Q and R, eigenvalues and eigenvectors, U, S and Vh), but an
-// autograd node has one output. So the results are packed side by side into one tensor of shape
-// [...batch, total] that carries the backward rule, and handed out as views of it: the views'
-// gradients flow back into the packed tensor (zeros for an unused output), and the rule unpacks them.
-import { record } from '../autograd.js';
-import { tidy } from '../scope.js';
-import { type Shape, sizeOf } from '../shape.js';
+// Factorisations return several tensors (Q and R, eigenvalues and eigenvectors, U, S and Vh) from one
+// computation: they are the outputs of one multi-output autograd node, whose rule gets the gradient
+// of each output (zeros for an output that received none) and the outputs themselves.
+import { recordMulti } from '../autograd.js';
+import { zeros } from '../creation.js';
+import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { writeMatrices } from './matrices.js';
 
@@ -23,28 +22,10 @@ export function multiOutput(
   values: readonly (readonly Float64Array[])[],
   backward: MultiOutputBackward,
 ): Tensor[] {
-  const sizes = shapes.map((s) => sizeOf(s));
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const split = (t: Tensor): Tensor[] => {
-    let offset = 0;
-    return shapes.map((shape, i) => {
-      const part = t.slice(-1, offset, offset + sizes[i]!).reshape([...batch, ...shape]);
-      offset += sizes[i]!;
-      return part;
-    });
-  };
-  const packed = Array.from({ length: sizeOf(batch) }, (_, b) => {
-    const row = new Float64Array(total);
-    let offset = 0;
-    values.forEach((perBatch, i) => {
-      row.set(perBatch[b]!, offset);
-      offset += sizes[i]!;
-    });
-    return row;
+  const outputs = shapes.map((shape, i) => writeMatrices(batch, shape, values[i]!));
+  recordMulti(outputs, op, [input], outputs, (grads, saved) => {
+    const dense = grads.map((g, i) => g ?? zeros([...saved[i]!.shape]));
+    return [backward(dense, [...saved])];
   });
-  return tidy(() => {
-    const out = writeMatrices(batch, [total], packed);
-    record(out, op, [input], [out], (gy, [y]) => [backward(split(gy), split(y!))]);
-    return split(out);
-  });
+  return outputs;
 }

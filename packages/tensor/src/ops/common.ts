@@ -1,5 +1,5 @@
 import { MAX_DIMS } from '@myelin/kernels-wasm';
-import { formatShape, type Shape } from '../shape.js';
+import { formatShape, type Shape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
 /** Throws unless `t` is float32, naming the op. */
@@ -28,9 +28,7 @@ export function release(temp: Tensor, original: Tensor): void {
   if (temp !== original) temp.dispose();
 }
 
-export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
+export { sameShape } from '../shape.js';
 
 /**
  * Sums a gradient `g` (shaped like a broadcast result) back to `shape`, the shape of the input that
@@ -42,5 +40,9 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   const dims: number[] = [];
   for (let d = 0; d < g.ndim; d++) if (d < lead || (shape[d - lead] === 1 && g.shape[d] !== 1)) dims.push(d);
   const summed = dims.length > 0 ? g.sum(dims, true) : g;
-  return summed.reshape([...shape]);
+  const out = summed.reshape([...shape]);
+  // The reshape is a view: dropping the sum's own handle leaves the gradient the sole owner of its
+  // storage, so a leaf can adopt it without a copy.
+  if (summed !== g && out !== summed) summed.dispose();
+  return out;
 }

@@ -2,6 +2,7 @@
 // clamp, where, comparisons and casts, each with its backward rule.
 import { BinaryOp, UnaryGradOp, UnaryOp } from '@myelin/kernels-wasm';
 import { record } from '../autograd.js';
+import { describeValue } from '../errors.js';
 import { kernels, scalarPointer } from '../runtime.js';
 import { broadcastShapes, broadcastStrides, type Shape } from '../shape.js';
 import { type DType, Tensor, type TensorLike } from '../tensor.js';
@@ -50,25 +51,42 @@ function binaryForward(op: BinaryOp, name: string, a: Tensor, b: TensorLike): Te
 
 type Grads = [Tensor | null, Tensor | null];
 
-/** Records a binary op whose backward maps (gy, a, b) to the broadcast-shaped gradients. */
+/** The operands a binary rule reads (null when the op did not save them: add and sub need none). */
+interface Operands {
+  a: Tensor | null;
+  b: TensorLike | null;
+  out: Tensor | null;
+}
+
+/** What a binary op's backward reads: nothing, its inputs, or its inputs and output. */
+type BinarySaves = 'none' | 'inputs' | 'inputsAndOut';
+
+/**
+ * Records a binary op whose backward maps gy to the broadcast-shaped gradients of a and b (null where
+ * `needs` says an input wants none); they are then summed back to each input's shape.
+ */
 function binary(
   op: BinaryOp,
   name: string,
   a: Tensor,
   b: TensorLike,
-  grads: (gy: Tensor, a: Tensor, b: TensorLike, out: Tensor) => Grads,
-  saveOut = false,
+  saves: BinarySaves,
+  grads: (gy: Tensor, operands: Operands, needs: readonly [boolean, boolean]) => Grads,
 ): Tensor {
   const out = binaryForward(op, name, a, b);
   const inputs = typeof b === 'number' ? [a] : [a, b];
-  const saved = saveOut ? [...inputs, out] : inputs;
-  record(out, name, inputs, saved, (gy, s) => {
-    const sa = s[0]!;
-    const sb: TensorLike = typeof b === 'number' ? b : s[1]!;
-    const so = saveOut ? s[s.length - 1]! : out;
-    const [ga, gb] = grads(gy, sa, sb, so);
-    const result: (Tensor | null)[] = [ga === null ? null : sumToShape(ga, sa.shape)];
-    if (typeof sb !== 'number') result.push(gb === null ? null : sumToShape(gb, sb.shape));
+  const saved = saves === 'none' ? [] : saves === 'inputs' ? inputs : [...inputs, out];
+  const shapeA = a.shape;
+  const shapeB = typeof b === 'number' ? null : b.shape;
+  record(out, name, inputs, saved, (gy, s, needs) => {
+    const operands: Operands = {
+      a: s[0] ?? null,
+      b: typeof b === 'number' ? b : (s[1] ?? null),
+      out: saves === 'inputsAndOut' ? s[s.length - 1]! : null,
+    };
+    const [ga, gb] = grads(gy, operands, [needs[0]!, shapeB !== null && needs[1]!]);
+    const result: (Tensor | null)[] = [ga === null || !needs[0] ? null : sumToShape(ga, shapeA)];
+    if (shapeB !== null) result.push(gb === null || !needs[1] ? null : sumToShape(gb, shapeB));
     return result;
   });
   return out;
@@ -76,46 +94,45 @@ function binary(
 
 /** a + b with broadcasting. */
 export function add(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Add, 'add', a, b, (gy) => [gy, gy]);
+  return binary(BinaryOp.Add, 'add', a, b, 'none', (gy) => [gy, gy]);
 }
 
 /** a − b with broadcasting. */
 export function sub(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Sub, 'sub', a, b, (gy, _a, bb) => [gy, typeof bb === 'number' ? null : gy.neg()]);
+  return binary(BinaryOp.Sub, 'sub', a, b, 'none', (gy, _, [, needB]) => [gy, needB ? gy.neg() : null]);
 }
 
 /** a · b elementwise with broadcasting. */
 export function mul(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Mul, 'mul', a, b, (gy, aa, bb) => [
-    gy.mul(bb),
-    typeof bb === 'number' ? null : gy.mul(aa),
+  return binary(BinaryOp.Mul, 'mul', a, b, 'inputs', (gy, o, [needA, needB]) => [
+    needA ? gy.mul(o.b!) : null,
+    needB ? gy.mul(o.a!) : null,
   ]);
 }
 
 /** a / b with broadcasting. */
 export function div(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Div, 'div', a, b, (gy, aa, bb) => [
-    gy.div(bb),
-    typeof bb === 'number' ? null : gy.mul(aa).div(bb.square()).neg(),
+  return binary(BinaryOp.Div, 'div', a, b, 'inputs', (gy, o, [needA, needB]) => [
+    needA ? gy.div(o.b!) : null,
+    needB
+      ? gy
+          .mul(o.a!)
+          .div((o.b as Tensor).square())
+          .neg()
+      : null,
   ]);
 }
 
 /** a ^ b with broadcasting. d/da = b·a^(b−1); d/db = a^b·ln a (0 where a = 0 and b ≥ 0, as PyTorch). */
 export function pow(a: Tensor, b: TensorLike): Tensor {
-  return binary(
-    BinaryOp.Pow,
-    'pow',
-    a,
-    b,
-    (gy, aa, bb, out) => {
-      if (typeof bb === 'number') return [bb === 0 ? gy.mul(0) : gy.mul(aa.pow(bb - 1)).mul(bb), null];
-      const ga = gy.mul(bb).mul(aa.pow(bb.sub(1)));
-      const zeroBase = aa.eq(0).mul(bb.ge(0));
-      const gb = where(zeroBase, 0, gy.mul(out).mul(aa.log()));
-      return [ga, gb];
-    },
-    true,
-  );
+  return binary(BinaryOp.Pow, 'pow', a, b, 'inputsAndOut', (gy, o, [needA, needB]) => {
+    const aa = o.a!;
+    const bb = o.b!;
+    if (typeof bb === 'number') return [bb === 0 ? gy.mul(0) : gy.mul(aa.pow(bb - 1)).mul(bb), null];
+    const ga = needA ? gy.mul(bb).mul(aa.pow(bb.sub(1))) : null;
+    const gb = needB ? where(aa.eq(0).mul(bb.ge(0)), 0, gy.mul(o.out!).mul(aa.log())) : null;
+    return [ga, gb];
+  });
 }
 
 /** Gradient share of the first operand of maximum/minimum: 1 where it wins, ½ on ties. */
@@ -127,17 +144,17 @@ function winnerShare(first: Tensor, second: TensorLike, wins: BinaryOp): Tensor 
 
 /** Elementwise maximum (NaN propagates; ties share the gradient equally, as PyTorch). */
 export function maximum(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Maximum, 'maximum', a, b, (gy, aa, bb) => [
-    gy.mul(winnerShare(aa, bb, BinaryOp.Gt)),
-    typeof bb === 'number' ? null : gy.mul(winnerShare(bb, aa, BinaryOp.Gt)),
+  return binary(BinaryOp.Maximum, 'maximum', a, b, 'inputs', (gy, o, [needA, needB]) => [
+    needA ? gy.mul(winnerShare(o.a!, o.b!, BinaryOp.Gt)) : null,
+    needB ? gy.mul(winnerShare(o.b as Tensor, o.a!, BinaryOp.Gt)) : null,
   ]);
 }
 
 /** Elementwise minimum (NaN propagates; ties share the gradient equally). */
 export function minimum(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Minimum, 'minimum', a, b, (gy, aa, bb) => [
-    gy.mul(winnerShare(aa, bb, BinaryOp.Lt)),
-    typeof bb === 'number' ? null : gy.mul(winnerShare(bb, aa, BinaryOp.Lt)),
+  return binary(BinaryOp.Minimum, 'minimum', a, b, 'inputs', (gy, o, [needA, needB]) => [
+    needA ? gy.mul(winnerShare(o.a!, o.b!, BinaryOp.Lt)) : null,
+    needB ? gy.mul(winnerShare(o.b as Tensor, o.a!, BinaryOp.Lt)) : null,
   ]);
 }
 
@@ -203,6 +220,13 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   x._check('clamp');
   requireFloat('clamp', x);
   if (min === undefined && max === undefined) throw new TypeError('clamp: give at least one of min and max');
+  for (const [name, bound] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (bound !== undefined && typeof bound !== 'number')
+      throw new TypeError(`clamp: ${name} must be a number, got ${describeValue(bound)}`);
+  }
   if (min !== undefined && max !== undefined && min > max)
     throw new RangeError(`clamp: min ${min} is greater than max ${max}`);
   const xc = contiguousRaw(x);

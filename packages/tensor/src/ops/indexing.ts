@@ -33,7 +33,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.ndim > 1)
     throw new RangeError(`indexSelect: the index must be 1-D, got shape ${formatShape(index.shape)}`);
   const d = normalizeDim('indexSelect', dim, x.ndim);
-  const [outer, size, inner] = split(x.shape, d);
+  // A 0-d tensor is indexed as if it had shape [1] (as PyTorch does).
+  const [outer, size, inner] = x.ndim === 0 ? [1, 1, 1] : split(x.shape, d);
   const positions = index.data() as Int32Array;
   for (const [i, p] of positions.entries()) {
     if (p < 0 || p >= size) {
@@ -42,14 +43,14 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
       );
     }
   }
-  const shape = [...x.shape];
-  shape[d] = positions.length;
+  const shape = x.ndim === 0 ? [...index.shape] : [...x.shape];
+  if (x.ndim > 0) shape[d] = positions.length;
   // copyWithin preserves bits, so this serves int32 tensors (labels) as well as float32.
   const out = Tensor._empty(shape, x.dtype);
   const xc = contiguousRaw(x);
   const f32 = kernels.f32;
-  const src = xc._ptr >> 2;
-  const dst = out._ptr >> 2;
+  const src = xc._ptr >>> 2;
+  const dst = out._ptr >>> 2;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < positions.length; i++) {
       const from = src + (o * size + positions[i]!) * inner;
@@ -125,16 +126,16 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   const out = Tensor._empty(shape);
   const f32 = kernels.f32;
-  const base = x._ptr >> 2;
-  const dst = out._ptr >> 2;
+  const base = x._ptr >>> 2;
+  const dst = out._ptr >>> 2;
   for (let e = 0; e < offsets.length; e++) f32[dst + e] = f32[base + offsets[e]!]!;
   record(out, 'gather', [x], [], (gy) => {
     const gx = Tensor._empty(x.shape);
     kernels.fill(gx._ptr, gx.size, 0);
     const g = contiguousRaw(gy);
     const view = kernels.f32;
-    const gxBase = gx._ptr >> 2;
-    const gyBase = g._ptr >> 2;
+    const gxBase = gx._ptr >>> 2;
+    const gyBase = g._ptr >>> 2;
     for (let e = 0; e < targets.length; e++)
       view[gxBase + targets[e]!] = view[gxBase + targets[e]!]! + view[gyBase + e]!;
     release(g, gy);
@@ -156,6 +157,12 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     if (t.dtype !== first.dtype)
       throw new TypeError(`cat: all tensors must have one dtype, got ${first.dtype} and ${t.dtype}`);
   }
+  tensors.forEach((t, i) => {
+    if (t.ndim === 0)
+      throw new RangeError(
+        `cat: a 0-d tensor (at position ${i}) cannot be concatenated; use stack, or unsqueeze(0) it first`,
+      );
+  });
   const d = normalizeDim('cat', dim, first.ndim);
   for (const t of tensors) {
     const same = t.ndim === first.ndim && t.shape.every((s, i) => i === d || s === first.shape[i]);

@@ -99,11 +99,41 @@ function matmulBatched(a: Tensor, b: Tensor): Tensor {
     A.temp?.dispose();
     B.temp?.dispose();
   }
-  record(out, 'matmul', [a, b], [a, b], (gy, [as, bs]) => [
-    sumToShape(gy.matmul(bs!.transpose(-1, -2)), as!.shape),
-    sumToShape(as!.transpose(-1, -2).matmul(gy), bs!.shape),
+  record(out, 'matmul', [a, b], [a, b], (gy, [as, bs], needs) => [
+    needs[0]
+      ? gradientLike(
+          as!,
+          () => gy.matmul(bs!.mT),
+          () => bs!.matmul(gy.mT),
+        )
+      : null,
+    needs[1]
+      ? gradientLike(
+          bs!,
+          () => as!.mT.matmul(gy),
+          () => gy.mT.matmul(as!),
+        )
+      : null,
   ]);
   return out;
+}
+
+/** Whether a matrix operand is stored transposed (column-major), as `w.transpose()` in a linear layer is. */
+function isTransposedLayout(t: Tensor): boolean {
+  const rows = t.shape[t.ndim - 2]!;
+  const cols = t.shape[t.ndim - 1]!;
+  return rows > 1 && cols > 1 && t.strides[t.ndim - 2] === 1 && t.strides[t.ndim - 1]! >= rows;
+}
+
+/**
+ * The gradient of a matmul operand, computed in the operand's own layout: for a transposed operand
+ * (a linear layer's `weight.transpose()`), as the transpose of the product that gives its transpose,
+ * so that the gradient reaching the weight is dense in the weight's [out, in] layout and needs no
+ * copy. `direct` computes the gradient, `transposed` its transpose.
+ */
+function gradientLike(operand: Tensor, direct: () => Tensor, transposed: () => Tensor): Tensor {
+  if (operand.ndim === 2 && isTransposedLayout(operand)) return transposed().mT;
+  return sumToShape(direct(), operand.shape);
 }
 
 /**

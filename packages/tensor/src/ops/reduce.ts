@@ -27,7 +27,10 @@ function reduceDims(op: ReduceOp, x: Tensor, dims: readonly number[], keepDim: b
   let current = x;
   if (dims.length === x.ndim && x.isContiguous && x.ndim > 0) {
     // Whole-tensor reduction in one kernel call.
-    current = Tensor._empty(x.shape.map(() => 1));
+    current = Tensor._empty(
+      x.shape.map(() => 1),
+      op === ReduceOp.ArgMax || op === ReduceOp.ArgMin ? 'int32' : 'float32',
+    );
     kernels.reduce(op, x._ptr, current._ptr, 1, x.size, 1);
   } else {
     for (let i = dims.length - 1; i >= 0; i--) {

@@ -1,6 +1,7 @@
 // Shape operations. Most are views that share storage (reshape of a contiguous tensor, transpose,
 // permute, squeeze, unsqueeze, expand, slice); each records how to route the gradient back.
 import { record } from '../autograd.js';
+import { describeValue } from '../errors.js';
 import { kernels } from '../runtime.js';
 import { contiguousStrides, formatShape, inferShape, normalizeDim, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -111,6 +112,13 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   x._check('expand');
   requireDims('expand', shape);
+  for (const size of shape) {
+    if (!Number.isInteger(size) || size < -1) {
+      throw new RangeError(
+        `expand: invalid size ${describeValue(size)} in ${formatShape(shape)} (sizes are integers >= 0, or -1 to keep one)`,
+      );
+    }
+  }
   if (shape.length < x.ndim) {
     throw new RangeError(
       `expand: the target shape ${formatShape(shape)} has fewer dimensions than the tensor's ${formatShape(x.shape)}`,
@@ -147,7 +155,14 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   x._check('slice');
   const d = normalizeDim('slice', dim, x.ndim);
   if (!Number.isInteger(step) || step < 1)
-    throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+    throw new RangeError(`slice: step must be a positive integer, got ${describeValue(step)}`);
+  for (const [name, bound] of [
+    ['start', start],
+    ['end', end],
+  ] as const) {
+    if (bound !== undefined && !Number.isInteger(bound))
+      throw new RangeError(`slice: ${name} must be an integer, got ${describeValue(bound)}`);
+  }
   const size = x.shape[d]!;
   const resolve = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const from = resolve(start);

@@ -1,0 +1,100 @@
+// Memory safety and strict inputs at the tensor level (issue 12): every defect the fuzz campaign
+// found here has a test that failed before the fix.
+import { describe, expect, it } from 'vitest';
+import { arange, cat, memory, ones, randn, stack, type Tensor, tensor, tidy, zeros } from './index.js';
+
+const values = (t: Tensor | null) => Array.from(t!.data());
+
+describe('memory safety and strict inputs (issue 12)', () => {
+  it('#2: a .grad of the wrong shape or dtype is refused instead of overwriting a neighbour', () => {
+    const x = randn([1000], { requiresGrad: true });
+    const neighbour = ones([1000]);
+    expect(() => {
+      x.grad = zeros([1]);
+    }).toThrow(/grad: the assigned gradient has shape \[1\] \(float32\) but the tensor has shape \[1000\]/);
+    expect(() => {
+      x.grad = zeros([1000], { dtype: 'int32' });
+    }).toThrow(/grad: .*int32/);
+    expect(() => {
+      x.grad = [1, 2] as unknown as Tensor;
+    }).toThrow(/grad: expected a tensor or null/);
+    x.sum().backward();
+    expect(values(x.grad).every((v) => v === 1)).toBe(true);
+    expect(values(neighbour).every((v) => v === 1)).toBe(true);
+    x.grad = zeros([1000]); // a well-formed one is accepted
+    x.grad = null;
+  });
+
+  it('#4: expand rejects negative, fractional, NaN, infinite and string sizes', () => {
+    for (const bad of [-3, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '3']) {
+      expect(() => tensor([1]).expand([bad as number])).toThrow(/expand: invalid size/);
+    }
+    expect(values(tensor([1]).expand([3]).neg())).toEqual([-1, -1, -1]);
+  });
+
+  it('#5: slice rejects fractional and NaN bounds', () => {
+    expect(() => arange(10).slice(0, 1.5, 4)).toThrow(/slice: start must be an integer, got 1.5/);
+    expect(() => arange(10).slice(0, 0, 8.5)).toThrow(/slice: end must be an integer/);
+    expect(() => arange(10).slice(0, Number.NaN)).toThrow(/slice: start must be an integer, got NaN/);
+    expect(values(arange(10).slice(0, -3))).toEqual([7, 8, 9]);
+  });
+
+  it('#6: indexSelect on a 0-d tensor checks the index range', () => {
+    expect(() => tensor(5).indexSelect(0, tensor([7], { dtype: 'int32' }))).toThrow(
+      /indexSelect: index 7 .* out of range/,
+    );
+    const picked = tensor(5).indexSelect(0, tensor([0, 0], { dtype: 'int32' }));
+    expect(picked.shape).toEqual([2]);
+    expect(values(picked)).toEqual([5, 5]);
+  });
+
+  it('#7: argmax and argmin return int32 indices on every path', () => {
+    for (const t of [
+      tensor([1, 5, 2]).argmax(0),
+      tensor([1, 5, 2]).argmax(),
+      tensor([[1, 5, 2]]).argmin(1),
+    ]) {
+      expect(t.dtype).toBe('int32');
+    }
+    expect(tensor([1, 5, 2]).argmax(0).item()).toBe(1);
+    expect(tensor([1, 5, 2]).argmin(-1).item()).toBe(0);
+  });
+
+  it('#8: reductions over dim 0 of a 0-d tensor return the value with shape []', () => {
+    const s = tensor(3.5);
+    for (const r of [s.sum(0), s.mean(0), s.max(0), s.min(-1), s.sum(0, true), s.logSumExp(0)]) {
+      expect(r.shape).toEqual([]);
+      expect(r.item()).toBeCloseTo(3.5, 6);
+    }
+    expect(() => cat([tensor(1), tensor(2)])).toThrow(
+      /cat: a 0-d tensor \(at position 0\) cannot be concatenated/,
+    );
+    expect(values(stack([tensor(1), tensor(2)]))).toEqual([1, 2]);
+  });
+
+  it('#16: unsupported dtypes are rejected at creation, and clamp bounds must be numbers', () => {
+    for (const dtype of ['float64', 'int8', 'int64', 'long']) {
+      expect(() => zeros([2], { dtype: dtype as 'float32' })).toThrow(
+        /full: unsupported dtype the string '.*'/,
+      );
+      expect(() => tensor([1], { dtype: dtype as 'float32' })).toThrow(/tensor: unsupported dtype/);
+    }
+    expect(() => tensor([1, 2]).clamp('0' as unknown as number)).toThrow(
+      /clamp: min must be a number, got the string '0'/,
+    );
+  });
+
+  it('leaves memory as it was after each refused call', () => {
+    const before = memory();
+    const attempts = [
+      () => tensor([1]).expand([-3]),
+      () => arange(10).slice(0, 1.5),
+      () => cat([tensor(1)]),
+      () => zeros([2], { dtype: 'float64' as 'float32' }),
+    ];
+    tidy(() => {
+      for (const attempt of attempts) expect(attempt).toThrow();
+    });
+    expect(memory()).toEqual(before);
+  });
+});
