@@ -182,3 +182,69 @@ describe('readIDX', () => {
     await expect(readIDX(gz.subarray(0, gz.length - 6))).rejects.toThrow(/gzip data is corrupt or truncated/);
   });
 });
+
+describe('readIDX strictness (issue 12 #14)', () => {
+  const u8 = (shape: number[], values: number[]) =>
+    idx(0x08, shape, values, 1, (v, at, x) => v.setUint8(at, x));
+
+  it('rejects bytes after the data, raw and gzipped', async () => {
+    // Before: anything after the declared data was silently ignored.
+    const extra = new Uint8Array([...u8([2], [1, 2]), 99]);
+    expect(() => readIDXSync(extra)).toThrow(
+      'readIDX: 1 trailing bytes: shape [2] of uint8 ends at offset 10, the file has 11 bytes',
+    );
+    await expect(readIDX(await gzip(extra))).rejects.toThrow(
+      'readIDX: trailing bytes: shape [2] of uint8 ends at offset 10, the decompressed file has at least 11 bytes',
+    );
+  });
+
+  it('rejects dimensions above 2^31 - 1 and shapes whose product overflows, even when empty', () => {
+    // Before: [2^31] with no data gave a truncation error only by luck, and [2^32 - 1, 0] was accepted.
+    expect(() => readIDXSync(u8([2 ** 32 - 1, 0], []))).toThrow(
+      'readIDX: dimension 0 (offset 4) is 4294967295, -1 as a signed 32-bit integer (expected 0 to 2147483647)',
+    );
+    expect(() => readIDXSync(u8([3, 2 ** 31], []))).toThrow(/dimension 1 \(offset 8\) is 2147483648/);
+    const big = 2 ** 31 - 1;
+    expect(() => readIDXSync(u8([big, big, big, 0], []))).toThrow(
+      `readIDX: shape [${big},${big},${big},0] overflows: its sizes multiply to more than 2^53 - 1 elements`,
+    );
+    const empty = readIDXSync(u8([big, 0], []));
+    expect(empty.shape).toEqual([big, 0]);
+    expect(empty.size).toBe(0);
+  });
+
+  it('checks the declared size against maxBytes (default 1 GiB) before reading the data', async () => {
+    // Before: there was no cap, and a header without its data was only reported as truncated.
+    const header = u8([60000, 28, 28], []);
+    expect(() => readIDXSync(header, { maxBytes: 1e6 })).toThrow(
+      'readIDX: shape [60000,28,28] of uint8 makes a 47040016-byte file and a 188160000-byte tensor, more than maxBytes (1000000); pass a larger maxBytes to read it',
+    );
+    // The tensor (int32, 4 bytes per uint8 element) counts as well as the file.
+    expect(() => readIDXSync(u8([4], [1, 2, 3, 4]), { maxBytes: 12 })).toThrow(
+      /16-byte tensor, more than maxBytes \(12\)/,
+    );
+    expect(readIDXSync(u8([4], [1, 2, 3, 4]), { maxBytes: 16 }).shape).toEqual([4]);
+    // The default: 3e8 uint8 elements make a 300 MB file but a 1.2 GB tensor.
+    await expect(readIDX(await gzip(u8([300_000_000], [])))).rejects.toThrow(
+      /more than maxBytes \(1073741824\)/,
+    );
+    expect(() => readIDXSync(u8([1], [1]), { maxBytes: -1 })).toThrow(
+      'readIDX: maxBytes must be a non-negative number, got -1',
+    );
+  });
+
+  it('stops inflating a gzip bomb as soon as it passes the declared size', async () => {
+    // Before: a small gzip file was inflated whole (7.3 GiB for a 1 MiB bomb) before any check.
+    const inflated = new Uint8Array(8 * 2 ** 20); // 8 MiB: the 24-byte file, then zeros
+    inflated.set(u8([16], []));
+    const bomb = await gzip(inflated);
+    expect(bomb.length).toBeLessThan(2 ** 16);
+    const error = await readIDX(bomb).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/^readIDX: trailing bytes: shape \[16\] of uint8 ends at offset 24/);
+    const seen = Number(/at least (\d+) bytes/.exec(error!.message)![1]);
+    expect(seen).toBeLessThan(2 ** 20); // stopped after a chunk or so, not after 8 MiB
+  });
+});
