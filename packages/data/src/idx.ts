@@ -14,20 +14,48 @@ const TYPES: Record<
   14: { name: 'float64', bytes: 8, read: (v, at) => v.getFloat64(at), float: true },
 };
 
+const GiB = 2 ** 30;
+const MAX_DIM = 2 ** 31 - 1;
+
+/** Options of {@link readIDX} and {@link readIDXSync}. */
+export interface ReadIDXOptions {
+  /**
+   * The most bytes the (decompressed) file and the tensor it becomes may each take; default 1 GiB.
+   * Checked against the size the header declares before anything that large is allocated or inflated.
+   */
+  maxBytes?: number;
+}
+
+interface Header {
+  type: (typeof TYPES)[number];
+  shape: number[];
+  /** Where the elements start. */
+  headerBytes: number;
+  /** The whole file's size as the header declares it. */
+  fileBytes: number;
+}
+
 function asBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
   return input instanceof Uint8Array ? input : new Uint8Array(input);
 }
 
+function maxBytesOf(options: ReadIDXOptions): number {
+  const { maxBytes = GiB } = options;
+  if (!(maxBytes >= 0))
+    throw new RangeError(`readIDX: maxBytes must be a non-negative number, got ${maxBytes}`);
+  return maxBytes;
+}
+
+/** Whether `bytes` holds the whole header (magic, type, dimension count, dimensions). */
+function hasHeader(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes.length >= 4 + 4 * bytes[3]!;
+}
+
 /**
- * Parses an uncompressed IDX file. Integer element types give int32 tensors (labels; images as
- * 0..255 — convert with `.float()`), float types float32. Throws on a bad magic number, an unknown
- * type or truncated data, naming the offset.
- *
- * @example const labels = readIDXSync(bytes); // e.g. [60000] int32
+ * Reads and checks the header: magic number, element type, dimensions (each at most 2^31 − 1, their
+ * product exact) and the declared sizes against `maxBytes`. Nothing large is allocated here.
  */
-export function readIDXSync(input: Uint8Array | ArrayBuffer): Tensor {
-  const bytes = asBytes(input);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function readHeader(bytes: Uint8Array, maxBytes: number): Header {
   if (bytes.length < 4)
     throw new RangeError(`readIDX: truncated: ${bytes.length} bytes, a header needs at least 4`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
@@ -44,38 +72,131 @@ export function readIDXSync(input: Uint8Array | ArrayBuffer): Tensor {
     throw new RangeError(
       `readIDX: truncated: the header declares ${ndim} dimensions (${headerBytes} bytes) but the file has ${bytes.length}`,
     );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape = Array.from({ length: ndim }, (_, d) => view.getUint32(4 + 4 * d));
-  const count = shape.reduce((a, b) => a * b, 1);
-  const needed = headerBytes + count * type.bytes;
-  if (bytes.length < needed) {
+  shape.forEach((size, d) => {
+    if (size > MAX_DIM) {
+      throw new RangeError(
+        `readIDX: dimension ${d} (offset ${4 + 4 * d}) is ${size}, ${size | 0} as a signed 32-bit integer (expected 0 to ${MAX_DIM})`,
+      );
+    }
+  });
+  // The product of the nonzero sizes must be exact even when a zero size makes the tensor empty.
+  const nonzero = shape.reduce((a, b) => (b === 0 ? a : a * b), 1);
+  if (nonzero > Number.MAX_SAFE_INTEGER) {
     throw new RangeError(
-      `readIDX: truncated: shape [${shape.join(',')}] of ${type.name} needs ${needed} bytes, the file has ${bytes.length} (data from offset ${headerBytes})`,
+      `readIDX: shape [${shape.join(',')}] overflows: its sizes multiply to more than 2^53 - 1 elements`,
     );
   }
+  const count = shape.includes(0) ? 0 : nonzero;
+  const fileBytes = headerBytes + count * type.bytes;
+  const tensorBytes = count * 4;
+  if (Math.max(fileBytes, tensorBytes) > maxBytes) {
+    throw new RangeError(
+      `readIDX: shape [${shape.join(',')}] of ${type.name} makes a ${fileBytes}-byte file and a ${tensorBytes}-byte tensor, more than maxBytes (${maxBytes}); pass a larger maxBytes to read it`,
+    );
+  }
+  return { type, shape, headerBytes, fileBytes };
+}
+
+/**
+ * Parses an uncompressed IDX file. Integer element types give int32 tensors (labels; images as
+ * 0..255 — convert with `.float()`), float types float32. Throws, naming the offset, on a bad magic
+ * number, an unknown type, invalid dimensions (above 2^31 − 1, or overflowing when multiplied),
+ * truncated data or bytes after the data, and when the file or the tensor would take more than
+ * `maxBytes` (default 1 GiB) — checked before the tensor is allocated.
+ *
+ * @example const labels = readIDXSync(bytes); // e.g. [60000] int32
+ */
+export function readIDXSync(input: Uint8Array | ArrayBuffer, options: ReadIDXOptions = {}): Tensor {
+  const bytes = asBytes(input);
+  const { type, shape, headerBytes, fileBytes } = readHeader(bytes, maxBytesOf(options));
+  if (bytes.length < fileBytes) {
+    throw new RangeError(
+      `readIDX: truncated: shape [${shape.join(',')}] of ${type.name} needs ${fileBytes} bytes, the file has ${bytes.length} (data from offset ${headerBytes})`,
+    );
+  }
+  if (bytes.length > fileBytes) {
+    throw new RangeError(
+      `readIDX: ${bytes.length - fileBytes} trailing bytes: shape [${shape.join(',')}] of ${type.name} ends at offset ${fileBytes}, the file has ${bytes.length} bytes`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = (fileBytes - headerBytes) / type.bytes;
   const values = type.float ? new Float32Array(count) : new Int32Array(count);
   for (let i = 0; i < count; i++) values[i] = type.read(view, headerBytes + i * type.bytes);
   return tensor(values, { shape });
 }
 
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Inflates gzip data chunk by chunk with the runtime's DecompressionStream, checking the header as
+ * soon as it has arrived, and stops as soon as the output passes the size the header declares.
+ * Returns the decompressed file (possibly short: {@link readIDXSync} then reports the truncation).
+ */
+async function gunzipIDX(gzipped: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const reader = new Blob([gzipped as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream('gzip'))
+    .getReader();
+  let head: Uint8Array = new Uint8Array(0); // the first bytes, until the header is complete
+  let header: Header | undefined;
+  let file: Uint8Array = head; // then the whole file, sized as the header declares
+  let filled = 0;
+  try {
+    for (;;) {
+      let chunk: Uint8Array;
+      try {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunk = value;
+      } catch (cause) {
+        throw new RangeError('readIDX: the gzip data is corrupt or truncated', { cause });
+      }
+      if (header === undefined) {
+        head = concat(head, chunk);
+        if (!hasHeader(head)) continue;
+        header = readHeader(head, maxBytes);
+        file = new Uint8Array(header.fileBytes);
+        chunk = head;
+      }
+      if (filled + chunk.length > file.length) {
+        throw new RangeError(
+          `readIDX: trailing bytes: shape [${header.shape.join(',')}] of ${header.type.name} ends at offset ${file.length}, the decompressed file has at least ${filled + chunk.length} bytes`,
+        );
+      }
+      file.set(chunk, filled);
+      filled += chunk.length;
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return header === undefined ? head : file.subarray(0, filled);
+}
+
 /**
  * Parses an IDX file, raw or gzip-compressed (as MNIST is distributed), decompressing with the
- * runtime's DecompressionStream.
+ * runtime's DecompressionStream. Checks what {@link readIDXSync} checks; gzip data is inflated as a
+ * stream that stops as soon as its output exceeds the size the header declares, so a small
+ * compressed file cannot expand into a large allocation, and a header declaring more than
+ * `maxBytes` (default 1 GiB) is rejected before anything is inflated past it.
  *
  * @example const images = (await readIDX(await readFile('train-images-idx3-ubyte.gz'))).float().div(255);
+ * @example const huge = await readIDX(bytes, { maxBytes: 2 * 2 ** 30 }); // allow up to 2 GiB
  */
-export async function readIDX(input: Uint8Array | ArrayBuffer): Promise<Tensor> {
+export async function readIDX(
+  input: Uint8Array | ArrayBuffer,
+  options: ReadIDXOptions = {},
+): Promise<Tensor> {
   const bytes = asBytes(input);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
-      .stream()
-      .pipeThrough(new DecompressionStream('gzip'));
-    let raw: ArrayBuffer;
-    try {
-      raw = await new Response(stream).arrayBuffer();
-    } catch (cause) {
-      throw new RangeError('readIDX: the gzip data is corrupt or truncated', { cause });
-    }
-    return readIDXSync(new Uint8Array(raw));
+    return readIDXSync(await gunzipIDX(bytes, maxBytesOf(options)), options);
   }
-  return readIDXSync(bytes);
+  return readIDXSync(bytes, options);
 }

@@ -21,7 +21,7 @@ export { type CSVData, type ReadCSVOptions, readCSV } from './csv.js';
 export { type Dataset, Subset, TensorDataset } from './dataset.js';
 export { LabelEncoder, oneHot } from './encoding.js';
 export { type FilterKernel, filter2d, filters, gaussianKernel } from './filters.js';
-export { readIDX, readIDXSync } from './idx.js';
+export { type ReadIDXOptions, readIDX, readIDXSync } from './idx.js';
 export { type Fold, type KFoldOptions, kFold } from './kfold.js';
 export { DataLoader, type DataLoaderOptions, defaultCollate } from './loader.js';
 export { PCA, type PCAOptions } from './pca.js';
