@@ -1,6 +1,6 @@
 // Saving and loading modules: safetensors bytes everywhere, files in Node and Deno.
 import type { LoadStateDictOptions, Module } from './module.js';
-import { parseSafetensors, toSafetensors } from './safetensors.js';
+import { readSafetensors, toSafetensors } from './safetensors.js';
 
 /**
  * A module's parameters and buffers as safetensors bytes (save them to a file, a Blob, IndexedDB…).
@@ -22,7 +22,7 @@ export function loadModule(
   bytes: Uint8Array | ArrayBuffer,
   options: LoadStateDictOptions = {},
 ): Record<string, string> {
-  const { tensors, metadata } = parseSafetensors(bytes);
+  const { tensors, metadata } = readSafetensors(bytes, 'loadModule');
   try {
     module.loadStateDict(tensors, options);
   } finally {

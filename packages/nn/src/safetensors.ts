@@ -22,17 +22,15 @@ const READ_DTYPES: Record<
   F16: { bytes: 2, into: 'float32', read: (v, at) => halfToFloat(v.getUint16(at, true)) },
   BF16: { bytes: 2, into: 'float32', read: (v, at) => bfloatToFloat(v.getUint16(at, true)) },
   I32: { bytes: 4, into: 'int32', read: (v, at) => v.getInt32(at, true) },
-  I64: { bytes: 8, into: 'int32', read: readInt64AsInt32 },
+  I64: { bytes: 8, into: 'int32', read: readInt64 },
   U8: { bytes: 1, into: 'int32', read: (v, at) => v.getUint8(at) },
   I8: { bytes: 1, into: 'int32', read: (v, at) => v.getInt8(at) },
   BOOL: { bytes: 1, into: 'int32', read: (v, at) => v.getUint8(at) },
 };
 
-function readInt64AsInt32(v: DataView, at: number): number {
-  const value = v.getBigInt64(at, true);
-  if (value > 2147483647n || value < -2147483648n)
-    throw new RangeError(`safetensors: int64 value ${value} does not fit in int32`);
-  return Number(value);
+/** An I64 element as a number (exact within int32, the only values kept: see `decode`). */
+function readInt64(v: DataView, at: number): number {
+  return Number(v.getBigInt64(at, true));
 }
 
 function halfToFloat(h: number): number {
@@ -90,93 +88,254 @@ export function toSafetensors(
   return out;
 }
 
+/** The largest header accepted, as in the reference implementation (a guard against absurd lengths). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+/** A tensor's header entry, once validated. */
 interface HeaderEntry {
+  name: string;
   dtype: string;
   shape: number[];
-  data_offsets: [number, number];
+  count: number;
+  begin: number;
+  end: number;
 }
 
 /**
- * Parses safetensors bytes into tensors. Every structural problem — a header longer than the file,
- * invalid JSON, an unknown dtype, offsets outside the data or not matching the shape, gaps or
- * overlaps — throws a clear error before any tensor is created.
+ * Parses safetensors bytes into tensors, validating as the reference implementation does: a header
+ * length within the file and at most 100 MB, a UTF-8 JSON object starting with `{` (no byte-order
+ * mark) without duplicate keys, string-valued `__metadata__`, and for every tensor a known dtype,
+ * a shape of non-negative integers and `data_offsets` `[begin, end]` spanning exactly its bytes,
+ * the tensors covering the data back to back with no gap or overlap. Any problem throws a clear
+ * error before a single tensor is created.
  *
  * @example const { tensors } = parseSafetensors(bytes); model.loadStateDict(tensors);
  */
 export function parseSafetensors(input: Uint8Array | ArrayBuffer): SafetensorsContents {
+  return readSafetensors(input, 'parseSafetensors');
+}
+
+/** @internal {@link parseSafetensors}, with errors naming `caller`. */
+export function readSafetensors(input: Uint8Array | ArrayBuffer, caller: string): SafetensorsContents {
+  if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer))
+    throw new TypeError(`${caller}: expected a Uint8Array or ArrayBuffer, got ${describe(input)}`);
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  if (bytes.length < 8)
-    throw new RangeError(
-      `safetensors: the file is ${bytes.length} bytes, too short for the 8-byte header length`,
-    );
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > bytes.length - 8) {
-    throw new RangeError(
-      `safetensors: the header length ${headerLength} exceeds the file (${bytes.length} bytes): truncated or not a safetensors file`,
-    );
-  }
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)),
-    );
-  } catch (cause) {
-    throw new RangeError('safetensors: the header is not valid JSON (corrupted file?)', { cause });
-  }
-  if (header === null || typeof header !== 'object' || Array.isArray(header))
-    throw new RangeError('safetensors: the header is not a JSON object');
-  const dataStart = 8 + headerLength;
+  const { header, dataStart } = readHeader(bytes, caller);
   const dataLength = bytes.length - dataStart;
-  const metadata = (header['__metadata__'] ?? {}) as Record<string, string>;
-  const entries: [string, HeaderEntry][] = Object.entries(header).filter(([k]) => k !== '__metadata__') as [
-    string,
-    HeaderEntry,
-  ][];
-  for (const [name, e] of entries) {
-    const kind = READ_DTYPES[e?.dtype];
-    if (kind === undefined)
-      throw new RangeError(`safetensors: tensor '${name}' has unsupported dtype ${JSON.stringify(e?.dtype)}`);
-    if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0))
-      throw new RangeError(`safetensors: tensor '${name}' has an invalid shape`);
-    const [begin, end] = e.data_offsets ?? [];
-    const expected = e.shape.reduce((a, b) => a * b, 1) * kind.bytes;
-    if (
-      !Number.isInteger(begin) ||
-      !Number.isInteger(end) ||
-      begin! < 0 ||
-      end! < begin! ||
-      end! > dataLength
-    ) {
-      throw new RangeError(
-        `safetensors: tensor '${name}' has offsets [${begin}, ${end}] outside the ${dataLength} data bytes (truncated file?)`,
-      );
-    }
-    if (end! - begin! !== expected) {
-      throw new RangeError(
-        `safetensors: tensor '${name}' of shape [${e.shape.join(',')}] and dtype ${e.dtype} needs ${expected} bytes, its offsets span ${end! - begin!}`,
-      );
-    }
-  }
-  const sorted = [...entries].sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
-  let cursor = 0;
-  for (const [name, e] of sorted) {
-    if (e.data_offsets[0] !== cursor)
-      throw new RangeError(
-        `safetensors: tensor '${name}' starts at byte ${e.data_offsets[0]}, expected ${cursor} (gap or overlap)`,
-      );
-    cursor = e.data_offsets[1];
-  }
-  if (cursor !== dataLength)
-    throw new RangeError(`safetensors: the tensors cover ${cursor} of ${dataLength} data bytes`);
+  const metadata = readMetadata(header['__metadata__'], caller);
+  const entries = Object.entries(header)
+    .filter(([name]) => name !== '__metadata__')
+    .map(([name, value]) => readEntry(name, value, dataLength, caller));
+  checkLayout(entries, dataLength, caller);
+  // Decode every value before creating any tensor, so that a bad value (an I64 outside int32)
+  // throws with nothing to clean up.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const decoded = entries.map((e) => decode(e, view, dataStart, caller));
   const tensors = new Map<string, Tensor>();
-  for (const [name, e] of entries) {
-    const kind = READ_DTYPES[e.dtype]!;
-    const count = e.shape.reduce((a, b) => a * b, 1);
-    const values = kind.into === 'float32' ? new Float32Array(count) : new Int32Array(count);
-    for (let i = 0; i < count; i++)
-      values[i] = kind.read(view, dataStart + e.data_offsets[0] + i * kind.bytes);
-    tensors.set(name, tensor(values, { shape: e.shape }));
+  try {
+    entries.forEach((e, i) => {
+      tensors.set(e.name, tensor(decoded[i]!, { shape: e.shape }));
+    });
+  } catch (error) {
+    for (const t of tensors.values()) t.dispose();
+    throw error;
   }
   return { tensors, metadata };
+}
+
+/** Reads and checks the header length and the JSON header. */
+function readHeader(
+  bytes: Uint8Array,
+  caller: string,
+): { header: Record<string, unknown>; dataStart: number } {
+  if (bytes.length < 8)
+    throw new RangeError(
+      `${caller}: the file is ${bytes.length} bytes, too short for the 8-byte header length`,
+    );
+  const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES)) {
+    throw new RangeError(
+      `${caller}: the header length ${length} is over the ${MAX_HEADER_BYTES}-byte limit: corrupted or not a safetensors file`,
+    );
+  }
+  const headerLength = Number(length);
+  if (headerLength > bytes.length - 8) {
+    throw new RangeError(
+      `${caller}: the header length ${headerLength} exceeds the file (${bytes.length} bytes): truncated or not a safetensors file`,
+    );
+  }
+  const raw = bytes.subarray(8, 8 + headerLength);
+  if (raw[0] !== 0x7b) {
+    const bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
+    throw new RangeError(
+      `${caller}: the header must start with '{'${bom ? ', found a UTF-8 byte-order mark' : ''} (corrupted file?)`,
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
+  } catch (cause) {
+    throw new RangeError(`${caller}: the header is not valid UTF-8 (corrupted file?)`, { cause });
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (cause) {
+    throw new RangeError(`${caller}: the header is not valid JSON (corrupted file?)`, { cause });
+  }
+  if (!isRecord(header)) throw new RangeError(`${caller}: the header is not a JSON object`);
+  const duplicate = duplicateKey(text);
+  if (duplicate !== undefined)
+    throw new RangeError(`${caller}: the header has the key ${describe(duplicate)} twice (corrupted file?)`);
+  return { header, dataStart: 8 + headerLength };
+}
+
+function readMetadata(value: unknown, caller: string): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value))
+    throw new RangeError(`${caller}: __metadata__ is ${describe(value)}, expected an object of strings`);
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== 'string')
+      throw new RangeError(`${caller}: __metadata__ ${describe(key)} is ${describe(v)}, expected a string`);
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+/** Checks one tensor's header entry against the format's rules. */
+function readEntry(name: string, value: unknown, dataLength: number, caller: string): HeaderEntry {
+  const what = `${caller}: tensor ${describe(name)}`;
+  if (!isRecord(value))
+    throw new RangeError(`${what} is described by ${describe(value)}, expected an object`);
+  const { dtype, shape, data_offsets: offsets } = value;
+  if (typeof dtype !== 'string' || !Object.hasOwn(READ_DTYPES, dtype)) {
+    throw new RangeError(
+      `${what} has unsupported dtype ${describe(dtype)} (expected one of ${Object.keys(READ_DTYPES).join(', ')})`,
+    );
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    const found = Array.isArray(shape)
+      ? `[${shape.slice(0, 8).map(describe).join(',')}${shape.length > 8 ? ',…' : ''}]`
+      : describe(shape);
+    throw new RangeError(`${what} has shape ${found}, expected an array of non-negative integers`);
+  }
+  const itemBytes = READ_DTYPES[dtype]!.bytes;
+  let count = 1;
+  for (const d of shape) {
+    count *= d;
+    if (count * itemBytes > Number.MAX_SAFE_INTEGER)
+      throw new RangeError(`${what} of shape [${shape.join(',')}] has more bytes than can be addressed`);
+  }
+  if (
+    !Array.isArray(offsets) ||
+    offsets.length !== 2 ||
+    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+    offsets[1] < offsets[0]
+  ) {
+    const found =
+      Array.isArray(offsets) && offsets.length <= 4
+        ? `[${offsets.map(describe).join(',')}]`
+        : describe(offsets);
+    throw new RangeError(`${what} has data_offsets ${found}, expected [begin, end] with 0 <= begin <= end`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (end > dataLength) {
+    throw new RangeError(
+      `${what} has offsets [${begin}, ${end}] outside the ${dataLength} data bytes (truncated file?)`,
+    );
+  }
+  if (end - begin !== count * itemBytes) {
+    throw new RangeError(
+      `${what} of shape [${shape.join(',')}] and dtype ${dtype} needs ${count * itemBytes} bytes, its offsets span ${end - begin}`,
+    );
+  }
+  return { name, dtype, shape, count, begin, end };
+}
+
+/** Checks that the tensors cover the data bytes back to back, in some order, with no gap or overlap. */
+function checkLayout(entries: HeaderEntry[], dataLength: number, caller: string): void {
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let cursor = 0;
+  for (const e of sorted) {
+    if (e.begin !== cursor) {
+      throw new RangeError(
+        `${caller}: tensor ${describe(e.name)} starts at byte ${e.begin}, expected ${cursor} (gap or overlap)`,
+      );
+    }
+    cursor = e.end;
+  }
+  if (cursor !== dataLength)
+    throw new RangeError(`${caller}: the tensors cover ${cursor} of ${dataLength} data bytes`);
+}
+
+function decode(
+  e: HeaderEntry,
+  view: DataView,
+  dataStart: number,
+  caller: string,
+): Float32Array | Int32Array {
+  const kind = READ_DTYPES[e.dtype]!;
+  const values = kind.into === 'float32' ? new Float32Array(e.count) : new Int32Array(e.count);
+  const at = dataStart + e.begin;
+  for (let i = 0; i < e.count; i++) {
+    const value = kind.read(view, at + i * kind.bytes);
+    if (kind.into === 'int32' && (value > 2147483647 || value < -2147483648)) {
+      throw new RangeError(
+        `${caller}: tensor ${describe(e.name)} holds the ${e.dtype} value ${value} at index ${i}, which does not fit in int32`,
+      );
+    }
+    values[i] = value;
+  }
+  return values;
+}
+
+/**
+ * The first key that appears twice in one object of `json` (valid JSON text): `JSON.parse` keeps
+ * the last silently, the reference implementation rejects the file. Iterative, so any nesting
+ * depth is fine.
+ */
+function duplicateKey(json: string): string | undefined {
+  const open: (Set<string> | null)[] = []; // the keys seen in each open object; null for an array
+  let expectingKey = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      const keys = open[open.length - 1];
+      if (expectingKey && keys) {
+        const key: string = JSON.parse(json.slice(i, end + 1));
+        if (keys.has(key)) return key;
+        keys.add(key);
+        expectingKey = false;
+      }
+      i = end;
+    } else if (c === '{') {
+      open.push(new Set());
+      expectingKey = true;
+    } else if (c === '[') {
+      open.push(null);
+    } else if (c === '}' || c === ']') {
+      open.pop();
+      expectingKey = false;
+    } else if (c === ',') {
+      expectingKey = open[open.length - 1] instanceof Set;
+    }
+  }
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A short description of an untrusted header value for an error message: numbers and short strings
+ * as they are, anything else by its kind — never stringified whole (it could be nested 100,000 deep).
+ */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (value === null || ['number', 'boolean', 'bigint', 'undefined'].includes(typeof value))
+    return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

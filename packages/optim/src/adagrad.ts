@@ -1,5 +1,5 @@
-import { fullLike, kernels, type Tensor } from '@myelin/tensor';
-import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
+import { kernels, type Tensor } from '@myelin/tensor';
+import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
 import { requireNonNegative } from './validate.js';
 
 /** Options of {@link Adagrad} (torch.optim.Adagrad's, camelCased). */
@@ -39,8 +39,8 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     requireNonNegative(this.name, 'eps', o.eps);
   }
 
-  protected initState(param: Tensor, o: AdagradOptions): ParamState {
-    return { sum: fullLike(param, o.initialAccumulatorValue).keep(), step: 0 };
+  protected stateLayout(o: AdagradOptions): StateLayout {
+    return { sum: { fill: o.initialAccumulatorValue }, step: 'count' };
   }
 
   protected update(param: Tensor, grad: Tensor, state: ParamState, o: AdagradOptions): void {

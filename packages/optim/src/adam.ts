@@ -1,5 +1,5 @@
-import { kernels, type Tensor, zerosLike } from '@myelin/tensor';
-import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
+import { kernels, type Tensor } from '@myelin/tensor';
+import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
 import { requireNonNegative, requireUnitInterval } from './validate.js';
 
 /** Options of {@link Adam} and {@link AdamW} (torch.optim's, camelCased). */
@@ -25,10 +25,10 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     requireNonNegative(this.name, 'weightDecay', o.weightDecay);
   }
 
-  protected initState(param: Tensor, o: AdamOptions): ParamState {
-    const state: ParamState = { step: 0, expAvg: zerosLike(param).keep(), expAvgSq: zerosLike(param).keep() };
-    if (o.amsgrad) state['maxExpAvgSq'] = zerosLike(param).keep();
-    return state;
+  protected stateLayout(o: AdamOptions): StateLayout {
+    const layout: StateLayout = { step: 'count', expAvg: { fill: 0 }, expAvgSq: { fill: 0 } };
+    if (o.amsgrad) layout['maxExpAvgSq'] = { fill: 0 };
+    return layout;
   }
 
   protected update(param: Tensor, grad: Tensor, state: ParamState, o: AdamOptions): void {

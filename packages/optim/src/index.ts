@@ -28,6 +28,8 @@ export {
   type ParamGroupInput,
   type ParamState,
   type ParamsInput,
+  type StateEntry,
+  type StateLayout,
 } from './optimizer.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './plateau.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';

@@ -1,5 +1,5 @@
-import { noGrad, type Tensor, tensor } from '@myelin/tensor';
-import { requireNonNegative } from './validate.js';
+import { fullLike, noGrad, type Tensor, tensor } from '@myelin/tensor';
+import { describe, requireNonNegative } from './validate.js';
 
 /** Options every optimizer has. */
 export interface BaseOptions {
@@ -20,6 +20,15 @@ export type ParamsInput<O> = Iterable<Tensor> | readonly ParamGroupInput<O>[];
 
 /** Per-parameter state: buffers (tensors owned by the optimizer) and numbers such as the step count. */
 export type ParamState = Record<string, Tensor | number>;
+
+/**
+ * One entry of a parameter's state: a buffer shaped like the parameter that starts filled with
+ * `fill`, a step count (a non-negative integer) or a 0/1 flag.
+ */
+export type StateEntry = { fill: number } | 'count' | 'flag';
+
+/** The entries a parameter's state holds, by name (see {@link Optimizer.stateLayout}). */
+export type StateLayout = Record<string, StateEntry>;
 
 /** A serialisable snapshot of an optimizer (see {@link Optimizer.stateDict}). */
 export interface OptimizerStateDict {
@@ -93,19 +102,33 @@ export abstract class Optimizer<O extends BaseOptions> {
     requireNonNegative(this.name, 'learning rate', options.lr);
   }
 
-  /** The update of one parameter with its (contiguous) gradient and state. */
+  /** The update of one parameter with its gradient (contiguous, of the parameter's shape) and state. */
   protected abstract update(param: Tensor, grad: Tensor, state: ParamState, options: O): void;
 
+  /**
+   * The entries a parameter's state holds under `options`: {@link initState} creates them and
+   * {@link loadStateDict} requires exactly them.
+   */
+  protected abstract stateLayout(options: O): StateLayout;
+
   /** Buffers and counters a parameter starts with (created on its first step). */
-  protected abstract initState(param: Tensor, options: O): ParamState;
+  protected initState(param: Tensor, options: O): ParamState {
+    const state: ParamState = {};
+    for (const [name, entry] of Object.entries(this.stateLayout(options)))
+      state[name] = typeof entry === 'string' ? 0 : fullLike(param, entry.fill).keep();
+    return state;
+  }
 
   /**
    * Updates every parameter that has a gradient (parameters without one are skipped, as in
-   * PyTorch).
+   * PyTorch). Every gradient is checked first — a live float32 tensor of its parameter's shape —
+   * so a bad one throws before anything changes. A non-contiguous gradient (e.g. an expanded
+   * view) is copied to a contiguous one for the update.
    *
    * @example opt.zeroGrad(); loss.backward(); opt.step();
    */
   step(): void {
+    this.checkGradients();
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const param of group.params) {
@@ -116,9 +139,35 @@ export abstract class Optimizer<O extends BaseOptions> {
             state = this.initState(param, group.options);
             this.state.set(param, state);
           }
-          this.update(param, grad, state, group.options);
+          const dense = grad.isContiguous ? grad : grad.contiguous();
+          try {
+            this.update(param, dense, state, group.options);
+          } finally {
+            if (dense !== grad) dense.dispose();
+          }
         }
       }
+    });
+  }
+
+  /** Throws, naming the parameter, unless every parameter is live and every gradient fits it. */
+  private checkGradients(): void {
+    const where = `${this.name}.step`;
+    this.paramGroups.forEach((group, g) => {
+      group.params.forEach((param, i) => {
+        const which = `parameter ${i} of group ${g} (shape [${param.shape.join(',')}])`;
+        if (param.isDisposed) throw new Error(`${where}: ${which} was disposed`);
+        const grad = param.grad;
+        if (grad === null) return;
+        if (grad.isDisposed) throw new Error(`${where}: the gradient of ${which} was disposed`);
+        if (grad.dtype !== 'float32')
+          throw new TypeError(`${where}: the gradient of ${which} is ${grad.dtype}, expected float32`);
+        if (!sameShape(grad.shape, param.shape)) {
+          throw new RangeError(
+            `${where}: the gradient of ${which} has shape [${grad.shape.join(',')}], expected the parameter's shape`,
+          );
+        }
+      });
     });
   }
 
@@ -155,62 +204,134 @@ export abstract class Optimizer<O extends BaseOptions> {
   }
 
   /**
-   * Restores a {@link stateDict} taken from an optimizer over parameters of the same shapes, in
-   * the same order. Checks everything first: on any mismatch it throws and changes nothing.
+   * Restores a {@link stateDict} taken from an optimizer of the same kind over parameters of the
+   * same shapes, in the same order. Everything is checked first — the groups and their options,
+   * every state entry the options call for (buffers of the parameter's shape holding numbers, step
+   * counts that are non-negative integers) and nothing else — so on any error it throws and the
+   * optimizer is unchanged.
+   *
+   * @example opt.loadStateDict(JSON.parse(saved));
    */
   loadStateDict(dict: OptimizerStateDict): void {
-    const groups = dict?.paramGroups;
-    if (!Array.isArray(groups) || groups.length !== this.paramGroups.length) {
-      throw new Error(
-        `${this.name} loadStateDict: expected ${this.paramGroups.length} parameter groups, got ${Array.isArray(groups) ? groups.length : 'none'}`,
+    const where = `${this.name}.loadStateDict`;
+    if (!isRecord(dict))
+      throw new TypeError(`${where}: expected an object { state, paramGroups }, got ${describe(dict)}`);
+    const options = this.checkGroups(dict.paramGroups, where);
+    const params = this.paramGroups.flatMap((g) => g.params);
+    const optionsOf = this.paramGroups.flatMap((g, i) => g.params.map(() => options[i]!));
+    const saved = dict.state as unknown;
+    if (!isRecord(saved)) {
+      throw new TypeError(
+        `${where}: 'state' is ${describe(saved)}, expected an object keyed by parameter position`,
       );
     }
-    const params = this.paramGroups.flatMap((g) => g.params);
-    groups.forEach((g, i) => {
-      if (!Array.isArray(g.params) || g.params.length !== this.paramGroups[i]!.params.length) {
-        throw new Error(
-          `${this.name} loadStateDict: group ${i} has ${g.params?.length ?? 'no'} parameters, expected ${this.paramGroups[i]!.params.length}`,
+    for (const [key, entry] of Object.entries(saved)) {
+      if (!/^(0|[1-9]\d{0,8})$/.test(key) || Number(key) >= params.length) {
+        throw new RangeError(
+          `${where}: state for parameter ${describe(key)}, but there are only ${params.length} (positions 0 to ${params.length - 1})`,
         );
       }
-      const { params: _positions, ...options } = g;
-      this.checkOptions({ ...this.defaults, ...options } as O);
-    });
+      const index = Number(key);
+      this.checkParamState(entry, params[index]!, index, optionsOf[index]!, where);
+    }
     const restored = new Map<Tensor, ParamState>();
     try {
-      for (const [key, entry] of Object.entries(dict.state ?? {})) {
-        const param = params[Number(key)];
-        if (param === undefined)
-          throw new Error(
-            `${this.name} loadStateDict: state for parameter ${key}, but there are only ${params.length}`,
-          );
+      for (const [key, entry] of Object.entries(dict.state)) {
+        const param = params[Number(key)]!;
         const s: ParamState = {};
-        for (const [name, value] of Object.entries(entry)) {
-          if (typeof value === 'number') {
-            s[name] = value;
-          } else {
-            const sameShape =
-              value.shape.length === param.ndim && value.shape.every((d, j) => d === param.shape[j]);
-            if (!sameShape) {
-              throw new Error(
-                `${this.name} loadStateDict: '${name}' of parameter ${key} has shape [${value.shape.join(',')}], the parameter [${param.shape.join(',')}]`,
-              );
-            }
-            s[name] = tensor(value.data, { shape: value.shape }).keep();
-          }
-        }
+        for (const [name, value] of Object.entries(entry))
+          s[name] = typeof value === 'number' ? value : tensor(value.data, { shape: param.shape }).keep();
         restored.set(param, s);
       }
     } catch (error) {
-      for (const s of restored.values())
-        for (const v of Object.values(s)) if (typeof v !== 'number') v.dispose();
+      for (const s of restored.values()) disposeBuffers(s);
       throw error;
     }
     this.disposeState();
     for (const [p, s] of restored) this.state.set(p, s);
-    groups.forEach((g, i) => {
-      const { params: _positions, ...options } = g;
-      this.paramGroups[i]!.options = { ...this.defaults, ...options } as O;
+    options.forEach((o, i) => {
+      this.paramGroups[i]!.options = o;
     });
+  }
+
+  /** Checks saved parameter groups against this optimizer's; returns each group's resolved options. */
+  private checkGroups(groups: unknown, where: string): O[] {
+    if (!Array.isArray(groups) || groups.length !== this.paramGroups.length) {
+      throw new Error(
+        `${where}: expected ${this.paramGroups.length} parameter groups, got ${Array.isArray(groups) ? groups.length : describe(groups)}`,
+      );
+    }
+    const defaults = this.defaults as unknown as Record<string, unknown>;
+    let position = 0;
+    return groups.map((group: unknown, i) => {
+      const count = this.paramGroups[i]!.params.length;
+      if (!isRecord(group))
+        throw new TypeError(`${where}: group ${i} is ${describe(group)}, expected an object`);
+      const { params: positions, ...given } = group;
+      if (!Array.isArray(positions) || positions.length !== count) {
+        throw new Error(
+          `${where}: group ${i} has ${Array.isArray(positions) ? positions.length : 'no'} parameters, expected ${count}`,
+        );
+      }
+      positions.forEach((p: unknown, j) => {
+        if (p !== position + j) {
+          throw new RangeError(
+            `${where}: group ${i} lists parameter position ${describe(p)} at index ${j}, expected ${position + j}`,
+          );
+        }
+      });
+      position += count;
+      for (const [key, value] of Object.entries(given)) {
+        if (!Object.hasOwn(defaults, key))
+          throw new RangeError(`${where}: group ${i} has an unknown option ${describe(key)}`);
+        const expected = defaults[key];
+        if (typeof value !== typeof expected || Array.isArray(value) !== Array.isArray(expected)) {
+          throw new TypeError(
+            `${where}: option '${key}' of group ${i} is ${describe(value)}, expected ${Array.isArray(expected) ? 'an array' : `a ${typeof expected}`}`,
+          );
+        }
+        given[key] = Array.isArray(value) ? [...value] : value;
+      }
+      const options = { ...this.defaults, ...given } as O;
+      try {
+        this.checkOptions(options);
+      } catch (error) {
+        const reason = (error as Error).message.replace(`${this.name}: `, '');
+        throw new RangeError(`${where}: group ${i}: ${reason}`, { cause: error });
+      }
+      return options;
+    });
+  }
+
+  /** Checks one parameter's saved state: exactly the entries its layout names, each well-formed. */
+  private checkParamState(entry: unknown, param: Tensor, index: number, options: O, where: string): void {
+    const layout = this.stateLayout(options);
+    if (!isRecord(entry))
+      throw new TypeError(
+        `${where}: the state of parameter ${index} is ${describe(entry)}, expected an object`,
+      );
+    const names = Object.keys(layout);
+    for (const name of Object.keys(entry)) {
+      if (!Object.hasOwn(layout, name)) {
+        throw new RangeError(
+          `${where}: unexpected state entry ${describe(name)} for parameter ${index} (expected ${names.join(', ') || 'none'} with these options)`,
+        );
+      }
+    }
+    for (const [name, kind] of Object.entries(layout)) {
+      const value = entry[name];
+      const what = `${where}: '${name}' of parameter ${index}`;
+      if (value === undefined) throw new RangeError(`${what} is missing`);
+      if (kind === 'count') {
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+          throw new RangeError(`${what} is ${describe(value)}, expected a non-negative integer`);
+      } else if (kind === 'flag') {
+        if (value !== 0 && value !== 1)
+          throw new RangeError(`${what} is ${describe(value)}, expected 0 or 1`);
+      } else {
+        checkBuffer(value, param, what);
+      }
+    }
   }
 
   /** Frees the optimizer's state buffers (the optimizer can still step: state starts afresh). */
@@ -219,8 +340,38 @@ export abstract class Optimizer<O extends BaseOptions> {
   }
 
   private disposeState(): void {
-    for (const s of this.state.values())
-      for (const v of Object.values(s)) if (typeof v !== 'number') v.dispose();
+    for (const s of this.state.values()) disposeBuffers(s);
     this.state.clear();
   }
+}
+
+function disposeBuffers(state: ParamState): void {
+  for (const v of Object.values(state)) if (typeof v !== 'number') v.dispose();
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Throws unless `value` is a saved buffer `{ shape, data }` of `param`'s shape holding numbers. */
+function checkBuffer(value: unknown, param: Tensor, what: string): void {
+  if (!isRecord(value)) throw new TypeError(`${what} is ${describe(value)}, expected { shape, data }`);
+  const { shape, data } = value;
+  if (!Array.isArray(shape) || !sameShape(shape, param.shape)) {
+    const found =
+      Array.isArray(shape) && shape.length <= 8 ? `[${shape.map(describe).join(',')}]` : describe(shape);
+    throw new RangeError(`${what} has shape ${found}, the parameter [${param.shape.join(',')}]`);
+  }
+  if (!Array.isArray(data) || data.length !== param.size) {
+    throw new RangeError(
+      `${what} has ${Array.isArray(data) ? `${data.length} values` : `data ${describe(data)}`}, expected an array of ${param.size} numbers`,
+    );
+  }
+  const bad = data.findIndex((v) => typeof v !== 'number');
+  if (bad !== -1)
+    throw new TypeError(`${what} holds ${describe(data[bad])} at index ${bad}, expected numbers`);
 }

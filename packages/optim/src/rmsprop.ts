@@ -1,5 +1,5 @@
-import { kernels, type Tensor, zerosLike } from '@myelin/tensor';
-import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
+import { kernels, type Tensor } from '@myelin/tensor';
+import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
 import { requireNonNegative } from './validate.js';
 
 /** Options of {@link RMSprop} (torch.optim.RMSprop's, camelCased). */
@@ -41,11 +41,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     requireNonNegative(this.name, 'momentum', o.momentum);
   }
 
-  protected initState(param: Tensor, o: RMSpropOptions): ParamState {
-    const state: ParamState = { squareAvg: zerosLike(param).keep() };
-    if (o.centered) state['gradAvg'] = zerosLike(param).keep();
-    if (o.momentum > 0) state['momentumBuffer'] = zerosLike(param).keep();
-    return state;
+  protected stateLayout(o: RMSpropOptions): StateLayout {
+    const layout: StateLayout = { squareAvg: { fill: 0 } };
+    if (o.centered) layout['gradAvg'] = { fill: 0 };
+    if (o.momentum > 0) layout['momentumBuffer'] = { fill: 0 };
+    return layout;
   }
 
   protected update(param: Tensor, grad: Tensor, state: ParamState, o: RMSpropOptions): void {

@@ -1,5 +1,5 @@
-import { kernels, type Tensor, zerosLike } from '@myelin/tensor';
-import { Optimizer, type ParamState, type ParamsInput } from './optimizer.js';
+import { kernels, type Tensor } from '@myelin/tensor';
+import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
 import { requireNonNegative } from './validate.js';
 
 /** Options of {@link SGD} (torch.optim.SGD's, camelCased). */
@@ -38,8 +38,8 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
-  protected initState(param: Tensor, o: SGDOptions): ParamState {
-    return o.momentum !== 0 ? { momentumBuffer: zerosLike(param).keep(), started: 0 } : {};
+  protected stateLayout(o: SGDOptions): StateLayout {
+    return o.momentum !== 0 ? { momentumBuffer: { fill: 0 }, started: 'flag' } : {};
   }
 
   protected update(param: Tensor, grad: Tensor, state: ParamState, o: SGDOptions): void {

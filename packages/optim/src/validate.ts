@@ -13,3 +13,15 @@ export function requireUnitInterval(owner: string, name: string, value: number):
     throw new RangeError(`${owner}: invalid ${name} ${value} (expected a number in [0, 1))`);
   }
 }
+
+/**
+ * A short description of an untrusted value for an error message: numbers, booleans and short
+ * strings as they are, anything else by its kind (never stringified, which could be unbounded).
+ */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null || ['number', 'boolean', 'bigint', 'undefined'].includes(typeof value))
+    return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
