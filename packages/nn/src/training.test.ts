@@ -1,6 +1,6 @@
 import { DataLoader, loadIris, StandardScaler, TensorDataset, trainTestSplit } from '@myelin/data';
 import { Adam, SGD, StepLR } from '@myelin/optim';
-import { liveTensorSites, manualSeed, randn, setDebug, type Tensor, tensor } from '@myelin/tensor';
+import { liveTensorSites, manualSeed, memory, randn, setDebug, type Tensor, tensor } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   type Callback,
@@ -305,5 +305,58 @@ describe('fit, evaluate, predict', () => {
       return m.parameters()[0]!.square().sum().item();
     };
     expect(await norm(1)).toBeLessThan(await norm(0));
+  });
+});
+
+describe('fit releases what it made, however it ends (issue 12 #17)', () => {
+  /** A model whose gradients already exist, so that a fit adds no long-lived tensor of its own. */
+  async function warmModel() {
+    const model = new Sequential(new Linear(4, 1));
+    const optimizer = new SGD(model.parameters(), { lr: 0.01 });
+    const options = { optimizer, loss: mseLoss, epochs: 1, verbose: 0 } as const;
+    const warmUp = [randn([8, 4]), randn([8, 1])] as const;
+    await fit(model, warmUp, options);
+    for (const t of warmUp) t.dispose();
+    return { model, options };
+  }
+
+  const counts = () => {
+    const { tensors, storages, bytes } = memory();
+    return { tensors, storages, bytes };
+  };
+
+  it('validationSplit keeps no view of the data once fit returns', async () => {
+    const { model, options } = await warmModel();
+    const before = counts();
+    const x = randn([50, 4]);
+    const y = randn([50, 1]);
+    await fit(model, [x, y], { ...options, epochs: 2, validationSplit: 0.2 });
+    x.dispose();
+    y.dispose();
+    expect(counts()).toEqual(before); // 4 views (3,000 bytes with the data) stayed alive
+  });
+
+  it("EarlyStopping's best weights are released when fit throws", async () => {
+    const { model, options } = await warmModel();
+    const before = counts();
+    const x = randn([50, 4]);
+    const y = randn([50, 1]);
+    const failAtThirdEpoch: Callback = {
+      onEpochBegin: (epoch) => {
+        if (epoch === 2) throw new Error('callback failed');
+      },
+    };
+    const stopper = new EarlyStopping({ monitor: 'valLoss', patience: 5, restoreBestWeights: true });
+    await expect(
+      fit(model, [x, y], {
+        ...options,
+        epochs: 5,
+        validationData: [x, y],
+        callbacks: [stopper, failAtThirdEpoch],
+      }),
+    ).rejects.toThrow('callback failed');
+    x.dispose();
+    y.dispose();
+    expect(counts()).toEqual(before); // the snapshot of the 2 parameters stayed alive
   });
 });
