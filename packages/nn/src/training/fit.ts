@@ -1,4 +1,5 @@
 import { cat, clipGradNorm, noGrad, type Tensor, tidy } from '@myelin/tensor';
+import { withMaskGenerator } from '../layers/dropout.js';
 import type { Module } from '../module.js';
 import { l1Penalty, l2Penalty } from '../regularization.js';
 import { batchesOf, generatorFor, sizeOf, type TrainingData } from './batches.js';
@@ -19,7 +20,10 @@ export interface FitOptions {
   batchSize?: number;
   /** Shuffle tensor/dataset data each epoch (default true). */
   shuffle?: boolean;
-  /** Seed of the shuffling (default: the global generator). */
+  /**
+   * Seed of the shuffling and of Dropout's masks (default: the global generator). A seeded fit draws
+   * from a generator of its own, so concurrent fits with the same seed give identical weights.
+   */
   seed?: number;
   validationData?: TrainingData;
   /** Hold out this fraction of [inputs, targets] (the last samples, before shuffling) for validation. */
@@ -200,17 +204,20 @@ async function train(
         break;
       }
       const size = xb!.shape[0]!;
-      const lossValue = tidy(() => {
-        options.optimizer.zeroGrad();
-        const output = model.forward(xb!);
-        const loss = options.loss(output, yb!);
-        const extra = penalty();
-        (extra === null ? loss : loss.add(extra)).backward();
-        if (options.clipGradNorm !== undefined) clipGradNorm(model.parameters(), options.clipGradNorm);
-        options.optimizer.step();
-        for (const m of metrics) m.update(output, yb!);
-        return loss.item();
-      });
+      // Dropout draws its masks from this fit's generator (when seeded), not from the shared one.
+      const lossValue = withMaskGenerator(generator, () =>
+        tidy(() => {
+          options.optimizer.zeroGrad();
+          const output = model.forward(xb!);
+          const loss = options.loss(output, yb!);
+          const extra = penalty();
+          (extra === null ? loss : loss.add(extra)).backward();
+          if (options.clipGradNorm !== undefined) clipGradNorm(model.parameters(), options.clipGradNorm);
+          options.optimizer.step();
+          for (const m of metrics) m.update(output, yb!);
+          return loss.item();
+        }),
+      );
       lossSum += lossValue * size;
       seen += size;
       progress.batch(batch, lossSum / seen, seen, (performance.now() - started) / 1000, epoch);
