@@ -100,6 +100,32 @@ describe('DataLoader', () => {
     kept!.dispose();
   });
 
+  // issue 12 #17: a loop left early must not hold its batch until garbage collection. Each way of
+  // leaving calls the iterator's return(), which releases the current batch.
+  it('releases the current batch however a loop is left early', async () => {
+    const loader = new DataLoader(new TensorDataset(x(), y()), { batchSize: 2 });
+    const before = memory().tensors;
+    for (const _ of loader) break;
+    expect(memory().tensors).toBe(before);
+    const first = () => {
+      for (const batch of loader) return batch;
+    };
+    first();
+    expect(memory().tensors).toBe(before);
+    expect(() => {
+      for (const _ of loader) throw new Error('stop');
+    }).toThrow('stop');
+    expect(memory().tensors).toBe(before);
+    for await (const _ of loader) break;
+    expect(memory().tensors).toBe(before);
+    const iterator = loader[Symbol.iterator]();
+    iterator.next();
+    iterator.next();
+    expect(memory().tensors).toBe(before + 2);
+    iterator.return?.();
+    expect(memory().tensors).toBe(before);
+  });
+
   it('a loop over 10,000 batches keeps memory flat', () => {
     const ds = new TensorDataset(
       arange(200).reshape(100, 2),

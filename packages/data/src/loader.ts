@@ -29,8 +29,12 @@ export function defaultCollate(samples: readonly unknown[]): Tensor[] {
 
 /**
  * Iterates a dataset in batches, synchronously (`for…of`) or asynchronously (`for await`). Each
- * batch's tensors are released when the next batch is taken, or when the loop ends or breaks —
- * unless `keep()`-ed — so a loop over a loader does not grow memory.
+ * batch's tensors are released when the next batch is taken, or when the loop ends — unless
+ * `keep()`-ed — so a loop over a loader does not grow memory. Leaving a loop early (`break`,
+ * `return`, an exception) releases the current batch too.
+ *
+ * NOTE: an iterator stepped by hand with `next()` holds its current batch until it is exhausted or
+ * its `return()` is called; one that is simply dropped holds it until garbage collection.
  *
  * @example
  * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 32, shuffle: true, seed: 0 });

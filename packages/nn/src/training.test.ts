@@ -1,10 +1,11 @@
 import { DataLoader, loadIris, StandardScaler, TensorDataset, trainTestSplit } from '@myelin/data';
 import { Adam, SGD, StepLR } from '@myelin/optim';
-import { liveTensorSites, manualSeed, randn, setDebug, type Tensor, tensor } from '@myelin/tensor';
+import { liveTensorSites, manualSeed, memory, randn, setDebug, type Tensor, tensor } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   type Callback,
   crossEntropy,
+  Dropout,
   EarlyStopping,
   evaluate,
   fit,
@@ -305,5 +306,84 @@ describe('fit, evaluate, predict', () => {
       return m.parameters()[0]!.square().sum().item();
     };
     expect(await norm(1)).toBeLessThan(await norm(0));
+  });
+});
+
+describe('fit releases what it made, however it ends (issue 12 #17)', () => {
+  /** A model whose gradients already exist, so that a fit adds no long-lived tensor of its own. */
+  async function warmModel() {
+    const model = new Sequential(new Linear(4, 1));
+    const optimizer = new SGD(model.parameters(), { lr: 0.01 });
+    const options = { optimizer, loss: mseLoss, epochs: 1, verbose: 0 } as const;
+    const warmUp = [randn([8, 4]), randn([8, 1])] as const;
+    await fit(model, warmUp, options);
+    for (const t of warmUp) t.dispose();
+    return { model, options };
+  }
+
+  const counts = () => {
+    const { tensors, storages, bytes } = memory();
+    return { tensors, storages, bytes };
+  };
+
+  it('validationSplit keeps no view of the data once fit returns', async () => {
+    const { model, options } = await warmModel();
+    const before = counts();
+    const x = randn([50, 4]);
+    const y = randn([50, 1]);
+    await fit(model, [x, y], { ...options, epochs: 2, validationSplit: 0.2 });
+    x.dispose();
+    y.dispose();
+    expect(counts()).toEqual(before); // 4 views (3,000 bytes with the data) stayed alive
+  });
+
+  it("EarlyStopping's best weights are released when fit throws", async () => {
+    const { model, options } = await warmModel();
+    const before = counts();
+    const x = randn([50, 4]);
+    const y = randn([50, 1]);
+    const failAtThirdEpoch: Callback = {
+      onEpochBegin: (epoch) => {
+        if (epoch === 2) throw new Error('callback failed');
+      },
+    };
+    const stopper = new EarlyStopping({ monitor: 'valLoss', patience: 5, restoreBestWeights: true });
+    await expect(
+      fit(model, [x, y], {
+        ...options,
+        epochs: 5,
+        validationData: [x, y],
+        callbacks: [stopper, failAtThirdEpoch],
+      }),
+    ).rejects.toThrow('callback failed');
+    x.dispose();
+    y.dispose();
+    expect(counts()).toEqual(before); // the snapshot of the 2 parameters stayed alive
+  });
+});
+
+describe('seeded fits are reproducible', () => {
+  // issue 12 #10: Dropout drew from the one global generator, so interleaved fits disturbed each other.
+  it('two concurrent fits with the same seed give bit-identical weights, with Dropout', async () => {
+    const data = [randn([64, 4]), randn([64, 1])] as const;
+    // Every batch waits for a macrotask, so the two fits surely interleave batch by batch.
+    const interleave: Callback = { onBatchEnd: () => new Promise((resolve) => setTimeout(resolve, 0)) };
+    const run = (seed: number) => {
+      manualSeed(0);
+      const model = new Sequential(new Linear(4, 16), new ReLU(), new Dropout(0.5), new Linear(16, 1));
+      const done = fit(model, data, {
+        optimizer: new SGD(model.parameters(), { lr: 0.05 }),
+        loss: mseLoss,
+        epochs: 3,
+        batchSize: 8,
+        seed,
+        callbacks: [interleave],
+        verbose: 0,
+      });
+      return done.then(() => model.parameters().map((p) => Array.from(p.data())));
+    };
+    const [a, b, other] = await Promise.all([run(7), run(7), run(8)]);
+    expect(b).toEqual(a);
+    expect(other).not.toEqual(a); // the seed does matter
   });
 });

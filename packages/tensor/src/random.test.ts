@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, manualSeed, rand, randint, randn, randperm } from './index.js';
+import { Generator, manualSeed, rand, randint, randLike, randn, randnLike, randperm } from './index.js';
 
 /** FNV-1a over the 32-bit patterns: equal checksums mean bit-identical tensors. */
 function checksum(values: Float32Array | Int32Array): string {
@@ -51,6 +51,23 @@ describe('seeded random numbers', () => {
     expect(rand([3]).data()).toEqual(a);
     expect(() => manualSeed(Number.NaN)).toThrow(/seed must be a finite number/);
     expect(() => randint(5, 5, [1])).toThrow(/expected integers low < high/);
+  });
+
+  // issue 12 #10: torch.Generator's manual_seed, and a generator for every random function.
+  it('Generator.manualSeed reseeds and returns the generator; randLike and randnLike take one', () => {
+    const g = new Generator(1);
+    rand([5], { generator: g });
+    expect(g.manualSeed(3)).toBe(g);
+    expect(rand([4], { generator: g }).data()).toEqual(rand([4], { generator: new Generator(3) }).data());
+    const like = rand([2, 2]);
+    manualSeed(11);
+    const a = randLike(like).data();
+    const b = randnLike(like).data();
+    manualSeed(0);
+    expect(randLike(like, { generator: new Generator().manualSeed(11) }).data()).toEqual(a);
+    const h = new Generator().manualSeed(11);
+    randLike(like, { generator: h });
+    expect(randnLike(like, { generator: h }).data()).toEqual(b);
   });
 });
 

@@ -5,13 +5,29 @@ import { type CreateOptions, fromValues } from './creation.js';
 import { checkShape, type Shape, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
-/** A seeded pseudo-random generator (xoshiro128**, seeded through splitmix32). */
+/**
+ * A seeded pseudo-random generator (xoshiro128**, seeded through splitmix32), as torch.Generator:
+ * pass it as `{ generator }` to rand/randn/randint/randperm (or Dropout) to draw from a stream of
+ * its own, which neither disturbs nor is disturbed by the default one (`manualSeed`).
+ *
+ * @example const g = new Generator().manualSeed(42); rand([3], { generator: g })
+ */
 export class Generator {
   private s = new Uint32Array(4);
   private spare: number | null = null;
 
   constructor(seed = 0) {
     this.seed(seed);
+  }
+
+  /**
+   * Resets the state from `seed` and returns the generator (torch.Generator.manual_seed).
+   *
+   * @example const g = new Generator().manualSeed(7); // the same stream as new Generator(7)
+   */
+  manualSeed(seed: number): this {
+    this.seed(seed);
+    return this;
   }
 
   /** Resets the state from `seed` (any finite number; its integer bits are used). */
@@ -133,11 +149,11 @@ export function randperm(n: number, options: { generator?: Generator } = {}): Te
 }
 
 /** Uniform [0, 1) values shaped like `t`. @example randLike(x) */
-export function randLike(t: Tensor, options: CreateOptions = {}): Tensor {
+export function randLike(t: Tensor, options: CreateOptions & { generator?: Generator } = {}): Tensor {
   return rand(t.shape, options);
 }
 
 /** Normal values shaped like `t`. @example randnLike(x) */
-export function randnLike(t: Tensor, options: CreateOptions = {}): Tensor {
+export function randnLike(t: Tensor, options: CreateOptions & { generator?: Generator } = {}): Tensor {
   return randn(t.shape, options);
 }

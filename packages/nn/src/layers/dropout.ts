@@ -1,10 +1,28 @@
-import { noGrad, rand, type Tensor } from '@myelin/tensor';
+import { defaultGenerator, type Generator, noGrad, rand, type Tensor } from '@myelin/tensor';
 import { Module } from '../module.js';
+
+// The generator of masks not given one: `fit`'s own (when it has a seed) while it runs a step.
+let stepGenerator: Generator | undefined;
+
+/**
+ * Runs `step` with `generator` as the default of dropout masks. Internal to `fit`: a training step
+ * is synchronous, so concurrent fits each draw their masks from their own generator.
+ */
+export function withMaskGenerator<T>(generator: Generator | undefined, step: () => T): T {
+  const outer = stepGenerator;
+  stepGenerator = generator;
+  try {
+    return step();
+  } finally {
+    stepGenerator = outer;
+  }
+}
 
 /**
  * Inverted dropout: in training each element is zeroed with probability p and the survivors are
  * scaled by 1/(1 − p), so the expected activation equals the input; at evaluation it is the
- * identity. Masks come from the seeded generator (`manualSeed`).
+ * identity. Masks come from `generator` if given, else from the generator of the `fit` that runs
+ * (when it has a `seed`), else from the default generator (`manualSeed`).
  *
  * NOTE: the course notes' form — keep with probability 1 − p during training, multiply by 1 − p at
  * test time — gives the same expected activations; inverted dropout moves the scaling into
@@ -12,11 +30,17 @@ import { Module } from '../module.js';
  *
  * @example dropout(x, 0.5, model.training)
  */
-export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+export function dropout(
+  x: Tensor,
+  p = 0.5,
+  training = true,
+  options: { generator?: Generator } = {},
+): Tensor {
   if (!(p >= 0 && p < 1)) throw new RangeError(`dropout: p must be in [0, 1), got ${p}`);
   if (!training || p === 0) return x;
+  const generator = options.generator ?? stepGenerator ?? defaultGenerator;
   const mask = noGrad(() => {
-    const u = rand(x.shape);
+    const u = rand(x.shape, { generator });
     const keep = u.ge(p);
     u.dispose();
     const scaled = keep.div(1 - p);
@@ -29,18 +53,27 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
 }
 
 /**
- * Dropout layer (Srivastava et al. 2014); see {@link dropout}. Active only in training mode.
+ * Dropout layer (Srivastava et al. 2014); see {@link dropout}. Active only in training mode. Its
+ * masks come from `generator` when given (as a torch.Generator), so they do not depend on other
+ * users of the default generator.
  *
  * @example new Sequential(new Linear(64, 128), new ReLU(), new Dropout(0.2))
+ * @example new Dropout(0.5, { generator: new Generator().manualSeed(1) })
  */
 export class Dropout extends Module {
-  constructor(readonly p = 0.5) {
+  readonly generator: Generator | undefined;
+
+  constructor(
+    readonly p = 0.5,
+    options: { generator?: Generator } = {},
+  ) {
     super();
     if (!(p >= 0 && p < 1)) throw new RangeError(`Dropout: p must be in [0, 1), got ${p}`);
+    this.generator = options.generator;
   }
 
   forward(x: Tensor): Tensor {
-    return dropout(x, this.p, this.training);
+    return dropout(x, this.p, this.training, { generator: this.generator });
   }
 
   protected override describe(): string {

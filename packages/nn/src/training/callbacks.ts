@@ -33,6 +33,8 @@ export interface Callback {
   ): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: Logs, context: TrainingContext): void | Promise<void>;
   onTrainEnd?(context: TrainingContext): void | Promise<void>;
+  /** Called instead of onTrainEnd when training throws: release what the callback holds. */
+  onTrainError?(error: unknown, context: TrainingContext): void | Promise<void>;
 }
 
 type Mode = 'min' | 'max' | 'auto';
@@ -136,6 +138,11 @@ export class EarlyStopping implements Callback {
 
   onTrainEnd(context: TrainingContext): void {
     if (this.restoreBestWeights && this.bestState !== null) context.model.loadStateDict(this.bestState);
+    this.onTrainError();
+  }
+
+  /** Frees the best weights' snapshot when fit throws (issue 12 #17); the model keeps its weights. */
+  onTrainError(): void {
     release(this.bestState);
     this.bestState = null;
   }

@@ -1,4 +1,5 @@
 import { cat, clipGradNorm, noGrad, type Tensor, tidy } from '@myelin/tensor';
+import { withMaskGenerator } from '../layers/dropout.js';
 import type { Module } from '../module.js';
 import { l1Penalty, l2Penalty } from '../regularization.js';
 import { batchesOf, generatorFor, sizeOf, type TrainingData } from './batches.js';
@@ -19,7 +20,10 @@ export interface FitOptions {
   batchSize?: number;
   /** Shuffle tensor/dataset data each epoch (default true). */
   shuffle?: boolean;
-  /** Seed of the shuffling (default: the global generator). */
+  /**
+   * Seed of the shuffling and of Dropout's masks (default: the global generator). A seeded fit draws
+   * from a generator of its own, so concurrent fits with the same seed give identical weights.
+   */
   seed?: number;
   validationData?: TrainingData;
   /** Hold out this fraction of [inputs, targets] (the last samples, before shuffling) for validation. */
@@ -64,13 +68,16 @@ function resolveMetrics(metrics: readonly (Metric | string)[] = []): Metric[] {
   return metrics.map((m) => (typeof m === 'string' ? metricByName(m) : m));
 }
 
-function splitValidation(data: TrainingData, fraction: number): [TrainingData, TrainingData] {
+type TensorPair = [Tensor, Tensor];
+
+function splitValidation(data: TrainingData, fraction: number): [TensorPair, TensorPair] {
   if (!Array.isArray(data) || data.length !== 2)
     throw new RangeError('fit: validationSplit needs [inputs, targets] tensors');
   if (!(fraction > 0 && fraction < 1))
     throw new RangeError(`fit: validationSplit must be in (0, 1), got ${fraction}`);
   const [x, y] = data as [Tensor, Tensor];
   const n = x.shape[0]!;
+  if (y.shape[0] !== n) throw new RangeError(`fit: inputs have ${n} samples but targets have ${y.shape[0]}`);
   const cut = Math.round(n * (1 - fraction));
   if (cut < 1 || cut >= n)
     throw new RangeError(`fit: validationSplit ${fraction} leaves an empty part of ${n} samples`);
@@ -102,7 +109,8 @@ function checkOptions(options: FitOptions): void {
  * validation, metrics, callbacks (early stopping, schedules, checkpoints), regularisation and
  * gradient clipping, and returns the History. Owns its memory: every step runs in a scope, so memory
  * stays flat for any number of epochs. Yields to the event loop between batches (a page or progress
- * bar stays live); `signal` stops it between batches (History.stopReason 'aborted').
+ * bar stays live); `signal` stops it between batches (History.stopReason 'aborted'). However it
+ * ends — even by throwing — it keeps no tensor alive that it made (callbacks get onTrainError).
  *
  * @example
  * const history = await fit(model, [xTrain, yTrain], {
@@ -113,18 +121,60 @@ function checkOptions(options: FitOptions): void {
  */
 export async function fit(model: Module, data: TrainingData, options: FitOptions): Promise<History> {
   checkOptions(options);
-  const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, callbacks = [] } = options;
+  const { callbacks = [] } = options;
+  // Views of the caller's data made here (validationSplit): released however fit ends, so that
+  // disposing the data frees it (issue 12 #17).
+  let views: Tensor[] = [];
   let trainData = data;
   let validationData = options.validationData;
-  if (options.validationSplit !== undefined)
-    [trainData, validationData] = splitValidation(data, options.validationSplit);
+  if (options.validationSplit !== undefined) {
+    const [trainPart, validationPart] = splitValidation(data, options.validationSplit);
+    views = [...trainPart, ...validationPart];
+    [trainData, validationData] = [trainPart, validationPart];
+  }
+  const context: TrainingContext = {
+    model,
+    optimizer: options.optimizer,
+    epochs: options.epochs ?? 1,
+    stopTraining: false,
+  };
+  const wasTraining = model.training;
+  try {
+    for (const cb of callbacks) await cb.onTrainBegin?.(context);
+    const history = await train(model, trainData, validationData, options, context);
+    model.train(wasTraining);
+    for (const cb of callbacks) await cb.onTrainEnd?.(context);
+    return history;
+  } catch (error) {
+    // Callbacks release what they hold (EarlyStopping's best weights); the original error wins.
+    for (const cb of callbacks) {
+      try {
+        await cb.onTrainError?.(error, context);
+      } catch {
+        // Ignored: the error that stopped training is the one to report.
+      }
+    }
+    throw error;
+  } finally {
+    model.train(wasTraining);
+    for (const t of views) t.dispose();
+  }
+}
+
+/** The epochs of {@link fit}, between onTrainBegin and onTrainEnd. */
+async function train(
+  model: Module,
+  trainData: TrainingData,
+  validationData: TrainingData | undefined,
+  options: FitOptions,
+  context: TrainingContext,
+): Promise<History> {
+  const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, callbacks = [] } = options;
   const metrics = resolveMetrics(options.metrics);
   const generator = generatorFor(options.seed);
-  const context: TrainingContext = { model, optimizer: options.optimizer, epochs, stopTraining: false };
   const history = new History();
   const progress = new ProgressReporter(verbose, epochs, sizeOf(trainData, batchSize).batches);
   const yieldNow = makeYielder();
-  const wasTraining = model.training;
   const regularization = options.regularization;
   const penalty = (): Tensor | null => {
     if (regularization === undefined) return null;
@@ -139,24 +189,24 @@ export async function fit(model: Module, data: TrainingData, options: FitOptions
     return total;
   };
 
-  for (const cb of callbacks) await cb.onTrainBegin?.(context);
-  try {
-    for (let epoch = 0; epoch < epochs && !context.stopTraining; epoch++) {
-      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, context);
-      model.train();
-      for (const m of metrics) m.reset();
-      const started = performance.now();
-      let lossSum = 0;
-      let seen = 0;
-      let batch = 0;
-      for (const [xb, yb] of batchesOf(trainData, batchSize, shuffle, generator)) {
-        if (options.signal?.aborted) {
-          context.stopTraining = true;
-          context.stopReason = 'aborted';
-          break;
-        }
-        const size = xb!.shape[0]!;
-        const lossValue = tidy(() => {
+  for (let epoch = 0; epoch < epochs && !context.stopTraining; epoch++) {
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, context);
+    model.train();
+    for (const m of metrics) m.reset();
+    const started = performance.now();
+    let lossSum = 0;
+    let seen = 0;
+    let batch = 0;
+    for (const [xb, yb] of batchesOf(trainData, batchSize, shuffle, generator)) {
+      if (options.signal?.aborted) {
+        context.stopTraining = true;
+        context.stopReason = 'aborted';
+        break;
+      }
+      const size = xb!.shape[0]!;
+      // Dropout draws its masks from this fit's generator (when seeded), not from the shared one.
+      const lossValue = withMaskGenerator(generator, () =>
+        tidy(() => {
           options.optimizer.zeroGrad();
           const output = model.forward(xb!);
           const loss = options.loss(output, yb!);
@@ -166,31 +216,28 @@ export async function fit(model: Module, data: TrainingData, options: FitOptions
           options.optimizer.step();
           for (const m of metrics) m.update(output, yb!);
           return loss.item();
-        });
-        lossSum += lossValue * size;
-        seen += size;
-        progress.batch(batch, lossSum / seen, seen, (performance.now() - started) / 1000, epoch);
-        for (const cb of callbacks) await cb.onBatchEnd?.(batch, { loss: lossValue, size }, context);
-        batch++;
-        await yieldNow();
-      }
-      if (context.stopReason === 'aborted') break;
-      const logs: Logs = { loss: lossSum / Math.max(seen, 1) };
-      for (const m of metrics) logs[m.name] = m.compute();
-      if (validationData !== undefined) {
-        const val = evaluate(model, validationData, { loss: options.loss, metrics, batchSize });
-        for (const [k, v] of Object.entries(val)) logs[`val${k[0]!.toUpperCase()}${k.slice(1)}`] = v;
-      }
-      history.record(epoch, logs);
-      progress.epochEnd(epoch, logs, (performance.now() - started) / 1000);
-      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, context);
+        }),
+      );
+      lossSum += lossValue * size;
+      seen += size;
+      progress.batch(batch, lossSum / seen, seen, (performance.now() - started) / 1000, epoch);
+      for (const cb of callbacks) await cb.onBatchEnd?.(batch, { loss: lossValue, size }, context);
+      batch++;
+      await yieldNow();
     }
-  } finally {
-    model.train(wasTraining);
+    if (context.stopReason === 'aborted') break;
+    const logs: Logs = { loss: lossSum / Math.max(seen, 1) };
+    for (const m of metrics) logs[m.name] = m.compute();
+    if (validationData !== undefined) {
+      const val = evaluate(model, validationData, { loss: options.loss, metrics, batchSize });
+      for (const [k, v] of Object.entries(val)) logs[`val${k[0]!.toUpperCase()}${k.slice(1)}`] = v;
+    }
+    history.record(epoch, logs);
+    progress.epochEnd(epoch, logs, (performance.now() - started) / 1000);
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, context);
   }
   history.stopReason = context.stopReason ?? 'completed';
   if (context.stopReason !== undefined) progress.note(`Stopped: ${context.stopReason}`);
-  for (const cb of callbacks) await cb.onTrainEnd?.(context);
   return history;
 }
 
