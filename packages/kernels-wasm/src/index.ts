@@ -8,7 +8,8 @@
  */
 export { type AllocatorStats, LinearAllocator, PAGE_BYTES, sizeClass } from './allocator.js';
 export type { KernelExports } from './exports.js';
+export { UnaryGradOp } from './deprecated.js';
 export { type KernelVariant, supportedVariants } from './features.js';
 export { Kernels, MAX_DIMS, type SgemmArgs } from './kernels.js';
 export { type LoadKernelsOptions, loadKernels, loadKernelsSync } from './load.js';
-export { BinaryOp, ReduceOp, UnaryGradOp, UnaryOp } from './opcodes.js';
+export { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';

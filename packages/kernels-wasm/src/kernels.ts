@@ -1,7 +1,7 @@
 import { LinearAllocator } from './allocator.js';
 import type { KernelExports } from './exports.js';
 import type { KernelVariant } from './features.js';
-import type { BinaryOp, ReduceOp, UnaryGradOp, UnaryOp } from './opcodes.js';
+import type { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';
 
 /** Most dimensions a strided kernel call accepts. */
 export const MAX_DIMS = 16;
@@ -210,7 +210,7 @@ export class Kernels {
   }
 
   /** gx[i] = gy[i] · f'(x[i]) for the unary op `op`, given its input `x` and output `y`. */
-  unaryGrad(op: UnaryGradOp, x: number, y: number, gy: number, gx: number, n: number, alpha = 0): void {
+  unaryGrad(op: UnaryOp, x: number, y: number, gy: number, gx: number, n: number, alpha = 0): void {
     this.raw.unaryGrad(op, x, y, gy, gx, n, alpha);
   }
 
