@@ -1,6 +1,6 @@
 import { LinearAllocator } from './allocator.js';
-import type { KernelExports } from './exports.js';
 import type { KernelVariant } from './features.js';
+import { checkKernelExports, type KernelExports } from './kernel-table.js';
 import type { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';
 
 /** Most dimensions a strided kernel call accepts. */
@@ -60,7 +60,9 @@ export class Kernels {
     readonly raw: KernelExports,
     readonly memory: WebAssembly.Memory,
   ) {
-    this.allocator = new LinearAllocator(memory, raw.heapBase());
+    checkKernelExports(raw, 'loadKernels');
+    // heapBase is a usize, which reaches JavaScript as a signed i32: read it unsigned.
+    this.allocator = new LinearAllocator(memory, raw.heapBase() >>> 0);
     this.meta = this.allocator.allocate(4 * MAX_DIMS * 4);
   }
 
