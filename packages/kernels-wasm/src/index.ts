@@ -7,8 +7,16 @@
  * const kernels = await loadKernels();
  */
 export { type AllocatorStats, LinearAllocator, PAGE_BYTES, sizeClass } from './allocator.js';
-export type { KernelExports } from './exports.js';
+export { UnaryGradOp } from './deprecated.js';
 export { type KernelVariant, supportedVariants } from './features.js';
+export {
+  elementIndex,
+  type KernelExports,
+  type KernelName,
+  type KernelSignature,
+  type KernelValueType,
+  kernelSignatures,
+} from './kernel-table.js';
 export { Kernels, MAX_DIMS, type SgemmArgs } from './kernels.js';
 export { type LoadKernelsOptions, loadKernels, loadKernelsSync } from './load.js';
-export { BinaryOp, ReduceOp, UnaryGradOp, UnaryOp } from './opcodes.js';
+export { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';

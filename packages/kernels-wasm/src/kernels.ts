@@ -1,10 +1,17 @@
 import { LinearAllocator } from './allocator.js';
-import type { KernelExports } from './exports.js';
 import type { KernelVariant } from './features.js';
-import type { BinaryOp, ReduceOp, UnaryGradOp, UnaryOp } from './opcodes.js';
+import { checkKernelExports, elementIndex, type KernelExports } from './kernel-table.js';
+import type { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';
 
 /** Most dimensions a strided kernel call accepts. */
 export const MAX_DIMS = 16;
+
+/**
+ * Bytes of the per-instance stack that strided calls take their metadata (shape, strides, the
+ * kernel's counters) from: 16 calls in flight at MAX_DIMS dimensions; deeper nesting (a re-entrant
+ * call from a getter of a shape or strides array) takes its metadata from the heap instead.
+ */
+export const META_STACK_BYTES = 16 * 4 * MAX_DIMS * 4;
 
 /** Arguments of {@link Kernels.sgemm}; see there. */
 export interface SgemmArgs {
@@ -39,10 +46,14 @@ export interface SgemmArgs {
  * @example
  * const kernels = await loadKernels();
  * const x = kernels.allocate(4 * 3);
- * kernels.f32.set([1, -2, 3], x / 4);
+ * kernels.f32.set([1, -2, 3], elementIndex(x));
  * kernels.unary(UnaryOp.Relu, x, x, 3);
- * kernels.f32.subarray(x / 4, x / 4 + 3); // Float32Array [1, 0, 3]
+ * kernels.f32.subarray(elementIndex(x), elementIndex(x) + 3); // Float32Array [1, 0, 3]
  * kernels.free(x);
+ *
+ * NOTE: no method assumes it is the only call in flight: each strided call takes its own metadata
+ * block from a small stack (see {@link META_STACK_BYTES}), and the SGEMM scratch is used only inside
+ * one WebAssembly call, which JavaScript cannot interrupt (the module imports no functions).
  */
 export class Kernels {
   readonly allocator: LinearAllocator;
@@ -50,7 +61,9 @@ export class Kernels {
   private viewF32!: Float32Array;
   private viewI32!: Int32Array;
   private viewU8!: Uint8Array;
-  private readonly meta: number;
+  /** The metadata stack: [metaBase, metaBase + META_STACK_BYTES), in use below metaTop. */
+  private readonly metaBase: number;
+  private metaTop: number;
   private scratch = 0;
 
   constructor(
@@ -60,17 +73,20 @@ export class Kernels {
     readonly raw: KernelExports,
     readonly memory: WebAssembly.Memory,
   ) {
-    this.allocator = new LinearAllocator(memory, raw.heapBase());
-    this.meta = this.allocator.allocate(4 * MAX_DIMS * 4);
+    checkKernelExports(raw, 'loadKernels');
+    // heapBase is a usize, which reaches JavaScript as a signed i32: read it unsigned.
+    this.allocator = new LinearAllocator(memory, raw.heapBase() >>> 0);
+    this.metaBase = this.allocator.allocate(META_STACK_BYTES);
+    this.metaTop = this.metaBase;
   }
 
-  /** Float32 view of the whole memory (index = pointer / 4). */
+  /** Float32 view of the whole memory (index = {@link elementIndex}(pointer)). */
   get f32(): Float32Array {
     if (this.viewGeneration !== this.allocator.generation) this.refreshViews();
     return this.viewF32;
   }
 
-  /** Int32 view of the whole memory (index = pointer / 4). */
+  /** Int32 view of the whole memory (index = {@link elementIndex}(pointer)). */
   get i32(): Int32Array {
     if (this.viewGeneration !== this.allocator.generation) this.refreshViews();
     return this.viewI32;
@@ -122,16 +138,13 @@ export class Kernels {
     out: number,
     shape: readonly number[],
   ): void {
-    const ndim = shape.length;
-    checkDims('binaryStrided', ndim, stridesA.length, stridesB.length);
-    const i32 = this.i32;
-    const at = this.meta >> 2;
-    for (let d = 0; d < ndim; d++) {
-      i32[at + d] = shape[d]!;
-      i32[at + ndim + d] = stridesA[d]!;
-      i32[at + 2 * ndim + d] = stridesB[d]!;
+    checkDims('binaryStrided', shape.length, stridesA.length, stridesB.length);
+    const meta = this.pushMeta(shape, stridesA, stridesB);
+    try {
+      this.raw.binaryStrided(op, a, b, out, shape.length, meta);
+    } finally {
+      this.popMeta(meta);
     }
-    this.raw.binaryStrided(op, a, b, out, ndim, this.meta);
   }
 
   /** out[i] = cond[i] != 0 ? a[i] : b[i]. */
@@ -161,15 +174,13 @@ export class Kernels {
 
   /** Gathers a strided view (32-bit elements) of `shape` into contiguous `out`. */
   copyStrided(src: number, strides: readonly number[], out: number, shape: readonly number[]): void {
-    const ndim = shape.length;
-    checkDims('copyStrided', ndim, strides.length, strides.length);
-    const i32 = this.i32;
-    const at = this.meta >> 2;
-    for (let d = 0; d < ndim; d++) {
-      i32[at + d] = shape[d]!;
-      i32[at + ndim + d] = strides[d]!;
+    checkDims('copyStrided', shape.length, strides.length, strides.length);
+    const meta = this.pushMeta(shape, strides);
+    try {
+      this.raw.copyStrided(src, out, shape.length, meta);
+    } finally {
+      this.popMeta(meta);
     }
-    this.raw.copyStrided(src, out, ndim, this.meta);
   }
 
   /**
@@ -183,15 +194,13 @@ export class Kernels {
     shape: readonly number[],
     accumulate = false,
   ): void {
-    const ndim = shape.length;
-    checkDims('copyIntoStrided', ndim, strides.length, strides.length);
-    const i32 = this.i32;
-    const at = this.meta >> 2;
-    for (let d = 0; d < ndim; d++) {
-      i32[at + d] = shape[d]!;
-      i32[at + ndim + d] = strides[d]!;
+    checkDims('copyIntoStrided', shape.length, strides.length, strides.length);
+    const meta = this.pushMeta(shape, strides);
+    try {
+      this.raw.copyIntoStrided(src, out, shape.length, meta, accumulate ? 1 : 0);
+    } finally {
+      this.popMeta(meta);
     }
-    this.raw.copyIntoStrided(src, out, ndim, this.meta, accumulate ? 1 : 0);
   }
 
   /** out ([cols, rows], contiguous) = transpose of src ([rows, cols], row stride `ldSrc`). */
@@ -209,8 +218,11 @@ export class Kernels {
     this.raw.fillI32(out, n, value);
   }
 
-  /** gx[i] = gy[i] · f'(x[i]) for the unary op `op`, given its input `x` and output `y`. */
-  unaryGrad(op: UnaryGradOp, x: number, y: number, gy: number, gx: number, n: number, alpha = 0): void {
+  /**
+   * gx[i] = gy[i] · f'(x[i]) for the unary op `op` (the code given to {@link Kernels.unary}), given
+   * its input `x` and output `y`; zeros for Sign and Step.
+   */
+  unaryGrad(op: UnaryOp, x: number, y: number, gy: number, gx: number, n: number, alpha = 0): void {
     this.raw.unaryGrad(op, x, y, gy, gx, n, alpha);
   }
 
@@ -226,7 +238,8 @@ export class Kernels {
     const strideA = args.strideA ?? m * k;
     const strideB = args.strideB ?? k * n;
     const strideC = args.strideC ?? m * n;
-    if (this.scratch === 0) this.scratch = this.allocator.allocate(this.raw.sgemmScratchBytes());
+    // One scratch per instance suffices: it is only used inside the one wasm call below.
+    if (this.scratch === 0) this.scratch = this.allocator.allocate(this.raw.sgemmScratchBytes() >>> 0);
     this.raw.sgemm(
       transA ? 1 : 0,
       transB ? 1 : 0,
@@ -246,6 +259,45 @@ export class Kernels {
       strideC,
       this.scratch,
     );
+  }
+
+  /**
+   * Takes a metadata block for one strided call and writes `shape` then each strides array into it,
+   * leaving room for the kernel's `shape.length` counters. Release it with {@link Kernels.popMeta}.
+   */
+  private pushMeta(shape: readonly number[], ...strides: (readonly number[])[]): number {
+    const ndim = shape.length;
+    // At least 16 bytes, so that even a 0-d call's block lies inside the stack when taken from it.
+    const bytes = Math.max(16, (strides.length + 2) * ndim * 4);
+    let meta: number;
+    if (this.metaTop + bytes <= this.metaBase + META_STACK_BYTES) {
+      meta = this.metaTop;
+      this.metaTop += bytes;
+    } else {
+      meta = this.allocator.allocate(bytes);
+    }
+    try {
+      const at = elementIndex(meta);
+      for (let d = 0; d < ndim; d++) {
+        // Read each value before taking the view: reading may run code (a getter) that grows memory.
+        const size = shape[d]!;
+        this.i32[at + d] = size;
+        for (let s = 0; s < strides.length; s++) {
+          const stride = strides[s]![d]!;
+          this.i32[at + (s + 1) * ndim + d] = stride;
+        }
+      }
+    } catch (error) {
+      this.popMeta(meta);
+      throw error;
+    }
+    return meta;
+  }
+
+  /** Releases the block of the most recent {@link Kernels.pushMeta} still in use. */
+  private popMeta(meta: number): void {
+    if (meta >= this.metaBase && meta < this.metaBase + META_STACK_BYTES) this.metaTop = meta;
+    else this.allocator.free(meta);
   }
 
   private refreshViews(): void {

@@ -1,7 +1,13 @@
 // Operation codes shared by the AssemblyScript kernels (assembly/) and the TypeScript binding (src/).
 // This file must stay valid in both languages: plain numeric enums only, nothing else.
 
-/** Elementwise unary operations, `out[i] = f(x[i])` (alpha is the op's parameter where it has one). */
+/**
+ * Elementwise unary operations: `unary` computes `out[i] = f(x[i])` (alpha is the op's parameter
+ * where it has one), and `unaryGrad` takes the same code for the fused gradient
+ * `gx[i] = gy[i] · f'(x[i])`. `Sign` and `Step` have a derivative of zero almost everywhere, so
+ * their gradient kernel writes zeros (as PyTorch's `sign` backward does). `UnaryGradOp` is a
+ * deprecated alias of this enum.
+ */
 export enum UnaryOp {
   Neg = 0,
   Abs = 1,
@@ -50,27 +56,4 @@ export enum ReduceOp {
   Min = 2,
   ArgMax = 3,
   ArgMin = 4,
-}
-
-/**
- * Fused gradients of unary ops, `gx[i] = gy[i] * f'(x[i])`, reading the op's input x and/or output y.
- * Ops whose derivative is zero almost everywhere (sign, step) are not here: their gradient is zeros.
- */
-export enum UnaryGradOp {
-  Neg = 0,
-  Abs = 1,
-  Exp = 3,
-  Log = 4,
-  Sqrt = 5,
-  Reciprocal = 6,
-  Sigmoid = 7,
-  Tanh = 8,
-  Relu = 9,
-  LeakyRelu = 10,
-  Elu = 11,
-  Selu = 12,
-  Softsign = 13,
-  Square = 15,
-  Expm1 = 16,
-  Log1p = 17,
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UnaryGradOp, UnaryOp } from './opcodes.js';
+import { UnaryGradOp } from './deprecated.js';
+import { UnaryOp } from './opcodes.js';
 import { expectClose, maxRelativeError, type Tolerance } from './testing/compare.js';
 import { loadAllVariants, put, TAIL_SIZES, take } from './testing/harness.js';
 import { mulberry32, uniform } from './testing/random.js';
@@ -193,35 +194,32 @@ describe.each(variants.map((k) => [k.variant, k] as const))('unary kernels (%s b
 });
 
 interface GradCase {
-  op: UnaryGradOp;
-  forward: UnaryOp;
+  /** The op, whose gradient kernel takes the same code (issue 11: one UnaryOp for both). */
+  op: UnaryOp;
   derivative: (x: number) => number;
   range: [number, number];
   rel: number;
 }
 
 const GRADS: Record<string, GradCase> = {
-  neg: { op: UnaryGradOp.Neg, forward: UnaryOp.Neg, derivative: () => -1, range: [-5, 5], rel: 0 },
-  abs: { op: UnaryGradOp.Abs, forward: UnaryOp.Abs, derivative: Math.sign, range: [-5, 5], rel: 0 },
-  exp: { op: UnaryGradOp.Exp, forward: UnaryOp.Exp, derivative: Math.exp, range: [-20, 20], rel: 5e-7 },
-  log: { op: UnaryGradOp.Log, forward: UnaryOp.Log, derivative: (x) => 1 / x, range: [0.01, 100], rel: 2e-7 },
+  neg: { op: UnaryOp.Neg, derivative: () => -1, range: [-5, 5], rel: 0 },
+  abs: { op: UnaryOp.Abs, derivative: Math.sign, range: [-5, 5], rel: 0 },
+  exp: { op: UnaryOp.Exp, derivative: Math.exp, range: [-20, 20], rel: 5e-7 },
+  log: { op: UnaryOp.Log, derivative: (x) => 1 / x, range: [0.01, 100], rel: 2e-7 },
   sqrt: {
-    op: UnaryGradOp.Sqrt,
-    forward: UnaryOp.Sqrt,
+    op: UnaryOp.Sqrt,
     derivative: (x) => 0.5 / Math.sqrt(x),
     range: [0.01, 100],
     rel: 4e-7,
   },
   reciprocal: {
-    op: UnaryGradOp.Reciprocal,
-    forward: UnaryOp.Reciprocal,
+    op: UnaryOp.Reciprocal,
     derivative: (x) => -1 / (x * x),
     range: [0.1, 10],
     rel: 6e-7,
   },
   sigmoid: {
-    op: UnaryGradOp.Sigmoid,
-    forward: UnaryOp.Sigmoid,
+    op: UnaryOp.Sigmoid,
     derivative: (x) => {
       const s = 1 / (1 + Math.exp(-x));
       return s * (1 - s);
@@ -230,58 +228,50 @@ const GRADS: Record<string, GradCase> = {
     rel: 3e-6,
   },
   tanh: {
-    op: UnaryGradOp.Tanh,
-    forward: UnaryOp.Tanh,
+    op: UnaryOp.Tanh,
     derivative: (x) => 1 - Math.tanh(x) ** 2,
     range: [-4, 4],
     rel: 1e-5,
   },
   relu: {
-    op: UnaryGradOp.Relu,
-    forward: UnaryOp.Relu,
+    op: UnaryOp.Relu,
     derivative: (x) => (x > 0 ? 1 : 0),
     range: [-5, 5],
     rel: 0,
   },
   leakyRelu: {
-    op: UnaryGradOp.LeakyRelu,
-    forward: UnaryOp.LeakyRelu,
+    op: UnaryOp.LeakyRelu,
     derivative: (x) => (x > 0 ? 1 : ALPHA),
     range: [-5, 5],
     rel: 1e-7,
   },
   elu: {
-    op: UnaryGradOp.Elu,
-    forward: UnaryOp.Elu,
+    op: UnaryOp.Elu,
     derivative: (x) => (x > 0 ? 1 : ALPHA * Math.exp(x)),
     range: [-5, 5],
     rel: 1e-6,
   },
   selu: {
-    op: UnaryGradOp.Selu,
-    forward: UnaryOp.Selu,
+    op: UnaryOp.Selu,
     derivative: (x) => SELU_SCALE * (x > 0 ? 1 : SELU_ALPHA * Math.exp(x)),
     range: [-5, 5],
     rel: 1e-6,
   },
   softsign: {
-    op: UnaryGradOp.Softsign,
-    forward: UnaryOp.Softsign,
+    op: UnaryOp.Softsign,
     derivative: (x) => 1 / (1 + Math.abs(x)) ** 2,
     range: [-5, 5],
     rel: 4e-7,
   },
   square: {
-    op: UnaryGradOp.Square,
-    forward: UnaryOp.Square,
+    op: UnaryOp.Square,
     derivative: (x) => 2 * x,
     range: [-5, 5],
     rel: 1.2e-7,
   },
-  expm1: { op: UnaryGradOp.Expm1, forward: UnaryOp.Expm1, derivative: Math.exp, range: [-5, 5], rel: 5e-7 },
+  expm1: { op: UnaryOp.Expm1, derivative: Math.exp, range: [-5, 5], rel: 5e-7 },
   log1p: {
-    op: UnaryGradOp.Log1p,
-    forward: UnaryOp.Log1p,
+    op: UnaryOp.Log1p,
     derivative: (x) => 1 / (1 + x),
     range: [-0.9, 10],
     rel: 2e-7,
@@ -294,13 +284,13 @@ describe.each(variants.map((k) => [k.variant, k] as const))(
     for (const [name, c] of Object.entries(GRADS)) {
       it(`${name}: gx = gy · f'(x) at every tail size`, () => {
         const random = mulberry32(5);
-        const alpha = c.op === UnaryGradOp.LeakyRelu || c.op === UnaryGradOp.Elu ? ALPHA : 0;
+        const alpha = c.op === UnaryOp.LeakyRelu || c.op === UnaryOp.Elu ? ALPHA : 0;
         for (const n of TAIL_SIZES) {
           const x = uniform(random, n, c.range[0], c.range[1]);
           const gy = uniform(random, n, -2, 2);
           const px = put(kernels, x);
           const py = put(kernels, new Float32Array(n));
-          kernels.unary(c.forward, px, py, n, alpha);
+          kernels.unary(c.op, px, py, n, alpha);
           const pgy = put(kernels, gy, 1);
           const pgx = put(kernels, new Float32Array(n), 2);
           kernels.unaryGrad(c.op, px, py, pgy, pgx, n, alpha);
@@ -313,5 +303,27 @@ describe.each(variants.map((k) => [k.variant, k] as const))(
         }
       });
     }
+
+    // Issue 11 item 2: with one UnaryOp, every code reaches unaryGrad; Sign and Step used to trap.
+    it('sign and step: the gradient is zeros, even where gy is NaN or infinite', () => {
+      const x = [-2, -0, 0, 0.5, 3, Number.NaN, 1];
+      const gy = [1, 2, Number.NaN, Number.POSITIVE_INFINITY, -1, 4, 5];
+      for (const op of [UnaryOp.Sign, UnaryOp.Step]) {
+        const px = put(kernels, x);
+        const py = put(kernels, new Float32Array(x.length));
+        kernels.unary(op, px, py, x.length);
+        const pgy = put(kernels, gy);
+        kernels.unaryGrad(op, px, py, pgy, pgy, x.length); // gx aliasing gy
+        expect(Array.from(take(kernels, pgy, x.length))).toEqual(x.map(() => 0));
+      }
+    });
   },
 );
+
+describe('UnaryGradOp (deprecated)', () => {
+  it('is UnaryOp under its old name, so existing callers keep working', () => {
+    expect(UnaryGradOp).toBe(UnaryOp);
+    const op: UnaryGradOp = UnaryGradOp.Tanh;
+    expect(op).toBe(UnaryOp.Tanh);
+  });
+});
