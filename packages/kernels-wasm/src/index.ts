@@ -7,7 +7,6 @@
  * const kernels = await loadKernels();
  */
 export { type AllocatorStats, LinearAllocator, PAGE_BYTES, sizeClass } from './allocator.js';
-export { UnaryGradOp } from './deprecated.js';
 export { type KernelVariant, supportedVariants } from './features.js';
 export {
   elementIndex,

@@ -5,8 +5,7 @@
  * Elementwise unary operations: `unary` computes `out[i] = f(x[i])` (alpha is the op's parameter
  * where it has one), and `unaryGrad` takes the same code for the fused gradient
  * `gx[i] = gy[i] · f'(x[i])`. `Sign` and `Step` have a derivative of zero almost everywhere, so
- * their gradient kernel writes zeros (as PyTorch's `sign` backward does). `UnaryGradOp` is a
- * deprecated alias of this enum.
+ * their gradient kernel writes zeros (as PyTorch's `sign` backward does).
  */
 export enum UnaryOp {
   Neg = 0,

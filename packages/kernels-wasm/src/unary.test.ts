@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UnaryGradOp } from './deprecated.js';
 import { UnaryOp } from './opcodes.js';
 import { expectClose, maxRelativeError, type Tolerance } from './testing/compare.js';
 import { loadAllVariants, put, TAIL_SIZES, take } from './testing/harness.js';
@@ -319,11 +318,3 @@ describe.each(variants.map((k) => [k.variant, k] as const))(
     });
   },
 );
-
-describe('UnaryGradOp (deprecated)', () => {
-  it('is UnaryOp under its old name, so existing callers keep working', () => {
-    expect(UnaryGradOp).toBe(UnaryOp);
-    const op: UnaryGradOp = UnaryGradOp.Tanh;
-    expect(op).toBe(UnaryOp.Tanh);
-  });
-});

@@ -1,6 +1,6 @@
 // Elementwise operations: binary arithmetic with NumPy broadcasting, unary math and activations,
 // clamp, where, comparisons and casts, each with its backward rule.
-import { BinaryOp, UnaryGradOp, UnaryOp } from '@myelin/kernels-wasm';
+import { BinaryOp, UnaryOp } from '@myelin/kernels-wasm';
 import { record } from '../autograd.js';
 import { describeValue } from '../errors.js';
 import { kernels, scalarPointer } from '../runtime.js';
@@ -166,14 +166,7 @@ export function compare(op: BinaryOp, name: string, a: Tensor, b: TensorLike): T
 /** What a unary op's gradient kernel reads: its input x, its output y, both or neither. */
 type Saves = 'x' | 'y' | 'xy' | 'none';
 
-function unary(
-  op: UnaryOp,
-  gradOp: UnaryGradOp | null,
-  saves: Saves,
-  name: string,
-  x: Tensor,
-  alpha = 0,
-): Tensor {
+function unary(op: UnaryOp, saves: Saves, name: string, x: Tensor, alpha = 0): Tensor {
   x._check(name);
   requireFloat(name, x);
   const xc = contiguousRaw(x);
@@ -181,12 +174,12 @@ function unary(
   kernels.unary(op, xc._ptr, out._ptr, x.size, alpha);
   const saved = saves === 'x' ? [xc] : saves === 'y' ? [out] : saves === 'xy' ? [xc, out] : [];
   record(out, name, [x], saved, (gy, s) => {
-    if (gradOp === null) return [gy.mul(0)];
+    // One opcode serves the op and its fused gradient kernel (sign and step write zeros, as PyTorch).
     const gyc = contiguousRaw(gy);
     const xs = saves === 'x' || saves === 'xy' ? s[0]! : gyc;
     const ys = saves === 'y' ? s[0]! : saves === 'xy' ? s[1]! : gyc;
     const gx = Tensor._empty(x.shape);
-    kernels.unaryGrad(gradOp, xs._ptr, ys._ptr, gyc._ptr, gx._ptr, gx.size, alpha);
+    kernels.unaryGrad(op, xs._ptr, ys._ptr, gyc._ptr, gx._ptr, gx.size, alpha);
     release(gyc, gy);
     return [gx];
   });
@@ -194,26 +187,24 @@ function unary(
   return out;
 }
 
-export const neg = (x: Tensor) => unary(UnaryOp.Neg, UnaryGradOp.Neg, 'none', 'neg', x);
-export const abs = (x: Tensor) => unary(UnaryOp.Abs, UnaryGradOp.Abs, 'x', 'abs', x);
-export const sign = (x: Tensor) => unary(UnaryOp.Sign, null, 'none', 'sign', x);
-export const exp = (x: Tensor) => unary(UnaryOp.Exp, UnaryGradOp.Exp, 'y', 'exp', x);
-export const log = (x: Tensor) => unary(UnaryOp.Log, UnaryGradOp.Log, 'x', 'log', x);
-export const sqrt = (x: Tensor) => unary(UnaryOp.Sqrt, UnaryGradOp.Sqrt, 'y', 'sqrt', x);
-export const reciprocal = (x: Tensor) =>
-  unary(UnaryOp.Reciprocal, UnaryGradOp.Reciprocal, 'y', 'reciprocal', x);
-export const square = (x: Tensor) => unary(UnaryOp.Square, UnaryGradOp.Square, 'x', 'square', x);
-export const expm1 = (x: Tensor) => unary(UnaryOp.Expm1, UnaryGradOp.Expm1, 'y', 'expm1', x);
-export const log1p = (x: Tensor) => unary(UnaryOp.Log1p, UnaryGradOp.Log1p, 'x', 'log1p', x);
-export const sigmoid = (x: Tensor) => unary(UnaryOp.Sigmoid, UnaryGradOp.Sigmoid, 'y', 'sigmoid', x);
-export const tanh = (x: Tensor) => unary(UnaryOp.Tanh, UnaryGradOp.Tanh, 'y', 'tanh', x);
-export const relu = (x: Tensor) => unary(UnaryOp.Relu, UnaryGradOp.Relu, 'x', 'relu', x);
-export const leakyRelu = (x: Tensor, slope: number) =>
-  unary(UnaryOp.LeakyRelu, UnaryGradOp.LeakyRelu, 'x', 'leakyRelu', x, slope);
-export const elu = (x: Tensor, alpha: number) => unary(UnaryOp.Elu, UnaryGradOp.Elu, 'xy', 'elu', x, alpha);
-export const selu = (x: Tensor) => unary(UnaryOp.Selu, UnaryGradOp.Selu, 'xy', 'selu', x);
-export const softsign = (x: Tensor) => unary(UnaryOp.Softsign, UnaryGradOp.Softsign, 'x', 'softsign', x);
-export const step = (x: Tensor, threshold: number) => unary(UnaryOp.Step, null, 'none', 'step', x, threshold);
+export const neg = (x: Tensor) => unary(UnaryOp.Neg, 'none', 'neg', x);
+export const abs = (x: Tensor) => unary(UnaryOp.Abs, 'x', 'abs', x);
+export const sign = (x: Tensor) => unary(UnaryOp.Sign, 'none', 'sign', x);
+export const exp = (x: Tensor) => unary(UnaryOp.Exp, 'y', 'exp', x);
+export const log = (x: Tensor) => unary(UnaryOp.Log, 'x', 'log', x);
+export const sqrt = (x: Tensor) => unary(UnaryOp.Sqrt, 'y', 'sqrt', x);
+export const reciprocal = (x: Tensor) => unary(UnaryOp.Reciprocal, 'y', 'reciprocal', x);
+export const square = (x: Tensor) => unary(UnaryOp.Square, 'x', 'square', x);
+export const expm1 = (x: Tensor) => unary(UnaryOp.Expm1, 'y', 'expm1', x);
+export const log1p = (x: Tensor) => unary(UnaryOp.Log1p, 'x', 'log1p', x);
+export const sigmoid = (x: Tensor) => unary(UnaryOp.Sigmoid, 'y', 'sigmoid', x);
+export const tanh = (x: Tensor) => unary(UnaryOp.Tanh, 'y', 'tanh', x);
+export const relu = (x: Tensor) => unary(UnaryOp.Relu, 'x', 'relu', x);
+export const leakyRelu = (x: Tensor, slope: number) => unary(UnaryOp.LeakyRelu, 'x', 'leakyRelu', x, slope);
+export const elu = (x: Tensor, alpha: number) => unary(UnaryOp.Elu, 'xy', 'elu', x, alpha);
+export const selu = (x: Tensor) => unary(UnaryOp.Selu, 'xy', 'selu', x);
+export const softsign = (x: Tensor) => unary(UnaryOp.Softsign, 'x', 'softsign', x);
+export const step = (x: Tensor, threshold: number) => unary(UnaryOp.Step, 'none', 'step', x, threshold);
 
 /** Clamps into [min, max]; the gradient passes where min ≤ x ≤ max (as PyTorch). */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
