@@ -49,3 +49,23 @@ export function describeValue(value: unknown): string {
 function truncate(text: string): string {
   return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH)}…` : text;
 }
+
+/**
+ * Throws unless `options` is undefined or a plain object whose keys are all in `valid`: a misspelt
+ * option (`{ learningRate: 0.1 }` for `lr`) is an error listing the valid ones, never silently ignored.
+ *
+ * @example checkOptions('Adam', { lr: 0.01 }, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'])
+ */
+export function checkOptions(fn: string, options: unknown, valid: readonly string[]): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${fn}: options must be an object, got ${describeValue(options)}`);
+  }
+  const unknown = Object.keys(options).filter((key) => !valid.includes(key));
+  if (unknown.length > 0) {
+    const names = unknown.map((k) => `'${truncate(k)}'`).join(', ');
+    throw new TypeError(
+      `${fn}: unknown option${unknown.length > 1 ? 's' : ''} ${names}; valid options are ${valid.map((k) => `'${k}'`).join(', ')}`,
+    );
+  }
+}

@@ -25,6 +25,7 @@ export {
   zerosLike,
 } from './creation.js';
 export { type CustomOpDefinition, customOp } from './custom-op.js';
+export { checkOptions, describeValue } from './errors.js';
 export {
   type GradcheckFailure,
   type GradcheckOptions,

@@ -1,7 +1,20 @@
 // Memory safety and strict inputs at the tensor level (issue 12): every defect the fuzz campaign
 // found here has a test that failed before the fix.
 import { describe, expect, it } from 'vitest';
-import { arange, cat, memory, ones, randn, stack, type Tensor, tensor, tidy, zeros } from './index.js';
+import {
+  arange,
+  cat,
+  checkOptions,
+  describeValue,
+  memory,
+  ones,
+  randn,
+  stack,
+  type Tensor,
+  tensor,
+  tidy,
+  zeros,
+} from './index.js';
 
 const values = (t: Tensor | null) => Array.from(t!.data());
 
@@ -96,5 +109,25 @@ describe('memory safety and strict inputs (issue 12)', () => {
       for (const attempt of attempts) expect(attempt).toThrow();
     });
     expect(memory()).toEqual(before);
+  });
+});
+
+describe('checkOptions (one options style, issue 11 #8)', () => {
+  it('rejects unknown keys listing the valid ones, and non-object options', () => {
+    expect(() => checkOptions('Adam', { learningRate: 0.1 }, ['lr', 'eps'])).toThrow(
+      "Adam: unknown option 'learningRate'; valid options are 'lr', 'eps'",
+    );
+    expect(() => checkOptions('Adam', 0.1, ['lr'])).toThrow('Adam: options must be an object, got 0.1');
+    expect(() => checkOptions('Adam', { lr: 1 }, ['lr'])).not.toThrow();
+    expect(() => checkOptions('Adam', undefined, ['lr'])).not.toThrow();
+  });
+
+  it('describeValue never throws and stays short', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(describeValue(deep).length).toBeLessThan(100);
+    expect(describeValue('x'.repeat(10_000)).length).toBeLessThan(100);
+    expect(describeValue(Object.create(null))).toBe('an object');
+    expect(describeValue(zeros([2, 3]))).toBe('a float32 tensor of shape [2,3]');
   });
 });
