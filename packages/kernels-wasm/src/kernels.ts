@@ -262,6 +262,23 @@ export class Kernels {
   }
 
   /**
+   * Runs `fn` with a pointer to one float holding `value`, for kernels that take a scalar operand by
+   * pointer. The float lives in this call's own block of the metadata stack, so nested or
+   * concurrent callers never share it.
+   *
+   * @example kernels.withScalar(2, (two) => kernels.binaryScalar(BinaryOp.Mul, x, two, out, n))
+   */
+  withScalar<T>(value: number, fn: (pointer: number) => T): T {
+    const block = this.pushMeta([]);
+    try {
+      this.f32[elementIndex(block)] = value;
+      return fn(block);
+    } finally {
+      this.popMeta(block);
+    }
+  }
+
+  /**
    * Takes a metadata block for one strided call and writes `shape` then each strides array into it,
    * leaving room for the kernel's `shape.length` counters. Release it with {@link Kernels.popMeta}.
    */

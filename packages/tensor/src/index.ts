@@ -48,7 +48,7 @@ export {
   randnLike,
   randperm,
 } from './random.js';
-export { kernels } from './runtime.js';
+export { getKernelVariant, kernels, setKernelVariant } from './runtime.js';
 export { isGradEnabled, noGrad, scope, tidy } from './scope.js';
 export type { Shape } from './shape.js';
 export { type DType, type NestedArray, Tensor, type TensorLike } from './tensor.js';

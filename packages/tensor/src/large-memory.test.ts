@@ -4,6 +4,12 @@
 import { describe, expect, inject, it } from 'vitest';
 import { eye, full, kernels, memory, type Tensor, tensor, tidy, zeros } from './index.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    runtime: 'node' | 'deno' | 'chromium';
+  }
+}
+
 const MiB = 1024 * 1024;
 
 describe.runIf(inject('runtime') === 'node')('more than 2 GiB of live tensors', () => {

@@ -3,7 +3,7 @@
 import { BinaryOp, UnaryOp } from '@myelin/kernels-wasm';
 import { record } from '../autograd.js';
 import { describeValue } from '../errors.js';
-import { kernels, scalarPointer } from '../runtime.js';
+import { kernels } from '../runtime.js';
 import { broadcastShapes, broadcastStrides, type Shape } from '../shape.js';
 import { type DType, Tensor, type TensorLike } from '../tensor.js';
 import { contiguousRaw, release, requireDims, requireFloat, sameShape, sumToShape } from './common.js';
@@ -14,17 +14,10 @@ function binaryForward(op: BinaryOp, name: string, a: Tensor, b: TensorLike): Te
   requireFloat(name, a);
   if (typeof b === 'number') {
     const out = Tensor._empty(a.shape);
-    if (a.isContiguous) kernels.binaryScalar(op, a._ptr, scalarPointer(b), out._ptr, a.size);
-    else
-      kernels.binaryStrided(
-        op,
-        a._ptr,
-        a.strides,
-        scalarPointer(b),
-        new Array(a.ndim).fill(0),
-        out._ptr,
-        a.shape,
-      );
+    kernels.withScalar(b, (scalar) => {
+      if (a.isContiguous) kernels.binaryScalar(op, a._ptr, scalar, out._ptr, a.size);
+      else kernels.binaryStrided(op, a._ptr, a.strides, scalar, new Array(a.ndim).fill(0), out._ptr, a.shape);
+    });
     return out;
   }
   if (!(b instanceof Tensor))
@@ -223,15 +216,12 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   const xc = contiguousRaw(x);
   const n = x.size;
   const out = Tensor._empty(x.shape);
-  if (min !== undefined) kernels.binaryScalar(BinaryOp.Maximum, xc._ptr, scalarPointer(min), out._ptr, n);
-  if (max !== undefined)
-    kernels.binaryScalar(
-      BinaryOp.Minimum,
-      min !== undefined ? out._ptr : xc._ptr,
-      scalarPointer(max),
-      out._ptr,
-      n,
-    );
+  if (min !== undefined)
+    kernels.withScalar(min, (bound) => kernels.binaryScalar(BinaryOp.Maximum, xc._ptr, bound, out._ptr, n));
+  if (max !== undefined) {
+    const from = min !== undefined ? out._ptr : xc._ptr;
+    kernels.withScalar(max, (bound) => kernels.binaryScalar(BinaryOp.Minimum, from, bound, out._ptr, n));
+  }
   release(xc, x);
   record(out, 'clamp', [x], [x], (gy, [xs]) => {
     let mask = min !== undefined ? xs!.ge(min) : null;
