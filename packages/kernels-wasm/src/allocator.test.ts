@@ -50,6 +50,11 @@ describe('sizeClass', () => {
       expect(size % BLOCK_ALIGN).toBe(0);
       if (bytes > 256) expect(size / bytes).toBeLessThanOrEqual(1.25);
     }
+    // Around 2 GiB and 4 GiB, where 32-bit arithmetic would go wrong.
+    expect(sizeClass(2 ** 31 - 1)).toBe(2 ** 31);
+    expect(sizeClass(2 ** 31 + 1)).toBe(2 ** 31 + 2 ** 29);
+    expect(sizeClass(3.5 * 2 ** 30 + 1)).toBe(2 ** 32);
+    expect(sizeClass(2 ** 32 + 1)).toBe(2 ** 32 + 2 ** 30);
   });
 });
 
