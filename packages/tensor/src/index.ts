@@ -34,6 +34,16 @@ export {
 } from './gradcheck.js';
 export * as linalg from './linalg/index.js';
 export { liveTensorSites, type MemoryInfo, memory, setDebug } from './memory.js';
+export {
+  type Attributes,
+  type BackwardArgs,
+  defineOp,
+  type InputInfo,
+  type OpCall,
+  type OpDefinition,
+  opTable,
+  traceOps,
+} from './ops/define.js';
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
 export type { VarianceOptions } from './ops/reduce.js';

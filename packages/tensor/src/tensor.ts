@@ -8,6 +8,7 @@ import * as inplace from './ops/inplace.js';
 import { matmul } from './ops/matmul.js';
 import * as reduce from './ops/reduce.js';
 import * as softmax from './ops/softmax.js';
+import { type UnaryMethods, type UnaryName, unary, unaryOps } from './ops/unary.js';
 import * as views from './ops/views.js';
 import { kernels } from './runtime.js';
 import { type Scope, setTensorCheck, track } from './scope.js';
@@ -446,91 +447,34 @@ export class Tensor {
   }
   /** Clamps into [min, max] (either may be omitted). */
   clamp(min?: number | null, max?: number | null): Tensor {
-    return elementwise.clamp(this, min ?? undefined, max ?? undefined);
+    return elementwise.clamp(this, min, max);
   }
   /** 1 where this > other, else 0 (float32; no gradient). */
   gt(other: TensorLike): Tensor {
-    return elementwise.compare(BinaryOp.Gt, 'gt', this, other);
+    return elementwise.compare('gt', this, other);
   }
   /** 1 where this >= other, else 0. */
   ge(other: TensorLike): Tensor {
-    return elementwise.compare(BinaryOp.Ge, 'ge', this, other);
+    return elementwise.compare('ge', this, other);
   }
   /** 1 where this < other, else 0. */
   lt(other: TensorLike): Tensor {
-    return elementwise.compare(BinaryOp.Lt, 'lt', this, other);
+    return elementwise.compare('lt', this, other);
   }
   /** 1 where this <= other, else 0. */
   le(other: TensorLike): Tensor {
-    return elementwise.compare(BinaryOp.Le, 'le', this, other);
+    return elementwise.compare('le', this, other);
   }
   /** 1 where this == other, else 0. */
   eq(other: TensorLike): Tensor {
-    return elementwise.compare(BinaryOp.Eq, 'eq', this, other);
+    return elementwise.compare('eq', this, other);
   }
   /** 1 where this != other, else 0. */
   ne(other: TensorLike): Tensor {
-    return elementwise.compare(BinaryOp.Ne, 'ne', this, other);
+    return elementwise.compare('ne', this, other);
   }
-  neg(): Tensor {
-    return elementwise.neg(this);
-  }
-  exp(): Tensor {
-    return elementwise.exp(this);
-  }
-  log(): Tensor {
-    return elementwise.log(this);
-  }
-  sqrt(): Tensor {
-    return elementwise.sqrt(this);
-  }
-  abs(): Tensor {
-    return elementwise.abs(this);
-  }
-  /** −1, 0 or 1 (gradient zero). */
-  sign(): Tensor {
-    return elementwise.sign(this);
-  }
-  square(): Tensor {
-    return elementwise.square(this);
-  }
-  reciprocal(): Tensor {
-    return elementwise.reciprocal(this);
-  }
-  expm1(): Tensor {
-    return elementwise.expm1(this);
-  }
-  log1p(): Tensor {
-    return elementwise.log1p(this);
-  }
-  relu(): Tensor {
-    return elementwise.relu(this);
-  }
-  sigmoid(): Tensor {
-    return elementwise.sigmoid(this);
-  }
-  tanh(): Tensor {
-    return elementwise.tanh(this);
-  }
-  /** max(0, x) + slope·min(0, x). */
-  leakyRelu(negativeSlope = 0.01): Tensor {
-    return elementwise.leakyRelu(this, negativeSlope);
-  }
-  /** x for x > 0, alpha·(eˣ − 1) otherwise. */
-  elu(alpha = 1): Tensor {
-    return elementwise.elu(this, alpha);
-  }
-  selu(): Tensor {
-    return elementwise.selu(this);
-  }
-  /** x / (1 + |x|). */
-  softsign(): Tensor {
-    return elementwise.softsign(this);
-  }
-  /** 1 where x > threshold, else 0. NOTE: its gradient is zero everywhere. */
-  step(threshold = 0): Tensor {
-    return elementwise.step(this, threshold);
-  }
+  // The unary ops (neg, exp, log, relu, sigmoid, tanh, leakyRelu, …) are attached below from the
+  // op table's unary rows (ops/unary.ts), with their doc comments.
 
   // ---- reductions ------------------------------------------------------------------------------
 
@@ -725,3 +669,17 @@ function flattenArgs(args: number[] | [readonly number[]]): number[] {
 }
 
 setTensorCheck((v: unknown): v is Tensor => v instanceof Tensor);
+
+// The unary ops' methods come from their table: `x.relu()`, `x.leakyRelu(0.2)`, … (op-table.test.ts
+// checks that every row is a method).
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the loop below defines every method the interface declares
+export interface Tensor extends UnaryMethods {}
+for (const name of Object.keys(unaryOps) as UnaryName[]) {
+  Object.defineProperty(Tensor.prototype, name, {
+    value(this: Tensor, value?: number): Tensor {
+      return unary(name, this, value);
+    },
+    writable: true,
+    configurable: true,
+  });
+}

@@ -1,17 +1,16 @@
-// Elementwise operations: binary arithmetic with NumPy broadcasting, unary math and activations,
-// clamp, where, comparisons and casts, each with its backward rule.
-import { BinaryOp, UnaryOp } from '@myelin/kernels-wasm';
-import { record } from '../autograd.js';
+// Elementwise primitives: binary arithmetic with NumPy broadcasting, comparisons, clamp, where and
+// casts, each defined once in the op table with its backward rule. The unary ops (exp, relu, …) are
+// rows of the table in unary.ts.
+import { BinaryOp } from '@myelin/kernels-wasm';
 import { describeValue } from '../errors.js';
 import { kernels } from '../runtime.js';
 import { broadcastShapes, broadcastStrides, type Shape } from '../shape.js';
 import { type DType, Tensor, type TensorLike } from '../tensor.js';
 import { contiguousRaw, release, requireDims, requireFloat, sameShape, sumToShape } from './common.js';
+import { defineOp } from './define.js';
 
-/** Runs a binary kernel with broadcasting; no autograd. */
-function binaryForward(op: BinaryOp, name: string, a: Tensor, b: TensorLike): Tensor {
-  a._check(name);
-  requireFloat(name, a);
+/** Runs a binary kernel with broadcasting (checked operands); no autograd. */
+function binaryForward(op: BinaryOp, a: Tensor, b: TensorLike): Tensor {
   if (typeof b === 'number') {
     const out = Tensor._empty(a.shape);
     kernels.withScalar(b, (scalar) => {
@@ -20,12 +19,7 @@ function binaryForward(op: BinaryOp, name: string, a: Tensor, b: TensorLike): Te
     });
     return out;
   }
-  if (!(b instanceof Tensor))
-    throw new TypeError(`${name}: expected a tensor or a number as the second operand, got ${typeof b}`);
-  b._check(name);
-  requireFloat(name, b);
-  const shape = broadcastShapes(name, a.shape, b.shape);
-  requireDims(name, shape);
+  const shape = broadcastShapes('binary', a.shape, b.shape);
   const out = Tensor._empty(shape);
   if (out.size === 0) return out;
   if (a.isContiguous && b.isContiguous && sameShape(a.shape, b.shape)) {
@@ -42,7 +36,11 @@ function binaryForward(op: BinaryOp, name: string, a: Tensor, b: TensorLike): Te
   return out;
 }
 
-type Grads = [Tensor | null, Tensor | null];
+/** Attributes of a binary op: the second operand when it is a number (then the op has one input). */
+interface BinaryAttrs {
+  readonly [key: string]: number | null;
+  readonly scalar: number | null;
+}
 
 /** The operands a binary rule reads (null when the op did not save them: add and sub need none). */
 interface Operands {
@@ -54,194 +52,225 @@ interface Operands {
 /** What a binary op's backward reads: nothing, its inputs, or its inputs and output. */
 type BinarySaves = 'none' | 'inputs' | 'inputsAndOut';
 
+type BinaryRule = (
+  gy: Tensor,
+  operands: Operands,
+  needs: readonly [boolean, boolean],
+) => [Tensor | null, Tensor | null];
+
+/** Checks a binary op's operands: float32, broadcastable, within the kernels' dimensions. */
+function checkBinary(name: string, inputs: readonly Tensor[]): void {
+  for (const t of inputs) requireFloat(name, t);
+  if (inputs.length === 2) requireDims(name, broadcastShapes(name, inputs[0]!.shape, inputs[1]!.shape));
+}
+
 /**
- * Records a binary op whose backward maps gy to the broadcast-shaped gradients of a and b (null where
- * `needs` says an input wants none); they are then summed back to each input's shape.
+ * Defines a binary op. Its rule maps gy to broadcast-shaped gradients of a and b (null where `needs`
+ * says an input wants none); they are summed back to each input's shape here.
  */
-function binary(
-  op: BinaryOp,
-  name: string,
-  a: Tensor,
-  b: TensorLike,
-  saves: BinarySaves,
-  grads: (gy: Tensor, operands: Operands, needs: readonly [boolean, boolean]) => Grads,
-): Tensor {
-  const out = binaryForward(op, name, a, b);
-  const inputs = typeof b === 'number' ? [a] : [a, b];
-  const saved = saves === 'none' ? [] : saves === 'inputs' ? inputs : [...inputs, out];
-  const shapeA = a.shape;
-  const shapeB = typeof b === 'number' ? null : b.shape;
-  record(out, name, inputs, saved, (gy, s, needs) => {
-    const operands: Operands = {
-      a: s[0] ?? null,
-      b: typeof b === 'number' ? b : (s[1] ?? null),
-      out: saves === 'inputsAndOut' ? s[s.length - 1]! : null,
-    };
-    const [ga, gb] = grads(gy, operands, [needs[0]!, shapeB !== null && needs[1]!]);
-    const result: (Tensor | null)[] = [ga === null || !needs[0] ? null : sumToShape(ga, shapeA)];
-    if (shapeB !== null) result.push(gb === null || !needs[1] ? null : sumToShape(gb, shapeB));
-    return result;
-  });
-  return out;
-}
-
-/** a + b with broadcasting. */
-export function add(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Add, 'add', a, b, 'none', (gy) => [gy, gy]);
-}
-
-/** a − b with broadcasting. */
-export function sub(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Sub, 'sub', a, b, 'none', (gy, _, [, needB]) => [gy, needB ? gy.neg() : null]);
-}
-
-/** a · b elementwise with broadcasting. */
-export function mul(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Mul, 'mul', a, b, 'inputs', (gy, o, [needA, needB]) => [
-    needA ? gy.mul(o.b!) : null,
-    needB ? gy.mul(o.a!) : null,
-  ]);
-}
-
-/** a / b with broadcasting. */
-export function div(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Div, 'div', a, b, 'inputs', (gy, o, [needA, needB]) => [
-    needA ? gy.div(o.b!) : null,
-    needB
-      ? gy
-          .mul(o.a!)
-          .div((o.b as Tensor).square())
-          .neg()
-      : null,
-  ]);
-}
-
-/** a ^ b with broadcasting. d/da = b·a^(b−1); d/db = a^b·ln a (0 where a = 0 and b ≥ 0, as PyTorch). */
-export function pow(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Pow, 'pow', a, b, 'inputsAndOut', (gy, o, [needA, needB]) => {
-    const aa = o.a!;
-    const bb = o.b!;
-    if (typeof bb === 'number') return [bb === 0 ? gy.mul(0) : gy.mul(aa.pow(bb - 1)).mul(bb), null];
-    const ga = needA ? gy.mul(bb).mul(aa.pow(bb.sub(1))) : null;
-    const gb = needB ? where(aa.eq(0).mul(bb.ge(0)), 0, gy.mul(o.out!).mul(aa.log())) : null;
-    return [ga, gb];
+function defineBinary(name: string, op: BinaryOp, saves: BinarySaves, rule: BinaryRule | null) {
+  return defineOp<BinaryAttrs>({
+    name,
+    check: (inputs) => checkBinary(name, inputs),
+    forward: ([a, b], { scalar }) => binaryForward(op, a!, b ?? scalar!),
+    save: (inputs, [out]) => (saves === 'none' ? [] : saves === 'inputs' ? inputs : [...inputs, out!]),
+    backward:
+      rule === null
+        ? undefined
+        : ({ grads, saved, attrs, needs, inputs }) => {
+            const two = inputs.length === 2;
+            const operands: Operands = {
+              a: saved[0] ?? null,
+              b: two ? (saved[1] ?? null) : attrs.scalar,
+              out: saves === 'inputsAndOut' ? saved[saved.length - 1]! : null,
+            };
+            const [ga, gb] = rule(grads[0]!, operands, [needs[0]!, two && needs[1]!]);
+            const result = [ga === null || !needs[0] ? null : sumToShape(ga, inputs[0]!.shape)];
+            if (two) result.push(gb === null || !needs[1] ? null : sumToShape(gb, inputs[1]!.shape));
+            return result;
+          },
   });
 }
+
+/** Runs a binary op on a tensor and a tensor or number, checking the operands' kinds. */
+function applyBinary(name: string, run: ReturnType<typeof defineBinary>, a: Tensor, b: TensorLike): Tensor {
+  if (!(a instanceof Tensor)) throw new TypeError(`${name}: expected a tensor, got ${describeValue(a)}`);
+  if (typeof b === 'number') return run([a], { scalar: b })[0]!;
+  if (!(b instanceof Tensor))
+    throw new TypeError(
+      `${name}: expected a tensor or a number as the second operand, got ${describeValue(b)}`,
+    );
+  return run([a, b], { scalar: null })[0]!;
+}
+
+const addOp = defineBinary('add', BinaryOp.Add, 'none', (gy) => [gy, gy]);
+const subOp = defineBinary('sub', BinaryOp.Sub, 'none', (gy, _, [, needB]) => [gy, needB ? gy.neg() : null]);
+const mulOp = defineBinary('mul', BinaryOp.Mul, 'inputs', (gy, o, [needA, needB]) => [
+  needA ? gy.mul(o.b!) : null,
+  needB ? gy.mul(o.a!) : null,
+]);
+const divOp = defineBinary('div', BinaryOp.Div, 'inputs', (gy, o, [needA, needB]) => [
+  needA ? gy.div(o.b!) : null,
+  needB
+    ? gy
+        .mul(o.a!)
+        .div((o.b as Tensor).square())
+        .neg()
+    : null,
+]);
+// d/da = b·a^(b−1); d/db = a^b·ln a (0 where a = 0 and b ≥ 0, as PyTorch).
+const powOp = defineBinary('pow', BinaryOp.Pow, 'inputsAndOut', (gy, o, [needA, needB]) => {
+  const a = o.a!;
+  const b = o.b!;
+  if (typeof b === 'number') return [b === 0 ? gy.mul(0) : gy.mul(a.pow(b - 1)).mul(b), null];
+  const ga = needA ? gy.mul(b).mul(a.pow(b.sub(1))) : null;
+  const gb = needB ? where(a.eq(0).mul(b.ge(0)), 0, gy.mul(o.out!).mul(a.log())) : null;
+  return [ga, gb];
+});
 
 /** Gradient share of the first operand of maximum/minimum: 1 where it wins, ½ on ties. */
 function winnerShare(first: Tensor, second: TensorLike, wins: BinaryOp): Tensor {
-  const win = binaryForward(wins, 'maximum', first, second);
-  const tie = binaryForward(BinaryOp.Eq, 'maximum', first, second);
+  const win = binaryForward(wins, first, second);
+  const tie = binaryForward(BinaryOp.Eq, first, second);
   return win.add(tie.mul(0.5));
 }
 
-/** Elementwise maximum (NaN propagates; ties share the gradient equally, as PyTorch). */
-export function maximum(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Maximum, 'maximum', a, b, 'inputs', (gy, o, [needA, needB]) => [
-    needA ? gy.mul(winnerShare(o.a!, o.b!, BinaryOp.Gt)) : null,
-    needB ? gy.mul(winnerShare(o.b as Tensor, o.a!, BinaryOp.Gt)) : null,
-  ]);
-}
+const maximumOp = defineBinary('maximum', BinaryOp.Maximum, 'inputs', (gy, o, [needA, needB]) => [
+  needA ? gy.mul(winnerShare(o.a!, o.b!, BinaryOp.Gt)) : null,
+  needB ? gy.mul(winnerShare(o.b as Tensor, o.a!, BinaryOp.Gt)) : null,
+]);
+const minimumOp = defineBinary('minimum', BinaryOp.Minimum, 'inputs', (gy, o, [needA, needB]) => [
+  needA ? gy.mul(winnerShare(o.a!, o.b!, BinaryOp.Lt)) : null,
+  needB ? gy.mul(winnerShare(o.b as Tensor, o.a!, BinaryOp.Lt)) : null,
+]);
 
+/** a + b with broadcasting. */
+export const add = (a: Tensor, b: TensorLike): Tensor => applyBinary('add', addOp, a, b);
+/** a − b with broadcasting. */
+export const sub = (a: Tensor, b: TensorLike): Tensor => applyBinary('sub', subOp, a, b);
+/** a · b elementwise with broadcasting. */
+export const mul = (a: Tensor, b: TensorLike): Tensor => applyBinary('mul', mulOp, a, b);
+/** a / b with broadcasting. */
+export const div = (a: Tensor, b: TensorLike): Tensor => applyBinary('div', divOp, a, b);
+/** a ^ b with broadcasting. */
+export const pow = (a: Tensor, b: TensorLike): Tensor => applyBinary('pow', powOp, a, b);
+/** Elementwise maximum (NaN propagates; ties share the gradient equally, as PyTorch). */
+export const maximum = (a: Tensor, b: TensorLike): Tensor => applyBinary('maximum', maximumOp, a, b);
 /** Elementwise minimum (NaN propagates; ties share the gradient equally). */
-export function minimum(a: Tensor, b: TensorLike): Tensor {
-  return binary(BinaryOp.Minimum, 'minimum', a, b, 'inputs', (gy, o, [needA, needB]) => [
-    needA ? gy.mul(winnerShare(o.a!, o.b!, BinaryOp.Lt)) : null,
-    needB ? gy.mul(winnerShare(o.b as Tensor, o.a!, BinaryOp.Lt)) : null,
-  ]);
-}
+export const minimum = (a: Tensor, b: TensorLike): Tensor => applyBinary('minimum', minimumOp, a, b);
+
+/** The comparisons: float32 1/0, no gradient. */
+export const comparisons = {
+  gt: defineBinary('gt', BinaryOp.Gt, 'none', null),
+  ge: defineBinary('ge', BinaryOp.Ge, 'none', null),
+  lt: defineBinary('lt', BinaryOp.Lt, 'none', null),
+  le: defineBinary('le', BinaryOp.Le, 'none', null),
+  eq: defineBinary('eq', BinaryOp.Eq, 'none', null),
+  ne: defineBinary('ne', BinaryOp.Ne, 'none', null),
+};
 
 /** Comparison giving float32 1/0 (no gradient). */
-export function compare(op: BinaryOp, name: string, a: Tensor, b: TensorLike): Tensor {
-  return binaryForward(op, name, a, b);
+export function compare(name: keyof typeof comparisons, a: Tensor, b: TensorLike): Tensor {
+  return applyBinary(name, comparisons[name], a, b);
 }
 
-/** What a unary op's gradient kernel reads: its input x, its output y, both or neither. */
-type Saves = 'x' | 'y' | 'xy' | 'none';
+const clampOp = defineOp<{ readonly min: number | null; readonly max: number | null }>({
+  name: 'clamp',
+  check([x], { min, max }) {
+    requireFloat('clamp', x!);
+    if (min === null && max === null) throw new TypeError('clamp: give at least one of min and max');
+    for (const [name, bound] of [
+      ['min', min],
+      ['max', max],
+    ] as const) {
+      if (bound !== null && typeof bound !== 'number')
+        throw new TypeError(`clamp: ${name} must be a number, got ${describeValue(bound)}`);
+    }
+    if (min !== null && max !== null && min > max)
+      throw new RangeError(`clamp: min ${min} is greater than max ${max}`);
+  },
+  forward([x], { min, max }) {
+    const xc = contiguousRaw(x!);
+    const n = x!.size;
+    const out = Tensor._empty(x!.shape);
+    if (min !== null)
+      kernels.withScalar(min, (bound) => kernels.binaryScalar(BinaryOp.Maximum, xc._ptr, bound, out._ptr, n));
+    if (max !== null) {
+      const from = min !== null ? out._ptr : xc._ptr;
+      kernels.withScalar(max, (bound) => kernels.binaryScalar(BinaryOp.Minimum, from, bound, out._ptr, n));
+    }
+    release(xc, x!);
+    return out;
+  },
+  save: (inputs) => inputs,
+  // The gradient passes where min ≤ x ≤ max (as PyTorch).
+  backward({ grads, saved: [x], attrs: { min, max } }) {
+    let mask = min !== null ? x!.ge(min) : null;
+    if (max !== null) mask = mask === null ? x!.le(max) : mask.mul(x!.le(max));
+    return [grads[0]!.mul(mask!)];
+  },
+});
 
-function unary(op: UnaryOp, saves: Saves, name: string, x: Tensor, alpha = 0): Tensor {
-  x._check(name);
-  requireFloat(name, x);
-  const xc = contiguousRaw(x);
-  const out = Tensor._empty(x.shape);
-  kernels.unary(op, xc._ptr, out._ptr, x.size, alpha);
-  const saved = saves === 'x' ? [xc] : saves === 'y' ? [out] : saves === 'xy' ? [xc, out] : [];
-  record(out, name, [x], saved, (gy, s) => {
-    // One opcode serves the op and its fused gradient kernel (sign and step write zeros, as PyTorch).
-    const gyc = contiguousRaw(gy);
-    const xs = saves === 'x' || saves === 'xy' ? s[0]! : gyc;
-    const ys = saves === 'y' ? s[0]! : saves === 'xy' ? s[1]! : gyc;
-    const gx = Tensor._empty(x.shape);
-    kernels.unaryGrad(op, xs._ptr, ys._ptr, gyc._ptr, gx._ptr, gx.size, alpha);
-    release(gyc, gy);
-    return [gx];
-  });
-  release(xc, x);
-  return out;
-}
-
-export const neg = (x: Tensor) => unary(UnaryOp.Neg, 'none', 'neg', x);
-export const abs = (x: Tensor) => unary(UnaryOp.Abs, 'x', 'abs', x);
-export const sign = (x: Tensor) => unary(UnaryOp.Sign, 'none', 'sign', x);
-export const exp = (x: Tensor) => unary(UnaryOp.Exp, 'y', 'exp', x);
-export const log = (x: Tensor) => unary(UnaryOp.Log, 'x', 'log', x);
-export const sqrt = (x: Tensor) => unary(UnaryOp.Sqrt, 'y', 'sqrt', x);
-export const reciprocal = (x: Tensor) => unary(UnaryOp.Reciprocal, 'y', 'reciprocal', x);
-export const square = (x: Tensor) => unary(UnaryOp.Square, 'x', 'square', x);
-export const expm1 = (x: Tensor) => unary(UnaryOp.Expm1, 'y', 'expm1', x);
-export const log1p = (x: Tensor) => unary(UnaryOp.Log1p, 'x', 'log1p', x);
-export const sigmoid = (x: Tensor) => unary(UnaryOp.Sigmoid, 'y', 'sigmoid', x);
-export const tanh = (x: Tensor) => unary(UnaryOp.Tanh, 'y', 'tanh', x);
-export const relu = (x: Tensor) => unary(UnaryOp.Relu, 'x', 'relu', x);
-export const leakyRelu = (x: Tensor, slope: number) => unary(UnaryOp.LeakyRelu, 'x', 'leakyRelu', x, slope);
-export const elu = (x: Tensor, alpha: number) => unary(UnaryOp.Elu, 'xy', 'elu', x, alpha);
-export const selu = (x: Tensor) => unary(UnaryOp.Selu, 'xy', 'selu', x);
-export const softsign = (x: Tensor) => unary(UnaryOp.Softsign, 'x', 'softsign', x);
-export const step = (x: Tensor, threshold: number) => unary(UnaryOp.Step, 'none', 'step', x, threshold);
-
-/** Clamps into [min, max]; the gradient passes where min ≤ x ≤ max (as PyTorch). */
-export function clamp(x: Tensor, min?: number, max?: number): Tensor {
-  x._check('clamp');
-  requireFloat('clamp', x);
-  if (min === undefined && max === undefined) throw new TypeError('clamp: give at least one of min and max');
-  for (const [name, bound] of [
-    ['min', min],
-    ['max', max],
-  ] as const) {
-    if (bound !== undefined && typeof bound !== 'number')
-      throw new TypeError(`clamp: ${name} must be a number, got ${describeValue(bound)}`);
-  }
-  if (min !== undefined && max !== undefined && min > max)
-    throw new RangeError(`clamp: min ${min} is greater than max ${max}`);
-  const xc = contiguousRaw(x);
-  const n = x.size;
-  const out = Tensor._empty(x.shape);
-  if (min !== undefined)
-    kernels.withScalar(min, (bound) => kernels.binaryScalar(BinaryOp.Maximum, xc._ptr, bound, out._ptr, n));
-  if (max !== undefined) {
-    const from = min !== undefined ? out._ptr : xc._ptr;
-    kernels.withScalar(max, (bound) => kernels.binaryScalar(BinaryOp.Minimum, from, bound, out._ptr, n));
-  }
-  release(xc, x);
-  record(out, 'clamp', [x], [x], (gy, [xs]) => {
-    let mask = min !== undefined ? xs!.ge(min) : null;
-    if (max !== undefined) mask = mask === null ? xs!.le(max) : mask.mul(xs!.le(max));
-    return [gy.mul(mask!)];
-  });
-  return out;
+/** Clamps into [min, max] (either may be omitted). */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  return clampOp([x], { min: min ?? null, max: max ?? null })[0]!;
 }
 
 /** Expands `t` (or a scalar) to `shape` as a contiguous float32 tensor. */
-function materialise(op: string, t: TensorLike, shape: Shape): Tensor {
+function materialise(t: TensorLike, shape: Shape): Tensor {
   const out = Tensor._empty(shape);
-  if (typeof t === 'number') {
-    kernels.fill(out._ptr, out.size, t);
-  } else {
-    t._check(op);
-    kernels.copyStrided(t._ptr, broadcastStrides(t.shape, t.strides, shape), out._ptr, shape);
-  }
+  if (typeof t === 'number') kernels.fill(out._ptr, out.size, t);
+  else kernels.copyStrided(t._ptr, broadcastStrides(t.shape, t.strides, shape), out._ptr, shape);
   return out;
 }
+
+/** Attributes of where: the branches given as numbers (null where a branch is a tensor input). */
+interface WhereAttrs {
+  readonly [key: string]: number | null;
+  readonly a: number | null;
+  readonly b: number | null;
+}
+
+/** Inputs of where: the condition, then the branches that are tensors. */
+function whereBranches(inputs: readonly Tensor[], attrs: WhereAttrs): [TensorLike, TensorLike] {
+  let next = 1;
+  const a = attrs.a ?? inputs[next++]!;
+  const b = attrs.b ?? inputs[next]!;
+  return [a, b];
+}
+
+const whereOp = defineOp<WhereAttrs>({
+  name: 'where',
+  check(inputs) {
+    for (const t of inputs) requireFloat('where', t);
+    requireDims(
+      'where',
+      inputs.map((t) => t.shape).reduce((s, t) => broadcastShapes('where', s, t)),
+    );
+  },
+  forward(inputs, attrs) {
+    const shape = inputs.map((t) => t.shape).reduce((s, t) => broadcastShapes('where', s, t));
+    const [a, b] = whereBranches(inputs, attrs);
+    const [mc, ma, mb] = [materialise(inputs[0]!, shape), materialise(a, shape), materialise(b, shape)];
+    const out = Tensor._empty(shape);
+    kernels.where(mc._ptr, ma._ptr, mb._ptr, out._ptr, out.size);
+    for (const t of [mc, ma, mb]) t.dispose();
+    return out;
+  },
+  save: ([condition]) => [condition!],
+  backward({ grads, saved: [condition], attrs, needs, inputs }) {
+    const gy = grads[0]!;
+    const result: (Tensor | null)[] = [null];
+    let next = 1;
+    if (attrs.a === null) {
+      result.push(needs[next] ? sumToShape(where(condition!, gy, 0), inputs[next]!.shape) : null);
+      next++;
+    }
+    if (attrs.b === null)
+      result.push(needs[next] ? sumToShape(where(condition!, 0, gy), inputs[next]!.shape) : null);
+    return result;
+  },
+});
 
 /**
  * Elementwise `condition ? a : b` with broadcasting of all three; `condition` is a float32 tensor
@@ -250,44 +279,38 @@ function materialise(op: string, t: TensorLike, shape: Shape): Tensor {
  * @example where(x.gt(0), x, x.mul(0.1)) // a leaky ReLU
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  condition._check('where');
-  requireFloat('where', condition);
-  let shape = [...condition.shape];
-  for (const t of [a, b]) {
-    if (typeof t !== 'number') {
-      requireFloat('where', t);
-      shape = broadcastShapes('where', shape, t.shape);
-    }
+  for (const [name, value] of [
+    ['condition', condition],
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    if (!(value instanceof Tensor) && (name === 'condition' || typeof value !== 'number'))
+      throw new TypeError(
+        `where: ${name} must be a tensor${name === 'condition' ? '' : ' or a number'}, got ${describeValue(value)}`,
+      );
   }
-  requireDims('where', shape);
-  const [mc, ma, mb] = [
-    materialise('where', condition, shape),
-    materialise('where', a, shape),
-    materialise('where', b, shape),
-  ];
-  const out = Tensor._empty(shape);
-  kernels.where(mc._ptr, ma._ptr, mb._ptr, out._ptr, out.size);
-  ma.dispose();
-  mb.dispose();
-  const inputs = [a, b].filter((t): t is Tensor => typeof t !== 'number');
-  record(out, 'where', inputs, [mc], (gy, [cond]) => {
-    const grads: Tensor[] = [];
-    if (typeof a !== 'number') grads.push(sumToShape(where(cond!, gy, 0), a.shape));
-    if (typeof b !== 'number') grads.push(sumToShape(where(cond!, 0, gy), b.shape));
-    return grads;
-  });
-  mc.dispose();
-  return out;
+  const inputs = [condition, a, b].filter((t): t is Tensor => t instanceof Tensor);
+  return whereOp(inputs, { a: typeof a === 'number' ? a : null, b: typeof b === 'number' ? b : null })[0]!;
 }
+
+const castOp = defineOp<{ readonly dtype: DType }>({
+  name: 'cast',
+  forward([x], { dtype }) {
+    const xc = contiguousRaw(x!);
+    const out = Tensor._empty(x!.shape, dtype);
+    if (x!.dtype === dtype) kernels.copyStrided(xc._ptr, xc.strides, out._ptr, x!.shape);
+    else if (dtype === 'float32') kernels.raw.i32ToF32(xc._ptr, out._ptr, x!.size);
+    else kernels.raw.f32ToI32(xc._ptr, out._ptr, x!.size);
+    release(xc, x!);
+    return out;
+  },
+});
 
 /** A copy converted to `dtype` (int32 truncates toward zero, saturating; no gradient). */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  x._check(dtype === 'float32' ? 'float' : 'int');
-  const xc = contiguousRaw(x);
-  const out = Tensor._empty(x.shape, dtype);
-  if (x.dtype === dtype) kernels.copyStrided(xc._ptr, xc.strides, out._ptr, x.shape);
-  else if (dtype === 'float32') kernels.raw.i32ToF32(xc._ptr, out._ptr, x.size);
-  else kernels.raw.f32ToI32(xc._ptr, out._ptr, x.size);
-  release(xc, x);
-  return out;
+  if (!(x instanceof Tensor))
+    throw new TypeError(
+      `${dtype === 'float32' ? 'float' : 'int'}: expected a tensor, got ${describeValue(x)}`,
+    );
+  return castOp([x], { dtype })[0]!;
 }

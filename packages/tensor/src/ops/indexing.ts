@@ -1,10 +1,10 @@
 // Indexing and joining: indexSelect, gather, cat, stack.
 import { BinaryOp } from '@myelin/kernels-wasm';
-import { record } from '../autograd.js';
 import { kernels } from '../runtime.js';
 import { contiguousStrides, formatShape, normalizeDim, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { contiguousRaw, release, requireFloat } from './common.js';
+import { defineOp } from './define.js';
 
 function requireIndex(op: string, index: Tensor): void {
   index._check(op);
@@ -43,36 +43,53 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
       );
     }
   }
-  const shape = x.ndim === 0 ? [...index.shape] : [...x.shape];
-  if (x.ndim > 0) shape[d] = positions.length;
-  // copyWithin preserves bits, so this serves int32 tensors (labels) as well as float32.
-  const out = Tensor._empty(shape, x.dtype);
-  const xc = contiguousRaw(x);
-  const f32 = kernels.f32;
-  const src = xc._ptr >>> 2;
-  const dst = out._ptr >>> 2;
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < positions.length; i++) {
-      const from = src + (o * size + positions[i]!) * inner;
-      f32.copyWithin(dst + (o * positions.length + i) * inner, from, from + inner);
+  return indexSelectOp([x, index], { dim: d })[0]!;
+}
+
+/** The positions in a checked index tensor, and x seen as [outer, size, inner] along dim. */
+function selection(shape: readonly number[], index: Tensor, dim: number) {
+  // A 0-d tensor is indexed as if it had shape [1] (as PyTorch does).
+  const [outer, size, inner] = shape.length === 0 ? [1, 1, 1] : split(shape, dim);
+  return { outer, size, inner, positions: index.data() as Int32Array };
+}
+
+const indexSelectOp = defineOp<{ readonly dim: number }>({
+  name: 'indexSelect',
+  forward([x, index], { dim }) {
+    const { outer, size, inner, positions } = selection(x!.shape, index!, dim);
+    const shape = x!.ndim === 0 ? [...index!.shape] : [...x!.shape];
+    if (x!.ndim > 0) shape[dim] = positions.length;
+    // copyWithin preserves bits, so this serves int32 tensors (labels) as well as float32.
+    const out = Tensor._empty(shape, x!.dtype);
+    const xc = contiguousRaw(x!);
+    const f32 = kernels.f32;
+    const src = xc._ptr >>> 2;
+    const dst = out._ptr >>> 2;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < positions.length; i++) {
+        const from = src + (o * size + positions[i]!) * inner;
+        f32.copyWithin(dst + (o * positions.length + i) * inner, from, from + inner);
+      }
     }
-  }
-  release(xc, x);
-  record(out, 'indexSelect', [x], [], (gy) => {
-    const gx = Tensor._empty(x.shape);
+    release(xc, x!);
+    return out;
+  },
+  save: ([, index]) => [index!],
+  backward({ grads: [gy], saved: [index], attrs: { dim }, inputs: [x] }) {
+    const { outer, size, inner, positions } = selection(x!.shape, index!, dim);
+    const gx = Tensor._empty(x!.shape);
     kernels.fill(gx._ptr, gx.size, 0);
-    const g = contiguousRaw(gy);
+    const g = contiguousRaw(gy!);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < positions.length; i++) {
         const target = gx._ptr + (o * size + positions[i]!) * inner * 4;
         kernels.binary(BinaryOp.Add, target, g._ptr + (o * positions.length + i) * inner * 4, target, inner);
       }
     }
-    release(g, gy);
-    return [gx];
-  });
-  return out;
-}
+    release(g, gy!);
+    return [gx, null];
+  },
+});
 
 /**
  * Picks along `dim` by an int32 `index` of the same number of dimensions, as torch.gather: for
@@ -97,52 +114,70 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       );
     }
   }
+  gatherPlan(x.shape, x.strides, index, d); // checks every index before anything is allocated
+  return gatherOp([x, index], { dim: d })[0]!;
+}
+
+/**
+ * For each element of `index` (int32, the output's shape): where gather reads it in a tensor of
+ * `shape`/`strides`, and the same element's position in a contiguous tensor of `shape` (where its
+ * gradient goes). Throws on an out-of-range index.
+ */
+function gatherPlan(shape: readonly number[], strides: readonly number[], index: Tensor, d: number) {
   const positions = index.data() as Int32Array;
-  // For each output element: where it reads in x's storage, and the same element's position in a
-  // contiguous tensor of x's shape (where its gradient goes).
   const offsets = new Int32Array(positions.length);
   const targets = new Int32Array(positions.length);
-  const dense = contiguousStrides(x.shape);
-  const shape = index.shape;
-  const counter = new Array<number>(shape.length).fill(0);
+  const dense = contiguousStrides(shape);
+  const outShape = index.shape;
+  const counter = new Array<number>(outShape.length).fill(0);
   for (let e = 0; e < positions.length; e++) {
     const p = positions[e]!;
-    if (p < 0 || p >= x.shape[d]!) {
-      throw new RangeError(`gather: index ${p} is out of range for dimension ${d} of size ${x.shape[d]}`);
+    if (p < 0 || p >= shape[d]!) {
+      throw new RangeError(`gather: index ${p} is out of range for dimension ${d} of size ${shape[d]}`);
     }
     let offset = 0;
     let target = 0;
-    for (let i = 0; i < shape.length; i++) {
+    for (let i = 0; i < outShape.length; i++) {
       const at = i === d ? p : counter[i]!;
-      offset += at * x.strides[i]!;
+      offset += at * strides[i]!;
       target += at * dense[i]!;
     }
     offsets[e] = offset;
     targets[e] = target;
-    for (let i = shape.length - 1; i >= 0; i--) {
-      if (++counter[i]! < shape[i]!) break;
+    for (let i = outShape.length - 1; i >= 0; i--) {
+      if (++counter[i]! < outShape[i]!) break;
       counter[i] = 0;
     }
   }
-  const out = Tensor._empty(shape);
-  const f32 = kernels.f32;
-  const base = x._ptr >>> 2;
-  const dst = out._ptr >>> 2;
-  for (let e = 0; e < offsets.length; e++) f32[dst + e] = f32[base + offsets[e]!]!;
-  record(out, 'gather', [x], [], (gy) => {
-    const gx = Tensor._empty(x.shape);
+  return { offsets, targets };
+}
+
+const gatherOp = defineOp<{ readonly dim: number }>({
+  name: 'gather',
+  forward([x, index], { dim }) {
+    const { offsets } = gatherPlan(x!.shape, x!.strides, index!, dim);
+    const out = Tensor._empty(index!.shape);
+    const f32 = kernels.f32;
+    const base = x!._ptr >>> 2;
+    const dst = out._ptr >>> 2;
+    for (let e = 0; e < offsets.length; e++) f32[dst + e] = f32[base + offsets[e]!]!;
+    return out;
+  },
+  save: ([, index]) => [index!],
+  backward({ grads: [gy], saved: [index], attrs: { dim }, inputs: [x] }) {
+    const { targets } = gatherPlan(x!.shape, contiguousStrides(x!.shape), index!, dim);
+    const gx = Tensor._empty(x!.shape);
     kernels.fill(gx._ptr, gx.size, 0);
-    const g = contiguousRaw(gy);
+    const g = contiguousRaw(gy!);
     const view = kernels.f32;
     const gxBase = gx._ptr >>> 2;
     const gyBase = g._ptr >>> 2;
     for (let e = 0; e < targets.length; e++)
       view[gxBase + targets[e]!] = view[gxBase + targets[e]!]! + view[gyBase + e]!;
-    release(g, gy);
-    return [gx];
-  });
-  return out;
-}
+    release(g, gy!);
+    return [gx, null];
+  },
+});
 
 /**
  * Concatenates tensors along `dim`; all must have the same shape except along `dim`.
@@ -172,30 +207,38 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       );
     }
   }
-  const shape = [...first.shape];
-  shape[d] = tensors.reduce((n, t) => n + t.shape[d]!, 0);
-  const out = Tensor._empty(shape, first.dtype);
-  const strides = contiguousStrides(shape);
-  let at = 0;
-  for (const t of tensors) {
-    if (t.size > 0) {
-      const tc = contiguousRaw(t);
-      kernels.copyIntoStrided(tc._ptr, out._ptr + at * strides[d]! * 4, strides, t.shape);
-      release(tc, t);
+  return catOp(tensors, { dim: d })[0]!;
+}
+
+const catOp = defineOp<{ readonly dim: number }>({
+  name: 'cat',
+  forward(tensors, { dim }) {
+    const first = tensors[0]!;
+    const shape = [...first.shape];
+    shape[dim] = tensors.reduce((n, t) => n + t.shape[dim]!, 0);
+    const out = Tensor._empty(shape, first.dtype);
+    const strides = contiguousStrides(shape);
+    let at = 0;
+    for (const t of tensors) {
+      if (t.size > 0) {
+        const tc = contiguousRaw(t);
+        kernels.copyIntoStrided(tc._ptr, out._ptr + at * strides[dim]! * 4, strides, t.shape);
+        release(tc, t);
+      }
+      at += t.shape[dim]!;
     }
-    at += t.shape[d]!;
-  }
-  const sizes = tensors.map((t) => t.shape[d]!);
-  record(out, 'cat', tensors, [], (gy) => {
+    return out;
+  },
+  backward({ grads: [gy], attrs: { dim }, needs, inputs }) {
     let from = 0;
-    return sizes.map((size) => {
-      const g = gy.slice(d, from, from + size).contiguous();
+    return inputs.map(({ shape }, i) => {
+      const size = shape[dim]!;
+      const g = needs[i] ? gy!.slice(dim, from, from + size).contiguous() : null;
       from += size;
       return g;
     });
-  });
-  return out;
-}
+  },
+});
 
 /**
  * Stacks same-shaped tensors along a new dimension `dim`.

@@ -14,6 +14,7 @@ import { isGradEnabled, noGrad } from '../scope.js';
 import { broadcastShapes, broadcastStrides, formatShape, sameShape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { requireFloat } from './common.js';
+import { defineOp } from './define.js';
 
 /**
  * Checks that `op` may write into `target`; returns whether the write must be recorded by autograd.
@@ -238,8 +239,11 @@ function randomFill(op: string, target: Tensor, make: () => Tensor): Tensor {
  * @example const snapshot = w.clone();
  */
 export function clone(x: Tensor): Tensor {
-  x._check('clone');
-  const out = x._copy();
-  record(out, 'clone', [x], [], (gy) => [gy]);
-  return out;
+  return cloneOp([x], {})[0]!;
 }
+
+const cloneOp = defineOp<Record<string, never>>({
+  name: 'clone',
+  forward: ([x]) => x!._copy(),
+  backward: ({ grads: [gy] }) => [gy!],
+});

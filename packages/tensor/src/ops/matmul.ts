@@ -1,11 +1,13 @@
 // Matrix multiplication with PyTorch's rules: 1-D operands are promoted (and the added dimension
 // removed after), batch dimensions broadcast. Transposed views go to SGEMM as transposed operands
 // (no copy), so x.matmul(w.transpose()) and every backward product run at full speed.
-import { record } from '../autograd.js';
+
+import { describeValue } from '../errors.js';
 import { kernels } from '../runtime.js';
 import { broadcastShapes, broadcastStrides, formatShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireDims, requireFloat, sumToShape } from './common.js';
+import { defineOp } from './define.js';
 
 interface Operand {
   ptr: number;
@@ -63,7 +65,8 @@ function operand(t: Tensor, batch: readonly number[]): Operand {
   return { ptr: copy._ptr, trans: false, ld: Math.max(cols, 1), batchStride: rows * cols, temp: copy };
 }
 
-function matmulBatched(a: Tensor, b: Tensor): Tensor {
+/** Inner sizes and the broadcast batch shape of a product of ≥ 2-D operands, or a clear error. */
+function productShape(a: Tensor, b: Tensor): { m: number; k: number; n: number; batch: number[] } {
   const m = a.shape[a.ndim - 2]!;
   const k = a.shape[a.ndim - 1]!;
   const kb = b.shape[b.ndim - 2]!;
@@ -75,11 +78,23 @@ function matmulBatched(a: Tensor, b: Tensor): Tensor {
   }
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   requireDims('matmul', [...batch, m, n]);
-  const out = Tensor._empty([...batch, m, n]);
-  const count = sizeOf(batch);
-  if (out.size > 0) {
-    const A = operand(a, batch);
-    const B = operand(b, batch);
+  return { m, k, n, batch };
+}
+
+/** The product of operands with at least two dimensions (batch dimensions broadcast). */
+const matmulOp = defineOp<Record<string, never>>({
+  name: 'matmul',
+  check([a, b]) {
+    requireFloat('matmul', a!);
+    requireFloat('matmul', b!);
+    productShape(a!, b!);
+  },
+  forward([a, b]) {
+    const { m, n, k, batch } = productShape(a!, b!);
+    const out = Tensor._empty([...batch, m, n]);
+    if (out.size === 0) return out;
+    const A = operand(a!, batch);
+    const B = operand(b!, batch);
     kernels.sgemm({
       m,
       n,
@@ -91,32 +106,33 @@ function matmulBatched(a: Tensor, b: Tensor): Tensor {
       ldb: B.ld,
       transB: B.trans,
       c: out._ptr,
-      batch: count,
+      batch: sizeOf(batch),
       strideA: A.batchStride,
       strideB: B.batchStride,
       strideC: m * n,
     });
     A.temp?.dispose();
     B.temp?.dispose();
-  }
-  record(out, 'matmul', [a, b], [a, b], (gy, [as, bs], needs) => [
+    return out;
+  },
+  save: (inputs) => inputs,
+  backward: ({ grads: [gy], saved: [as, bs], needs }) => [
     needs[0]
       ? gradientLike(
           as!,
-          () => gy.matmul(bs!.mT),
-          () => bs!.matmul(gy.mT),
+          () => gy!.matmul(bs!.mT),
+          () => bs!.matmul(gy!.mT),
         )
       : null,
     needs[1]
       ? gradientLike(
           bs!,
-          () => as!.mT.matmul(gy),
-          () => gy.mT.matmul(as!),
+          () => as!.mT.matmul(gy!),
+          () => gy!.mT.matmul(as!),
         )
       : null,
-  ]);
-  return out;
-}
+  ],
+});
 
 /** Whether a matrix operand is stored transposed (column-major), as `w.transpose()` in a linear layer is. */
 function isTransposedLayout(t: Tensor): boolean {
@@ -144,6 +160,8 @@ function gradientLike(operand: Tensor, direct: () => Tensor, transposed: () => T
  * @example tensor([[1, 2], [3, 4]]).matmul(tensor([[5], [6]])).toArray(); // [[17], [39]]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  for (const t of [a, b])
+    if (!(t instanceof Tensor)) throw new TypeError(`matmul: expected tensors, got ${describeValue(t)}`);
   a._check('matmul');
   b._check('matmul');
   requireFloat('matmul', a);
@@ -153,10 +171,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       `matmul: both arguments need at least one dimension, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
     );
   }
-  if (a.ndim >= 2 && b.ndim >= 2) return matmulBatched(a, b);
+  if (a.ndim >= 2 && b.ndim >= 2) return matmulOp([a, b], {})[0]!;
   const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
   const b2 = b.ndim === 1 ? b.unsqueeze(-1) : b;
-  let out = matmulBatched(a2, b2);
+  let out = matmulOp([a2, b2], {})[0]!;
   if (a.ndim === 1) out = out.squeeze(-2);
   if (b.ndim === 1) out = out.squeeze(-1);
   return out;

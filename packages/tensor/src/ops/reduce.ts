@@ -1,11 +1,11 @@
 // Reductions: sum, mean, max, min, argmax, argmin, var, std, logSumExp over any dimensions.
 import { ReduceOp } from '@myelin/kernels-wasm';
-import { record } from '../autograd.js';
 import { kernels } from '../runtime.js';
 import { noGrad } from '../scope.js';
-import { contiguousStrides, formatShape, normalizeDim, normalizeDims, sizeOf } from '../shape.js';
+import { contiguousStrides, formatShape, normalizeDim, normalizeDims, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { contiguousRaw, release, requireFloat } from './common.js';
+import { defineOp } from './define.js';
 import { where } from './elementwise.js';
 
 /** Reduces one dimension with a kernel; the result keeps that dimension with size 1. */
@@ -47,18 +47,25 @@ function reduceDims(op: ReduceOp, x: Tensor, dims: readonly number[], keepDim: b
   return out;
 }
 
-/** The shape `x` reduces to with keepDim over `dims`. */
-function keptShape(x: Tensor, dims: readonly number[]): number[] {
-  return x.shape.map((d, i) => (dims.includes(i) ? 1 : d));
+/** The shape `shape` reduces to with keepDim over `dims`. */
+function keptShape(shape: Shape, dims: readonly number[]): number[] {
+  return shape.map((d, i) => (dims.includes(i) ? 1 : d));
 }
 
-/** gy (reduced shape) broadcast back to x's shape, contiguous. */
-function expandBack(gy: Tensor, x: Tensor, dims: readonly number[]): Tensor {
+/** gy (reduced shape) broadcast back to `shape`, contiguous. */
+function expandBack(gy: Tensor, shape: Shape, dims: readonly number[]): Tensor {
   return gy
-    .reshape(keptShape(x, dims))
-    .expand([...x.shape])
+    .reshape(keptShape(shape, dims))
+    .expand([...shape])
     .contiguous();
 }
+
+const sumOp = defineOp<{ readonly dims: readonly number[]; readonly keepDim: boolean }>({
+  name: 'sum',
+  check: ([x]) => requireFloat('sum', x!),
+  forward: ([x], { dims, keepDim }) => reduceDims(ReduceOp.Sum, x!, dims, keepDim),
+  backward: ({ grads, attrs: { dims }, inputs: [x] }) => [expandBack(grads[0]!, x!.shape, dims)],
+});
 
 /**
  * Sum over `dim` (a dimension or a list; all if omitted), dropping the reduced dimensions unless
@@ -68,11 +75,7 @@ function expandBack(gy: Tensor, x: Tensor, dims: readonly number[]): Tensor {
  */
 export function sum(x: Tensor, dim?: number | readonly number[], keepDim = false): Tensor {
   x._check('sum');
-  requireFloat('sum', x);
-  const dims = normalizeDims('sum', dim, x.ndim);
-  const out = reduceDims(ReduceOp.Sum, x, dims, keepDim);
-  record(out, 'sum', [x], [], (gy) => [expandBack(gy, x, dims)]);
-  return out;
+  return sumOp([x], { dims: normalizeDims('sum', dim, x.ndim), keepDim })[0]!;
 }
 
 /** Mean over `dim` (all if omitted). */
@@ -83,67 +86,53 @@ export function mean(x: Tensor, dim?: number | readonly number[], keepDim = fals
   return sum(x, dims, keepDim).div(count);
 }
 
+/** max and min: the gradient goes to the extreme elements; ties share it equally (amax/amin semantics). */
+function defineExtreme(op: ReduceOp.Max | ReduceOp.Min, name: string) {
+  return defineOp<{ readonly dims: readonly number[]; readonly keepDim: boolean }>({
+    name,
+    check([x], { dims }) {
+      requireFloat(name, x!);
+      for (const d of dims) {
+        if (x!.shape[d] === 0)
+          throw new RangeError(
+            `${name}: cannot reduce over dimension ${d} of size 0 (shape ${formatShape(x!.shape)})`,
+          );
+      }
+      if (x!.size === 0)
+        throw new RangeError(`${name}: cannot reduce an empty tensor (shape ${formatShape(x!.shape)})`);
+    },
+    forward: ([x], { dims, keepDim }) => reduceDims(op, x!, dims, keepDim),
+    save: ([x], [out]) => [x!, out!],
+    backward({ grads, saved: [xs, os], attrs: { dims } }) {
+      const mask = xs!.eq(expandBack(os!, xs!.shape, dims));
+      const count = mask.sum(dims, true);
+      return [mask.mul(expandBack(grads[0]!, xs!.shape, dims).div(count.expand([...xs!.shape])))];
+    },
+  });
+}
+
+const maxOp = defineExtreme(ReduceOp.Max, 'max');
+const minOp = defineExtreme(ReduceOp.Min, 'min');
+
 function extreme(
-  op: ReduceOp.Max | ReduceOp.Min,
+  run: typeof maxOp,
   name: string,
   x: Tensor,
   dim: number | readonly number[] | undefined,
   keepDim: boolean,
 ): Tensor {
   x._check(name);
-  requireFloat(name, x);
-  const dims = normalizeDims(name, dim, x.ndim);
-  for (const d of dims) {
-    if (x.shape[d] === 0)
-      throw new RangeError(
-        `${name}: cannot reduce over dimension ${d} of size 0 (shape ${formatShape(x.shape)})`,
-      );
-  }
-  if (x.size === 0)
-    throw new RangeError(`${name}: cannot reduce an empty tensor (shape ${formatShape(x.shape)})`);
-  const out = reduceDims(op, x, dims, keepDim);
-  record(out, name, [x], [x, out], (gy, [xs, os]) => {
-    // Gradient goes to the extreme elements; ties share it equally (amax/amin semantics).
-    const mask = xs!.eq(expandBack(os!, xs!, dims));
-    const count = mask.sum(dims, true);
-    return [mask.mul(expandBack(gy, xs!, dims).div(count.expand([...xs!.shape])))];
-  });
-  return out;
+  return run([x], { dims: normalizeDims(name, dim, x.ndim), keepDim })[0]!;
 }
 
 /** Maximum over `dim` (all if omitted); ties share the gradient equally. NaN propagates. */
 export function max(x: Tensor, dim?: number | readonly number[], keepDim = false): Tensor {
-  return extreme(ReduceOp.Max, 'max', x, dim, keepDim);
+  return extreme(maxOp, 'max', x, dim, keepDim);
 }
 
 /** Minimum over `dim` (all if omitted); ties share the gradient equally. NaN propagates. */
 export function min(x: Tensor, dim?: number | readonly number[], keepDim = false): Tensor {
-  return extreme(ReduceOp.Min, 'min', x, dim, keepDim);
-}
-
-function argExtreme(
-  op: ReduceOp.ArgMax | ReduceOp.ArgMin,
-  name: string,
-  x: Tensor,
-  dim: number | undefined,
-  keepDim: boolean,
-): Tensor {
-  x._check(name);
-  requireFloat(name, x);
-  if (x.size === 0)
-    throw new RangeError(
-      `${name}: cannot take the ${name} of an empty tensor (shape ${formatShape(x.shape)})`,
-    );
-  if (dim === undefined) {
-    const flat = contiguousRaw(x);
-    const out = Tensor._empty(keepDim ? x.shape.map(() => 1) : [], 'int32');
-    kernels.reduce(op, flat._ptr, out._ptr, 1, x.size, 1);
-    release(flat, x);
-    return out;
-  }
-  const d = normalizeDim(name, dim, x.ndim);
-  if (x.ndim === 0) return zeroIndex();
-  return reduceDims(op, x, [d], keepDim);
+  return extreme(minOp, 'min', x, dim, keepDim);
 }
 
 function zeroIndex(): Tensor {
@@ -152,14 +141,54 @@ function zeroIndex(): Tensor {
   return out;
 }
 
+/** argmax and argmin (int32 indices, not differentiable). */
+function defineArgExtreme(op: ReduceOp.ArgMax | ReduceOp.ArgMin, name: string) {
+  return defineOp<{ readonly dim: number | null; readonly keepDim: boolean }>({
+    name,
+    check([x]) {
+      requireFloat(name, x!);
+      if (x!.size === 0)
+        throw new RangeError(
+          `${name}: cannot take the ${name} of an empty tensor (shape ${formatShape(x!.shape)})`,
+        );
+    },
+    forward([x], { dim, keepDim }) {
+      if (dim === null) {
+        const flat = contiguousRaw(x!);
+        const out = Tensor._empty(keepDim ? x!.shape.map(() => 1) : [], 'int32');
+        kernels.reduce(op, flat._ptr, out._ptr, 1, x!.size, 1);
+        release(flat, x!);
+        return out;
+      }
+      if (x!.ndim === 0) return zeroIndex();
+      return reduceDims(op, x!, [dim], keepDim);
+    },
+  });
+}
+
+const argmaxOp = defineArgExtreme(ReduceOp.ArgMax, 'argmax');
+const argminOp = defineArgExtreme(ReduceOp.ArgMin, 'argmin');
+
+function argExtreme(
+  run: typeof argmaxOp,
+  name: string,
+  x: Tensor,
+  dim: number | undefined,
+  keepDim: boolean,
+): Tensor {
+  x._check(name);
+  const d = dim === undefined ? null : normalizeDim(name, dim, x.ndim);
+  return run([x], { dim: d, keepDim })[0]!;
+}
+
 /** Index (int32) of the first maximum along `dim`, or of the flattened tensor. NaN counts as maximum. */
 export function argmax(x: Tensor, dim?: number, keepDim = false): Tensor {
-  return argExtreme(ReduceOp.ArgMax, 'argmax', x, dim, keepDim);
+  return argExtreme(argmaxOp, 'argmax', x, dim, keepDim);
 }
 
 /** Index (int32) of the first minimum along `dim`, or of the flattened tensor. */
 export function argmin(x: Tensor, dim?: number, keepDim = false): Tensor {
-  return argExtreme(ReduceOp.ArgMin, 'argmin', x, dim, keepDim);
+  return argExtreme(argminOp, 'argmin', x, dim, keepDim);
 }
 
 /** Options of `var` and `std`. */

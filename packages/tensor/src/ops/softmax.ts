@@ -1,9 +1,9 @@
 // Softmax and log-softmax along any dimension, on the row kernels (the dimension is moved last).
-import { record } from '../autograd.js';
 import { kernels } from '../runtime.js';
 import { normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireFloat } from './common.js';
+import { defineOp } from './define.js';
 
 /** `t` with dimension `dim` moved last, as a contiguous copy (or `t` if it already is). */
 function moveLast(t: Tensor, dim: number): Tensor {
@@ -34,28 +34,44 @@ function moveBack(t: Tensor, dim: number, ndim: number): Tensor {
   return view;
 }
 
+/** Softmax (or log-softmax when `log`) along `dim` of a tensor with at least one dimension. */
+function defineSoftmax(name: string, log: boolean) {
+  return defineOp<{ readonly dim: number }>({
+    name,
+    check: ([x]) => requireFloat(name, x!),
+    forward([x], { dim }) {
+      const moved = moveLast(x!, dim);
+      const cols = x!.shape[dim]!;
+      const rows = cols === 0 ? 0 : x!.size / cols;
+      const result = Tensor._empty(moved.shape);
+      kernels.softmax(moved._ptr, result._ptr, rows, cols, log);
+      if (moved !== x) moved.dispose();
+      return moveBack(result, dim, x!.ndim);
+    },
+    save: (_, [out]) => [out!],
+    backward({ grads, saved: [y], attrs: { dim } }) {
+      const g = moveLast(grads[0]!, dim);
+      const ys = moveLast(y!, dim);
+      const cols = y!.shape[dim]!;
+      const rows = cols === 0 ? 0 : y!.size / cols;
+      const gx = Tensor._empty(g.shape);
+      kernels.softmaxBackward(ys._ptr, g._ptr, gx._ptr, rows, cols, log);
+      if (g !== grads[0]) g.dispose();
+      if (ys !== y) ys.dispose();
+      return [moveBack(gx, dim, y!.ndim)];
+    },
+  });
+}
+
+const softmaxOp = defineSoftmax('softmax', false);
+const logSoftmaxOp = defineSoftmax('logSoftmax', true);
+
 /** Softmax (or log-softmax when `log`) along `dim`, max-subtracted for stability. */
 export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
   const name = log ? 'logSoftmax' : 'softmax';
   x._check(name);
-  requireFloat(name, x);
-  const source = x.ndim === 0 ? x.reshape([1]) : x;
-  const d = normalizeDim(name, dim, source.ndim);
-  const moved = moveLast(source, d);
-  const cols = source.shape[d]!;
-  const rows = cols === 0 ? 0 : source.size / cols;
-  const result = Tensor._empty(moved.shape);
-  kernels.softmax(moved._ptr, result._ptr, rows, cols, log);
-  if (moved !== source) moved.dispose();
-  let out = moveBack(result, d, source.ndim);
-  if (x.ndim === 0) out = out.reshape([]);
-  record(out, name, [x], [out], (gy, [y]) => {
-    const g = moveLast(x.ndim === 0 ? gy.reshape([1]) : gy, d);
-    const ys = moveLast(x.ndim === 0 ? y!.reshape([1]) : y!, d);
-    const gx = Tensor._empty(g.shape);
-    kernels.softmaxBackward(ys._ptr, g._ptr, gx._ptr, rows, cols, log);
-    const back = moveBack(gx, d, source.ndim);
-    return [x.ndim === 0 ? back.reshape([]) : back];
-  });
-  return out;
+  // A 0-d tensor is a row of one.
+  if (x.ndim === 0) return softmax(x.reshape([1]), 0, log).reshape([]);
+  const d = normalizeDim(name, dim, x.ndim);
+  return (log ? logSoftmaxOp : softmaxOp)([x], { dim: d })[0]!;
 }

@@ -1,11 +1,11 @@
 // Shape operations. Most are views that share storage (reshape of a contiguous tensor, transpose,
 // permute, squeeze, unsqueeze, expand, slice); each records how to route the gradient back.
-import { record } from '../autograd.js';
 import { describeValue } from '../errors.js';
 import { kernels } from '../runtime.js';
 import { contiguousStrides, formatShape, inferShape, normalizeDim, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireDims, sumToShape } from './common.js';
+import { defineOp } from './define.js';
 
 /**
  * The same elements in a new shape (one size may be −1). Shares storage when the tensor is
@@ -15,13 +15,19 @@ import { requireDims, sumToShape } from './common.js';
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   x._check('reshape');
-  const target = inferShape('reshape', shape, x.size, x.shape);
-  const source = x.isContiguous ? x : x._copy();
-  const out = source._view(target, contiguousStrides(target));
-  if (source !== x) source.dispose();
-  record(out, 'reshape', [x], [], (gy) => [gy.reshape([...x.shape])]);
-  return out;
+  return reshapeOp([x], { shape: inferShape('reshape', shape, x.size, x.shape) })[0]!;
 }
+
+const reshapeOp = defineOp<{ readonly shape: readonly number[] }>({
+  name: 'reshape',
+  forward([x], { shape }) {
+    const source = x!.isContiguous ? x! : x!._copy();
+    const out = source._view([...shape], contiguousStrides(shape));
+    if (source !== x) source.dispose();
+    return out;
+  },
+  backward: ({ grads: [gy], inputs: [x] }) => [gy!.reshape([...x!.shape])],
+});
 
 /** Like {@link reshape} but never copies: throws if the tensor is not contiguous. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
@@ -48,25 +54,30 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 /** Reorders the dimensions (a view): output dimension i is input dimension dims[i]. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   x._check('permute');
-  if (dims.length !== x.ndim) {
-    throw new RangeError(
-      `permute: got ${dims.length} dimensions [${dims.join(',')}] for a tensor with ${x.ndim}`,
-    );
+  if (!Array.isArray(dims) || dims.length !== x.ndim) {
+    throw new RangeError(`permute: got ${describeValue(dims)} as dimensions for a tensor with ${x.ndim}`);
   }
   const order = dims.map((d) => normalizeDim('permute', d, x.ndim));
   if (new Set(order).size !== order.length)
     throw new RangeError(`permute: dimensions [${dims.join(',')}] repeat`);
-  const out = x._view(
-    order.map((d) => x.shape[d]!),
-    order.map((d) => x.strides[d]!),
-  );
-  const inverse = new Array<number>(order.length);
-  order.forEach((d, i) => {
-    inverse[d] = i;
-  });
-  record(out, 'permute', [x], [], (gy) => [permute(gy, inverse)]);
-  return out;
+  return permuteOp([x], { dims: order })[0]!;
 }
+
+const permuteOp = defineOp<{ readonly dims: readonly number[] }>({
+  name: 'permute',
+  forward: ([x], { dims }) =>
+    x!._view(
+      dims.map((d) => x!.shape[d]!),
+      dims.map((d) => x!.strides[d]!),
+    ),
+  backward({ grads: [gy], attrs: { dims } }) {
+    const inverse = new Array<number>(dims.length);
+    dims.forEach((d, i) => {
+      inverse[d] = i;
+    });
+    return [permute(gy!, inverse)];
+  },
+});
 
 /** Swaps two dimensions (a view). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -126,7 +137,6 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   }
   const lead = shape.length - x.ndim;
   const target: number[] = [];
-  const strides: number[] = [];
   shape.forEach((size, i) => {
     const own = i >= lead ? x.shape[i - lead]! : 1;
     const resolved = size === -1 ? own : size;
@@ -138,12 +148,21 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
       );
     }
     target.push(resolved);
-    strides.push(i < lead || (own === 1 && resolved !== 1) ? 0 : x.strides[i - lead]!);
   });
-  const out = x._view(target, strides);
-  record(out, 'expand', [x], [], (gy) => [sumToShape(gy, x.shape)]);
-  return out;
+  return expandOp([x], { shape: target })[0]!;
 }
+
+const expandOp = defineOp<{ readonly shape: readonly number[] }>({
+  name: 'expand',
+  forward([x], { shape }) {
+    const lead = shape.length - x!.ndim;
+    const strides = shape.map((size, i) =>
+      i < lead || (x!.shape[i - lead] === 1 && size !== 1) ? 0 : x!.strides[i - lead]!,
+    );
+    return x!._view([...shape], strides);
+  },
+  backward: ({ grads: [gy], inputs: [x] }) => [sumToShape(gy!, x!.shape)],
+});
 
 /**
  * Elements start, start+step, … before end along `dim` (a view). Negative start/end count from the
@@ -167,35 +186,50 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   const resolve = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const from = resolve(start);
   const to = Math.max(resolve(end ?? size), from);
-  const length = Math.ceil((to - from) / step);
-  const shape = [...x.shape];
-  shape[d] = length;
-  const strides = [...x.strides];
-  strides[d] = x.strides[d]! * step;
-  const out = x._view(shape, strides, x.offset + from * x.strides[d]!);
-  record(out, 'slice', [x], [], (gy) => {
-    const gx = Tensor._empty(x.shape);
-    kernels.fill(gx._ptr, gx.size, 0);
-    const gyc = gy.contiguous();
-    const target = contiguousStrides(x.shape);
-    const viewStrides = [...target];
-    viewStrides[d] = target[d]! * step;
-    if (gyc.size > 0)
-      kernels.copyIntoStrided(gyc._ptr, gx._ptr + from * target[d]! * 4, viewStrides, gyc.shape);
-    return [gx];
-  });
-  return out;
+  return sliceOp([x], { dim: d, start: from, end: to, step })[0]!;
 }
+
+/** Elements start, start+step, … before end along dim (resolved, in range) as a view. */
+const sliceOp = defineOp<{
+  readonly dim: number;
+  readonly start: number;
+  readonly end: number;
+  readonly step: number;
+}>({
+  name: 'slice',
+  forward([x], { dim, start, end, step }) {
+    const shape = [...x!.shape];
+    shape[dim] = Math.ceil((end - start) / step);
+    const strides = [...x!.strides];
+    strides[dim] = x!.strides[dim]! * step;
+    return x!._view(shape, strides, x!.offset + start * x!.strides[dim]!);
+  },
+  backward({ grads: [gy], attrs: { dim, start, step }, inputs: [x] }) {
+    const gx = Tensor._empty(x!.shape);
+    kernels.fill(gx._ptr, gx.size, 0);
+    const gyc = gy!.contiguous();
+    const target = contiguousStrides(x!.shape);
+    const viewStrides = [...target];
+    viewStrides[dim] = target[dim]! * step;
+    if (gyc.size > 0)
+      kernels.copyIntoStrided(gyc._ptr, gx._ptr + start * target[dim]! * 4, viewStrides, gyc.shape);
+    return [gx];
+  },
+});
 
 /** A contiguous tensor with the same values: `x` itself if already contiguous, else a copy. */
 export function contiguous(x: Tensor): Tensor {
   x._check('contiguous');
   if (x.isContiguous) return x;
   requireDims('contiguous', x);
-  const out = x._copy();
-  record(out, 'contiguous', [x], [], (gy) => [gy]);
-  return out;
+  return contiguousOp([x], {})[0]!;
 }
+
+const contiguousOp = defineOp<Record<string, never>>({
+  name: 'contiguous',
+  forward: ([x]) => x!._copy(),
+  backward: ({ grads: [gy] }) => [gy!],
+});
 
 /** @internal The shape `x` would have after inserting size-1 dims (for cat/stack). */
 export function shapeWith(shape: Shape, dim: number, size: number): number[] {
