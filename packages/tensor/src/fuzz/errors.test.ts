@@ -167,7 +167,7 @@ const CASES: Case[] = [
   {
     name: 'tensor',
     bads: [() => 'float64', () => 'int64', () => 1, () => ({})],
-    call: (x, d) => tensor([1], { dtype: any(d) }),
+    call: (_, d) => tensor([1], { dtype: any(d) }),
   },
   ...(['matmul', 'softmax', 'sum', 'exp', 'requiresGrad_'] as const).map(
     (name): Case => ({
