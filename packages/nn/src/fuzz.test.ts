@@ -75,10 +75,10 @@ function editHeader(file: Uint8Array, edits: readonly ValueOf<typeof jsonMutatio
     const all = slots(header);
     if (all.length === 0) break;
     const [parent, key] = all[edit.node % all.length]!;
-    if (edit.kind === 'replace') parent[key] = edit.value;
+    if (edit.kind === 'replace') parent[key] = structuredClone(edit.value);
     else if (edit.kind === 'delete' && !Array.isArray(parent)) delete parent[key];
     else if (edit.kind === 'add' && typeof parent[key] === 'object' && parent[key] !== null)
-      (parent[key] as Record<string, unknown>)[edit.key] = edit.value;
+      (parent[key] as Record<string, unknown>)[edit.key] = structuredClone(edit.value);
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const out = new Uint8Array(8 + json.length + file.length - 8 - length);
