@@ -106,7 +106,9 @@ function idxFile({ type, shape, fill }: ValueOf<typeof idxArb>): Uint8Array {
   const view = new DataView(out.buffer);
   out[2] = type.code;
   out[3] = shape.length;
-  shape.forEach((s, i) => view.setUint32(4 + 4 * i, s));
+  shape.forEach((s, i) => {
+    view.setUint32(4 + 4 * i, s);
+  });
   for (let i = 4 + 4 * shape.length; i < out.length; i++) out[i] = fill[i % 256]!;
   // Float types: keep the values finite so the valid file is valid.
   if (type.code === 0x0d)
