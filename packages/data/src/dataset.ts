@@ -1,4 +1,5 @@
 import { type Tensor, tensor } from '@myelin/tensor';
+import { describeValue, requireTensor } from './validate.js';
 
 /** Random access to samples: `length` and `get(i)` (PyTorch's map-style Dataset). */
 export interface Dataset<T = Tensor[]> {
@@ -23,8 +24,9 @@ export class TensorDataset implements Dataset<Tensor[]> {
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new Error('TensorDataset: expected at least one tensor');
-    const n = tensors[0]!.shape[0];
+    const n = (tensors[0] as Tensor | undefined)?.shape?.[0];
     for (const [i, t] of tensors.entries()) {
+      requireTensor('TensorDataset', `argument ${i}`, t);
       if (t.ndim === 0 || t.shape[0] !== n) {
         throw new RangeError(
           `TensorDataset: tensor ${i} has shape [${t.shape.join(',')}], but every tensor needs ${n} rows`,
@@ -56,6 +58,12 @@ export class Subset<T> implements Dataset<T> {
     readonly dataset: Dataset<T>,
     indices: ArrayLike<number>,
   ) {
+    if (typeof (dataset as Partial<Dataset<T>> | null)?.get !== 'function')
+      throw new TypeError(`Subset: expected a dataset with length and get(i), got ${describeValue(dataset)}`);
+    if (!Array.isArray(indices) && !ArrayBuffer.isView(indices))
+      throw new TypeError(
+        `Subset: indices must be an array of sample positions, got ${describeValue(indices)}`,
+      );
     this.indices = Int32Array.from(indices);
     for (const i of this.indices) checkIndex('Subset', i, dataset.length);
   }

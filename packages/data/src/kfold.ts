@@ -1,4 +1,5 @@
 import { generatorFor, positionsByClass, shuffleInPlace } from './shuffle.js';
+import { checkOptions, requireBoolean, requireInteger } from './validate.js';
 
 /** One fold of cross-validation: sample positions to train on and to validate on. */
 export interface Fold {
@@ -21,6 +22,9 @@ export interface KFoldOptions {
  * @example for (const { train, validation } of kFold(150, 5, { shuffle: true, seed: 0 })) { ... }
  */
 export function kFold(n: number, k: number, options: KFoldOptions = {}): Fold[] {
+  checkOptions('kFold', options, ['shuffle', 'stratified', 'seed']);
+  requireInteger('kFold', 'n', n, 2);
+  if (options.shuffle !== undefined) requireBoolean('kFold', 'shuffle', options.shuffle);
   if (!Number.isInteger(k) || k < 2 || k > n)
     throw new RangeError(`kFold: k must be an integer in 2..${n}, got ${k}`);
   const generator = generatorFor(options.seed);

@@ -1,5 +1,6 @@
 import { defaultGenerator, Generator, noGrad, randperm, stack, type Tensor, tensor } from '@myelin/tensor';
 import { type Dataset, indexTensor, Subset, TensorDataset } from './dataset.js';
+import { checkOptions, describeValue, requireBoolean, requireInteger } from './validate.js';
 
 /** Options of {@link DataLoader}. */
 export interface DataLoaderOptions<T> {
@@ -51,9 +52,25 @@ export class DataLoader<T = Tensor[]> implements Iterable<Tensor[]>, AsyncIterab
     readonly dataset: Dataset<T>,
     options: DataLoaderOptions<T> = {},
   ) {
+    const name = 'DataLoader';
+    if (
+      typeof (dataset as Partial<Dataset<T>> | null)?.get !== 'function' ||
+      typeof dataset.length !== 'number'
+    ) {
+      throw new TypeError(
+        `${name}: expected a dataset with length and get(i) (e.g. new TensorDataset(x, y)), got ${describeValue(dataset)}`,
+      );
+    }
+    checkOptions(name, options, ['batchSize', 'shuffle', 'seed', 'dropLast', 'collate']);
     const { batchSize = 1, shuffle = false, dropLast = false, seed } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1)
-      throw new RangeError(`DataLoader: batchSize must be an integer >= 1, got ${batchSize}`);
+    requireInteger(name, 'batchSize', batchSize, 1);
+    requireBoolean(name, 'shuffle', shuffle);
+    requireBoolean(name, 'dropLast', dropLast);
+    if (seed !== undefined) requireInteger(name, 'seed', seed);
+    if (options.collate !== undefined && typeof options.collate !== 'function')
+      throw new TypeError(
+        `${name}: collate must be a function of the samples, got ${describeValue(options.collate)}`,
+      );
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;

@@ -1,4 +1,5 @@
 import { linalg, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
+import { checkOptions, describeValue } from './validate.js';
 
 /** Options of {@link PCA}. */
 export interface PCAOptions {
@@ -35,6 +36,9 @@ export class PCA {
   mean: Tensor | null = null;
 
   constructor(readonly options: PCAOptions = {}) {
+    checkOptions('PCA', options, ['nComponents', 'whiten']);
+    if (options.whiten !== undefined && typeof options.whiten !== 'boolean')
+      throw new TypeError(`PCA: whiten must be true or false, got ${describeValue(options.whiten)}`);
     const n = options.nComponents;
     if (n !== undefined && !(n > 0 && (n < 1 || Number.isInteger(n))))
       throw new RangeError(`PCA: nComponents must be a positive integer or a fraction in (0, 1), got ${n}`);

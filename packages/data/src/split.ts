@@ -1,6 +1,7 @@
 import { type Tensor, tensor } from '@myelin/tensor';
 import { type Dataset, Subset } from './dataset.js';
 import { generatorFor, positionsByClass, shuffleInPlace } from './shuffle.js';
+import { checkOptions, describeValue, requireBoolean, requireTensor } from './validate.js';
 
 /**
  * Splits a dataset into non-overlapping random subsets of the given sizes, or fractions summing to
@@ -13,6 +14,9 @@ export function randomSplit<T>(
   lengths: readonly number[],
   options: { seed?: number } = {},
 ): Subset<T>[] {
+  checkOptions('randomSplit', options, ['seed']);
+  if (!Array.isArray(lengths) || !lengths.every((l) => typeof l === 'number'))
+    throw new TypeError(`randomSplit: lengths must be an array of numbers, got ${describeValue(lengths)}`);
   const n = dataset.length;
   let sizes: number[];
   const fractional =
@@ -101,7 +105,14 @@ export function trainTestSplit(
   y: Tensor,
   options: SplitOptions = {},
 ): { xTrain: Tensor; xTest: Tensor; yTrain: Tensor; yTest: Tensor } {
+  checkOptions('trainTestSplit', options, ['testSize', 'stratify', 'shuffle', 'seed']);
+  requireTensor('trainTestSplit', 'x', x);
+  requireTensor('trainTestSplit', 'y', y);
   const { testSize = 0.25, stratify = false, shuffle = true, seed } = options;
+  if (typeof testSize !== 'number')
+    throw new TypeError(`trainTestSplit: testSize must be a number, got ${describeValue(testSize)}`);
+  requireBoolean('trainTestSplit', 'stratify', stratify);
+  requireBoolean('trainTestSplit', 'shuffle', shuffle);
   const n = x.shape[0] ?? 0;
   if (y.shape[0] !== n) throw new RangeError(`trainTestSplit: x has ${n} rows but y has ${y.shape[0]}`);
   const testCount = testSize < 1 ? Math.round(testSize * n) : testSize;
@@ -143,8 +154,19 @@ export function trainValidationTestSplit(
   yValidation: Tensor;
   yTest: Tensor;
 } {
+  checkOptions('trainValidationTestSplit', options, [
+    'validationSize',
+    'testSize',
+    'stratify',
+    'shuffle',
+    'seed',
+  ]);
   const { validationSize = 0.15, testSize = 0.15, ...rest } = options;
-  if (!(validationSize > 0 && testSize > 0 && validationSize + testSize < 1)) {
+  if (
+    typeof validationSize !== 'number' ||
+    typeof testSize !== 'number' ||
+    !(validationSize > 0 && testSize > 0 && validationSize + testSize < 1)
+  ) {
     throw new RangeError(
       `trainValidationTestSplit: validationSize ${validationSize} and testSize ${testSize} must be fractions summing below 1`,
     );

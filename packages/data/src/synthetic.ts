@@ -4,6 +4,7 @@
 import type { Generator, Tensor } from '@myelin/tensor';
 import { tensor } from '@myelin/tensor';
 import { generatorFor } from './shuffle.js';
+import { checkOptions } from './validate.js';
 
 /** Inputs `x` [n, 2] (float32) and labels or targets `y` [n]. */
 export interface SyntheticData {
@@ -52,6 +53,7 @@ const uniform = (g: Generator, lo: number, hi: number) => lo + (hi - lo) * g.nex
  * @example const { x, y } = circles(200, { noise: 0.05, seed: 0 });
  */
 export function circles(n: number, options: SyntheticOptions & { factor?: number } = {}): SyntheticData {
+  checkOptions('circles', options, ['noise', 'seed', 'factor']);
   const { factor = 0.5 } = options;
   return build('circles', n, options, generatorFor(options.seed), (g, i) => {
     const inner = i % 2;
@@ -67,6 +69,7 @@ export function circles(n: number, options: SyntheticOptions & { factor?: number
  * @example const { x, y } = moons(200, { noise: 0.1, seed: 0 });
  */
 export function moons(n: number, options: SyntheticOptions = {}): SyntheticData {
+  checkOptions('moons', options, ['noise', 'seed']);
   return build('moons', n, options, generatorFor(options.seed), (g, i) => {
     const t = uniform(g, 0, Math.PI);
     return i % 2 === 0 ? [Math.cos(t), Math.sin(t), 0] : [1 - Math.cos(t), 0.5 - Math.sin(t), 1];
@@ -80,6 +83,7 @@ export function moons(n: number, options: SyntheticOptions = {}): SyntheticData 
  * @example const { x, y } = xor(400, { noise: 0.2, seed: 0 });
  */
 export function xor(n: number, options: SyntheticOptions = {}): SyntheticData {
+  checkOptions('xor', options, ['noise', 'seed']);
   return build('xor', n, options, generatorFor(options.seed), (g) => {
     const side = () => {
       const v = uniform(g, 0.3, 5);
@@ -96,6 +100,7 @@ function booleanTable(
   n: number,
   options: SyntheticOptions,
 ): SyntheticData {
+  checkOptions(name, options, ['noise', 'seed']);
   return build(name, n, options, generatorFor(options.seed), (_g, i) => {
     const a = (i >> 1) & 1;
     const b = i & 1;
@@ -129,6 +134,7 @@ export function or(n = 4, options: SyntheticOptions = {}): SyntheticData {
  * @example const { x, y } = spiral(400, { noise: 0.1, seed: 0 });
  */
 export function spiral(n: number, options: SyntheticOptions = {}): SyntheticData {
+  checkOptions('spiral', options, ['noise', 'seed']);
   const half = Math.ceil(n / 2);
   return build('spiral', n, options, generatorFor(options.seed), (_g, i) => {
     const label = i % 2;
@@ -149,6 +155,7 @@ export function gaussianBlobs(
   n: number,
   options: SyntheticOptions & { centers?: number | [number, number][]; std?: number } = {},
 ): SyntheticData {
+  checkOptions('gaussianBlobs', options, ['noise', 'seed', 'centers', 'std']);
   const { std = 1 } = options;
   const g = generatorFor(options.seed);
   const centers =
@@ -175,6 +182,7 @@ export function linearlySeparable(
   n: number,
   options: SyntheticOptions & { margin?: number } = {},
 ): SyntheticData {
+  checkOptions('linearlySeparable', options, ['noise', 'seed', 'margin']);
   const { margin = 0.1 } = options;
   const g = generatorFor(options.seed);
   const angle = uniform(g, 0, 2 * Math.PI);
@@ -195,6 +203,7 @@ export function linearlySeparable(
  * @example const { x, y } = plane(200, { noise: 0.05, seed: 0 });
  */
 export function plane(n: number, options: SyntheticOptions = {}): SyntheticData {
+  checkOptions('plane', options, ['noise', 'seed']);
   const g = generatorFor(options.seed);
   return build(
     'plane',
@@ -225,6 +234,7 @@ const BUMPS: [number, number, number][] = [
  * @example const { x, y } = gaussian(300, { seed: 0 });
  */
 export function gaussian(n: number, options: SyntheticOptions = {}): SyntheticData {
+  checkOptions('gaussian', options, ['noise', 'seed']);
   const g = generatorFor(options.seed);
   return build(
     'gaussian',

@@ -1,5 +1,6 @@
 // Parameter initialisation, in place (torch.nn.init). Deterministic under manualSeed.
 import { noGrad, rand, randn, type Tensor, tidy } from '@myelin/tensor';
+import { checkOptions, nonNegative, requireChoice, requireNumber, requireTensor } from './validate.js';
 
 /** Nonlinearities known to {@link calculateGain}. */
 export type Nonlinearity =
@@ -43,6 +44,7 @@ export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01):
  * is [outFeatures, inFeatures]).
  */
 export function fans(t: Tensor): { fanIn: number; fanOut: number } {
+  requireTensor('init', 'the tensor', t);
   if (t.ndim < 2)
     throw new RangeError(
       `init: fan in and fan out need a tensor with at least 2 dimensions, got shape [${t.shape.join(',')}]`,
@@ -53,13 +55,15 @@ export function fans(t: Tensor): { fanIn: number; fanOut: number } {
 
 /** Overwrites `t` (contiguous float32) with the values `make()` computes; intermediates are freed. */
 function assign(t: Tensor, make: () => Tensor): Tensor {
-  if (t.dtype !== 'float32') throw new TypeError(`init: the tensor must be float32, got ${t.dtype}`);
+  requireTensor('init', 'the tensor', t, 'float32');
   noGrad(() => tidy(() => t.copy_(make())));
   return t;
 }
 
 /** Fills with `value`. @example init.constant(bias, 0.1) */
 export function constant(t: Tensor, value: number): Tensor {
+  requireTensor('init.constant', 'the tensor', t);
+  requireNumber('init.constant', 'value', value);
   noGrad(() => t.fill_(value));
   return t;
 }
@@ -76,6 +80,8 @@ export function ones(t: Tensor): Tensor {
 
 /** Uniform values in [a, b). @example init.uniform(w, -0.1, 0.1) */
 export function uniform(t: Tensor, a = 0, b = 1): Tensor {
+  requireNumber('init.uniform', 'a', a);
+  requireNumber('init.uniform', 'b', b);
   if (!(b >= a)) throw new RangeError(`init.uniform: expected a <= b, got ${a} and ${b}`);
   return assign(t, () =>
     rand(t.shape)
@@ -86,7 +92,8 @@ export function uniform(t: Tensor, a = 0, b = 1): Tensor {
 
 /** Normal values with the given mean and standard deviation. @example init.normal(w, 0, 0.01) */
 export function normal(t: Tensor, mean = 0, std = 1): Tensor {
-  if (!(std >= 0)) throw new RangeError(`init.normal: std must be >= 0, got ${std}`);
+  requireNumber('init.normal', 'mean', mean);
+  requireNumber('init.normal', 'std', std, nonNegative);
   return assign(t, () => randn(t.shape).mul(std).add(mean));
 }
 
@@ -97,6 +104,7 @@ export function normal(t: Tensor, mean = 0, std = 1): Tensor {
  * @example init.xavierUniform(linear.weight)
  */
 export function xavierUniform(t: Tensor, gain = 1): Tensor {
+  requireNumber('init.xavierUniform', 'gain', gain);
   const { fanIn, fanOut } = fans(t);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, -a, a);
@@ -104,6 +112,7 @@ export function xavierUniform(t: Tensor, gain = 1): Tensor {
 
 /** Glorot/Xavier normal: N(0, σ²) with σ = gain·√(2/(fanIn + fanOut)). @example init.xavierNormal(w) */
 export function xavierNormal(t: Tensor, gain = 1): Tensor {
+  requireNumber('init.xavierNormal', 'gain', gain);
   const { fanIn, fanOut } = fans(t);
   return normal(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
@@ -117,10 +126,11 @@ export interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(
-  t: Tensor,
-  { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu' }: KaimingOptions,
-): number {
+function kaimingStd(fn: string, t: Tensor, options: KaimingOptions): number {
+  checkOptions(fn, options, ['a', 'mode', 'nonlinearity']);
+  const { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu' } = options;
+  requireNumber(fn, 'a', a);
+  requireChoice(fn, 'mode', mode, ['fanIn', 'fanOut']);
   const { fanIn, fanOut } = fans(t);
   return calculateGain(nonlinearity, a) / Math.sqrt(mode === 'fanIn' ? fanIn : fanOut);
 }
@@ -131,11 +141,11 @@ function kaimingStd(
  * @example init.kaimingUniform(w, { nonlinearity: 'relu' })
  */
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd(t, options);
+  const bound = Math.sqrt(3) * kaimingStd('init.kaimingUniform', t, options);
   return uniform(t, -bound, bound);
 }
 
 /** He/Kaiming normal: N(0, σ²) with σ = gain/√fan. @example init.kaimingNormal(w, { mode: 'fanOut' }) */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd(t, options));
+  return normal(t, 0, kaimingStd('init.kaimingNormal', t, options));
 }

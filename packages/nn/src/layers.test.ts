@@ -43,7 +43,7 @@ describe('Linear', () => {
     expect(noBias.parameters().length).toBe(1);
     expect(fc.forward(randn([5, 7, 3])).shape).toEqual([5, 7, 2]);
     expect(() => fc.forward(randn([4, 5]))).toThrow(
-      'Linear: input of shape [4,5] does not end in inFeatures = 3',
+      'Linear.forward: input of shape [4,5] does not end in inFeatures = 3',
     );
     expect(() => new Linear(0, 2)).toThrow(/inFeatures must be an integer >= 1/);
   });
@@ -62,7 +62,7 @@ describe('Dropout', () => {
     const d = new Dropout(0.5).eval();
     expect(d.forward(x)).toBe(x);
     expect(dropout(x, 0)).toBe(x);
-    expect(() => new Dropout(1)).toThrow(/p must be in \[0, 1\)/);
+    expect(() => new Dropout(1)).toThrow(/^Dropout: p must be a number in \[0, 1\), got 1$/);
   });
 
   it('zeros a fraction p and scales survivors by 1/(1 − p): the expectation is preserved', () => {

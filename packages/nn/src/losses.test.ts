@@ -190,8 +190,9 @@ describe('crossEntropy and nllLoss', () => {
       'crossEntropy: target 3 at position 1 is not a class index in 0..2',
     );
     expect(() => crossEntropy(logits, labels([0, 1]))).toThrow(/expected targets of shape \[3\], got \[2\]/);
+    // Float class labels were reported as a shape mismatch (issue 16 #5): say they must be int32.
     expect(() => crossEntropy(logits, tensor([0, 1, 2]).reshape(3))).toThrow(
-      /input shape \[3,3\] and target shape \[3\] differ/,
+      /^crossEntropy: class-index targets must be int32, got a float32 tensor of shape \[3\] \(convert with \.int\(\)/,
     );
     expect(() => crossEntropy(tensor([1, 2]), y)).toThrow(/expected logits \[N, C\]/);
   });

@@ -1,6 +1,16 @@
 // Loss functions (torch.nn.functional's), each built from primitive ops so that autograd gives its
 // gradient; all take `reduction` 'mean' (default), 'sum' or 'none'.
-import { noGrad, type Tensor, tensor, where } from '@myelin/tensor';
+import { noGrad, type Tensor, tensor, tidy, where } from '@myelin/tensor';
+import {
+  checkOptions,
+  closed,
+  describeValue,
+  positive,
+  requireChoice,
+  requireNumber,
+  requireSameShape,
+  requireTensor,
+} from './validate.js';
 
 /** How a loss combines per-element (or per-sample) values. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -12,23 +22,46 @@ function reduce(loss: Tensor, reduction: Reduction): Tensor {
   throw new RangeError(`loss: reduction must be 'mean', 'sum' or 'none', got '${reduction}'`);
 }
 
-function sameShape(op: string, input: Tensor, target: Tensor): void {
-  if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
+const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+
+/**
+ * Checks what every loss of an input and a same-shaped float32 target takes — the options' keys,
+ * both tensors and the reduction — before any op runs, so errors name the loss and nothing leaks.
+ */
+function checkPair(
+  fn: string,
+  input: unknown,
+  target: unknown,
+  options: { reduction?: Reduction } | undefined,
+  keys: readonly string[],
+): asserts input is Tensor {
+  checkOptions(fn, options, ['reduction', ...keys]);
+  requireTensor(fn, 'input', input, 'float32');
+  requireTensor(fn, 'target', target, 'float32');
+  requireSameShape(fn, input, target);
+  requireChoice(fn, 'reduction', options?.reduction ?? 'mean', REDUCTIONS);
+}
+
+/** Checks an optional weight tensor: float32, and of `shape` when given. */
+function checkWeight(fn: string, name: string, weight: unknown, shape?: number[]): void {
+  if (weight === undefined) return;
+  requireTensor(fn, name, weight, 'float32');
+  if (shape !== undefined && (weight.ndim !== shape.length || weight.shape.some((d, i) => d !== shape[i]))) {
     throw new RangeError(
-      `${op}: input shape [${input.shape.join(',')}] and target shape [${target.shape.join(',')}] differ`,
+      `${fn}: ${name} must have shape [${shape.join(',')}], got [${weight.shape.join(',')}]`,
     );
   }
 }
 
 /** Mean squared error (x − y)². @example mseLoss(prediction, target) */
 export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
-  sameShape('mseLoss', input, target);
+  checkPair('mseLoss', input, target, options, []);
   return reduce(input.sub(target).square(), options.reduction ?? 'mean');
 }
 
 /** Mean absolute error |x − y|. @example l1Loss(prediction, target) */
 export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
-  sameShape('l1Loss', input, target);
+  checkPair('l1Loss', input, target, options, []);
   return reduce(input.sub(target).abs(), options.reduction ?? 'mean');
 }
 
@@ -42,9 +75,9 @@ export function huberLoss(
   target: Tensor,
   options: { reduction?: Reduction; delta?: number } = {},
 ): Tensor {
-  sameShape('huberLoss', input, target);
+  checkPair('huberLoss', input, target, options, ['delta']);
   const { delta = 1 } = options;
-  if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be > 0, got ${delta}`);
+  requireNumber('huberLoss', 'delta', delta, positive);
   const d = input.sub(target);
   const a = d.abs();
   const loss = where(a.lt(delta), d.square().mul(0.5), a.sub(0.5 * delta).mul(delta));
@@ -62,8 +95,9 @@ export function binaryCrossEntropy(
   target: Tensor,
   options: { reduction?: Reduction; weight?: Tensor } = {},
 ): Tensor {
-  sameShape('binaryCrossEntropy', input, target);
-  const outside = noGrad(() => input.lt(0).add(input.gt(1)).sum().item());
+  checkPair('binaryCrossEntropy', input, target, options, ['weight']);
+  checkWeight('binaryCrossEntropy', 'weight', options.weight);
+  const outside = tidy(() => noGrad(() => input.lt(0).add(input.gt(1)).sum().item()));
   if (outside > 0)
     throw new RangeError(
       `binaryCrossEntropy: ${outside} input values are outside [0, 1] (pass probabilities, or use binaryCrossEntropyWithLogits)`,
@@ -86,7 +120,11 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   options: { reduction?: Reduction; weight?: Tensor; posWeight?: Tensor | number } = {},
 ): Tensor {
-  sameShape('binaryCrossEntropyWithLogits', input, target);
+  const fn = 'binaryCrossEntropyWithLogits';
+  checkPair(fn, input, target, options, ['weight', 'posWeight']);
+  checkWeight(fn, 'weight', options.weight);
+  if (typeof options.posWeight === 'number') requireNumber(fn, 'posWeight', options.posWeight);
+  else checkWeight(fn, 'posWeight', options.posWeight);
   const softplusNeg = input.abs().neg().exp().log1p().add(input.neg().relu()); // log(1 + e^{−x})
   let loss: Tensor;
   if (options.posWeight === undefined) {
@@ -108,9 +146,19 @@ export interface ClassificationLossOptions {
   weight?: Tensor;
 }
 
-function classIndices(op: string, target: Tensor, n: number, classes: number): Tensor {
-  if (target.dtype !== 'int32')
-    throw new TypeError(`${op}: class-index targets must be int32, got ${target.dtype}`);
+/** Checks class-index targets: an int32 tensor [n] of values in 0..classes − 1. */
+function checkClassIndices(
+  op: string,
+  target: unknown,
+  n: number,
+  classes: number,
+): asserts target is Tensor {
+  requireTensor(op, 'target', target);
+  if (target.dtype !== 'int32') {
+    throw new TypeError(
+      `${op}: class-index targets must be int32, got ${describeValue(target)} (convert with .int(), or create them with { dtype: 'int32' })`,
+    );
+  }
   if (target.ndim !== 1 || target.shape[0] !== n) {
     throw new RangeError(`${op}: expected targets of shape [${n}], got [${target.shape.join(',')}]`);
   }
@@ -119,7 +167,25 @@ function classIndices(op: string, target: Tensor, n: number, classes: number): T
     if (v < 0 || v >= classes)
       throw new RangeError(`${op}: target ${v} at position ${i} is not a class index in 0..${classes - 1}`);
   }
-  return target.unsqueeze(1);
+}
+
+/** Checks scores [N, C] (float32), class-index targets, the reduction and a class weight [C]. */
+function checkClassification(
+  fn: string,
+  input: unknown,
+  target: unknown,
+  options: ClassificationLossOptions | undefined,
+  keys: readonly string[],
+  inputName = 'input',
+): asserts input is Tensor {
+  checkOptions(fn, options, ['reduction', 'weight', ...keys]);
+  requireTensor(fn, inputName, input, 'float32');
+  if (input.ndim !== 2)
+    throw new RangeError(`${fn}: expected ${inputName} [N, C], got [${input.shape.join(',')}]`);
+  const [n, classes] = input.shape as [number, number];
+  checkClassIndices(fn, target, n, classes);
+  requireChoice(fn, 'reduction', options?.reduction ?? 'mean', REDUCTIONS);
+  checkWeight(fn, 'weight', options?.weight, [classes]);
 }
 
 /**
@@ -129,10 +195,8 @@ function classIndices(op: string, target: Tensor, n: number, classes: number): T
  * @example nllLoss(logSoftmax(logits, 1), targets)
  */
 export function nllLoss(logProbs: Tensor, target: Tensor, options: ClassificationLossOptions = {}): Tensor {
-  if (logProbs.ndim !== 2)
-    throw new RangeError(`nllLoss: expected input [N, C], got [${logProbs.shape.join(',')}]`);
-  const [n, classes] = logProbs.shape as [number, number];
-  const index = classIndices('nllLoss', target, n, classes);
+  checkClassification('nllLoss', logProbs, target, options, []);
+  const index = target.unsqueeze(1);
   let picked = logProbs.gather(1, index).squeeze(1).neg();
   const reduction = options.reduction ?? 'mean';
   if (options.weight === undefined) return reduce(picked, reduction);
@@ -154,27 +218,29 @@ export function crossEntropy(
   target: Tensor,
   options: ClassificationLossOptions & { labelSmoothing?: number } = {},
 ): Tensor {
-  if (logits.ndim !== 2)
-    throw new RangeError(`crossEntropy: expected logits [N, C], got [${logits.shape.join(',')}]`);
-  const { labelSmoothing = 0, weight } = options;
-  const reduction = options.reduction ?? 'mean';
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
-    throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
-  const [n, classes] = logits.shape as [number, number];
-  if (weight !== undefined && (weight.ndim !== 1 || weight.shape[0] !== classes)) {
-    throw new RangeError(
-      `crossEntropy: weight must have shape [${classes}], got [${weight.shape.join(',')}]`,
-    );
+  const fn = 'crossEntropy';
+  requireTensor(fn, 'target', target);
+  const probabilities = target.dtype === 'float32' && target.ndim !== 1;
+  if (probabilities) {
+    checkPair(fn, logits, target, options, ['weight', 'labelSmoothing']);
+    if (logits.ndim !== 2)
+      throw new RangeError(`${fn}: expected logits [N, C], got [${logits.shape.join(',')}]`);
+    checkWeight(fn, 'weight', options.weight, [logits.shape[1]!]);
+  } else {
+    checkClassification(fn, logits, target, options, ['labelSmoothing'], 'logits');
   }
+  const { labelSmoothing = 0, weight } = options;
+  requireNumber(fn, 'labelSmoothing', labelSmoothing, closed(0, 1));
+  const reduction = options.reduction ?? 'mean';
+  const classes = logits.shape[1]!;
   const logP = logits.logSoftmax(1);
-  if (target.dtype === 'float32') {
+  if (probabilities) {
     // Probability targets: −Σ_c w_c·p_c·log q_c per sample; 'mean' averages over samples.
-    sameShape('crossEntropy', logits, target);
     const p = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / classes) : target;
     const weighted = weight === undefined ? logP : logP.mul(weight);
     return reduce(p.mul(weighted).sum(1).neg(), reduction);
   }
-  const index = classIndices('crossEntropy', target, n, classes);
+  const index = target.unsqueeze(1);
   let nll = logP.gather(1, index).squeeze(1).neg();
   let smooth =
     labelSmoothing > 0 ? (weight === undefined ? logP : logP.mul(weight)).sum(1).neg().div(classes) : null;
@@ -207,12 +273,12 @@ export function multiMarginLoss(
   target: Tensor,
   options: { reduction?: Reduction; margin?: number; p?: 1 | 2; weight?: Tensor } = {},
 ): Tensor {
-  if (input.ndim !== 2)
-    throw new RangeError(`multiMarginLoss: expected scores [N, C], got [${input.shape.join(',')}]`);
+  checkClassification('multiMarginLoss', input, target, options, ['margin', 'p']);
   const { margin = 1, p = 1 } = options;
-  if (p !== 1 && p !== 2) throw new RangeError(`multiMarginLoss: p must be 1 or 2, got ${p}`);
+  requireNumber('multiMarginLoss', 'margin', margin);
+  requireChoice('multiMarginLoss', 'p', p, [1, 2]);
   const [n, classes] = input.shape as [number, number];
-  const index = classIndices('multiMarginLoss', target, n, classes);
+  const index = target.unsqueeze(1);
   const correct = input.gather(1, index); // [N, 1]
   let hinge = input.sub(correct).add(margin).relu(); // [N, C]
   if (p === 2) hinge = hinge.square();

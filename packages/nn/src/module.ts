@@ -1,4 +1,4 @@
-import { noGrad, type Tensor } from '@myelin/tensor';
+import { checkOptions, describeValue, noGrad, Tensor } from '@myelin/tensor';
 
 /** A module's parameters and buffers by dotted name (see {@link Module.stateDict}). */
 export type StateDict = Map<string, Tensor>;
@@ -171,7 +171,15 @@ export abstract class Module {
     state: ReadonlyMap<string, Tensor> | Record<string, Tensor>,
     options: LoadStateDictOptions = {},
   ): void {
+    const where = `${this.constructor.name}.loadStateDict`;
+    checkOptions(where, options, ['strict']);
     const { strict = true } = options;
+    if (typeof strict !== 'boolean')
+      throw new TypeError(`${where}: strict must be true or false, got ${describeValue(strict)}`);
+    if (typeof state !== 'object' || state === null)
+      throw new TypeError(
+        `${where}: expected a Map or an object of tensors by name, got ${describeValue(state)}`,
+      );
     const incoming: ReadonlyMap<string, Tensor> =
       state instanceof Map ? state : new Map(Object.entries(state as Record<string, Tensor>));
     const own = this.stateDict();
@@ -183,7 +191,8 @@ export abstract class Module {
     for (const [name, target] of own) {
       const source = incoming.get(name);
       if (source === undefined) continue;
-      if (source.isDisposed) problems.push(`'${name}' is a disposed tensor`);
+      if (!(source instanceof Tensor)) problems.push(`'${name}' is ${describeValue(source)}, not a tensor`);
+      else if (source.isDisposed) problems.push(`'${name}' is a disposed tensor`);
       else if (source.dtype !== target.dtype)
         problems.push(`'${name}' has dtype ${source.dtype}, expected ${target.dtype}`);
       else if (

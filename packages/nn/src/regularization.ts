@@ -1,10 +1,23 @@
-import { type Tensor, tensor } from '@myelin/tensor';
-import type { Module } from './module.js';
+import { Tensor, tensor } from '@myelin/tensor';
+import { Module } from './module.js';
+import { checkOptions, describeValue, requireBoolean } from './validate.js';
 
 /** Which parameters a penalty covers: a module (weights only unless `includeBiases`) or a list. */
-function penalised(source: Module | Iterable<Tensor>, includeBiases: boolean): Tensor[] {
-  if (Symbol.iterator in Object(source) && !('namedParameters' in Object(source)))
-    return [...(source as Iterable<Tensor>)];
+function penalised(
+  fn: string,
+  source: Module | Iterable<Tensor>,
+  options: { includeBiases?: boolean },
+): Tensor[] {
+  checkOptions(fn, options, ['includeBiases']);
+  const includeBiases = options.includeBiases ?? false;
+  requireBoolean(fn, 'includeBiases', includeBiases);
+  if (!(source instanceof Module)) {
+    const list = Symbol.iterator in Object(source) ? [...(source as Iterable<unknown>)] : null;
+    if (list === null || !list.every((p) => p instanceof Tensor)) {
+      throw new TypeError(`${fn}: expected a Module or a list of tensors, got ${describeValue(source)}`);
+    }
+    return list as Tensor[];
+  }
   const module = source as Module;
   return [...module.namedParameters()]
     .filter(([name, p]) => includeBiases || (!name.endsWith('bias') && p.ndim > 1))
@@ -22,7 +35,7 @@ export function l2Penalty(
   source: Module | Iterable<Tensor>,
   options: { includeBiases?: boolean } = {},
 ): Tensor {
-  return sumOver(penalised(source, options.includeBiases ?? false), (p) => p.square().sum());
+  return sumOver(penalised('l2Penalty', source, options), (p) => p.square().sum());
 }
 
 /**
@@ -35,7 +48,7 @@ export function l1Penalty(
   source: Module | Iterable<Tensor>,
   options: { includeBiases?: boolean } = {},
 ): Tensor {
-  return sumOver(penalised(source, options.includeBiases ?? false), (p) => p.abs().sum());
+  return sumOver(penalised('l1Penalty', source, options), (p) => p.abs().sum());
 }
 
 function sumOver(params: readonly Tensor[], term: (p: Tensor) => Tensor): Tensor {

@@ -74,7 +74,7 @@ describe('fit, evaluate, predict', () => {
       /optimizer must have step\(\) and zeroGrad\(\)/,
     );
     await expect(fit(model, data, { optimizer, loss: crossEntropy, validationSplit: 1.5 })).rejects.toThrow(
-      /validationSplit must be in \(0, 1\)/,
+      /validationSplit must be a number in \(0, 1\)/,
     );
     await expect(
       fit(model, [randn([4, 4]), tensor([0], { dtype: 'int32' })], {

@@ -28,7 +28,7 @@ const ADAGRAD_DEFAULTS: AdagradOptions = {
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super('Adagrad', params, { ...ADAGRAD_DEFAULTS, ...options });
+    super('Adagrad', params, ADAGRAD_DEFAULTS, options);
   }
 
   protected override checkOptions(o: AdagradOptions): void {

@@ -1,6 +1,6 @@
-import { kernels, type Tensor } from '@myelin/tensor';
+import { describeValue, kernels, type Tensor } from '@myelin/tensor';
 import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
-import { requireNonNegative, requireUnitInterval } from './validate.js';
+import { requireBoolean, requireNonNegative, requireUnitInterval } from './validate.js';
 
 /** Options of {@link Adam} and {@link AdamW} (torch.optim's, camelCased). */
 export interface AdamOptions {
@@ -11,6 +11,14 @@ export interface AdamOptions {
   amsgrad: boolean;
 }
 
+const ADAM_DEFAULTS: AdamOptions = {
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 0,
+  amsgrad: false,
+};
+
 /** The shared Adam update; `decoupled` selects AdamW's weight decay. */
 abstract class AdamBase extends Optimizer<AdamOptions> {
   protected abstract readonly decoupled: boolean;
@@ -18,11 +26,14 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   protected override checkOptions(o: AdamOptions): void {
     super.checkOptions(o);
     if (!Array.isArray(o.betas) || o.betas.length !== 2)
-      throw new RangeError(`${this.name}: betas must be a pair [beta1, beta2]`);
-    requireUnitInterval(this.name, 'beta1', o.betas[0]);
-    requireUnitInterval(this.name, 'beta2', o.betas[1]);
+      throw new RangeError(
+        `${this.name}: betas must be a pair [beta1, beta2], got ${describeValue(o.betas)}`,
+      );
+    requireUnitInterval(this.name, 'betas[0]', o.betas[0]);
+    requireUnitInterval(this.name, 'betas[1]', o.betas[1]);
     requireNonNegative(this.name, 'eps', o.eps);
     requireNonNegative(this.name, 'weightDecay', o.weightDecay);
+    requireBoolean(this.name, 'amsgrad', o.amsgrad);
   }
 
   protected stateLayout(o: AdamOptions): StateLayout {
@@ -69,14 +80,7 @@ export class Adam extends AdamBase {
   protected readonly decoupled = false;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('Adam', params, {
-      lr: 1e-3,
-      betas: [0.9, 0.999],
-      eps: 1e-8,
-      weightDecay: 0,
-      amsgrad: false,
-      ...options,
-    });
+    super('Adam', params, { ...ADAM_DEFAULTS, weightDecay: 0 }, options);
   }
 }
 
@@ -90,13 +94,6 @@ export class AdamW extends AdamBase {
   protected readonly decoupled = true;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, {
-      lr: 1e-3,
-      betas: [0.9, 0.999],
-      eps: 1e-8,
-      weightDecay: 1e-2,
-      amsgrad: false,
-      ...options,
-    });
+    super('AdamW', params, { ...ADAM_DEFAULTS, weightDecay: 1e-2 }, options);
   }
 }

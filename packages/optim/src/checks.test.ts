@@ -203,7 +203,7 @@ describe('loadStateDict validates everything before changing anything (issue 12 
     [
       'a negative learning rate',
       (d) => (group(d)['lr'] = -1),
-      /^Adam\.loadStateDict: group 0: invalid learning rate -1/,
+      /^Adam\.loadStateDict: group 0: lr must be a finite number >= 0, got -1/,
     ],
     ['one beta', (d) => (group(d)['betas'] = [0.9]), /group 0: betas must be a pair/],
     [

@@ -1,4 +1,9 @@
+import { checkOptions, describeValue } from '@myelin/tensor';
 import {
+  checkCosine,
+  checkLinear,
+  checkMultiStep,
+  checkStep,
   cosineSchedule,
   exponentialSchedule,
   linearSchedule,
@@ -6,6 +11,7 @@ import {
   type Schedule,
   stepSchedule,
 } from './schedules.js';
+import { requireNonNegative } from './validate.js';
 
 /**
  * What a scheduler needs of an optimizer: a settable learning rate, and optionally parameter
@@ -14,6 +20,22 @@ import {
 export interface SchedulableOptimizer {
   lr: number;
   paramGroups?: { options: { lr: number } }[];
+}
+
+/** Throws unless `optimizer` has a learning rate to schedule (a number, or one per parameter group). */
+export function checkSchedulable(owner: string, optimizer: unknown): void {
+  const o = optimizer as SchedulableOptimizer | null;
+  const ok =
+    typeof o === 'object' &&
+    o !== null &&
+    (Array.isArray(o.paramGroups)
+      ? o.paramGroups.every((g) => typeof g?.options?.lr === 'number')
+      : typeof o.lr === 'number');
+  if (!ok) {
+    throw new TypeError(
+      `${owner}: expected an optimizer with a learning rate (e.g. new SGD(params, { lr: 0.1 })), got ${describeValue(optimizer)}`,
+    );
+  }
 }
 
 function learningRates(optimizer: SchedulableOptimizer): number[] {
@@ -38,9 +60,12 @@ export abstract class LRScheduler {
   private readonly schedules: Schedule[];
 
   protected constructor(
+    /** Name used in error messages. */
+    readonly name: string,
     readonly optimizer: SchedulableOptimizer,
     makeSchedule: (baseLr: number) => Schedule,
   ) {
+    checkSchedulable(name, optimizer);
     this.baseLrs = learningRates(optimizer);
     this.schedules = this.baseLrs.map(makeSchedule);
     this.apply();
@@ -62,9 +87,13 @@ export abstract class LRScheduler {
   }
 
   loadStateDict(state: { lastEpoch: number }): void {
-    if (!Number.isInteger(state?.lastEpoch) || state.lastEpoch < 0)
-      throw new Error(`loadStateDict: invalid lastEpoch ${state?.lastEpoch}`);
-    this.lastEpoch = state.lastEpoch;
+    const lastEpoch = (state as { lastEpoch?: unknown } | null)?.lastEpoch;
+    if (typeof lastEpoch !== 'number' || !Number.isInteger(lastEpoch) || lastEpoch < 0) {
+      throw new RangeError(
+        `${this.name}.loadStateDict: lastEpoch must be an integer >= 0, got ${describeValue(lastEpoch)}`,
+      );
+    }
+    this.lastEpoch = lastEpoch;
     this.apply();
   }
 
@@ -78,35 +107,41 @@ export abstract class LRScheduler {
 
 /** Multiplies the learning rate by `gamma` every `stepSize` steps. @example new StepLR(opt, { stepSize: 30 }) */
 export class StepLR extends LRScheduler {
-  constructor(
-    optimizer: SchedulableOptimizer,
-    { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number },
-  ) {
-    super(optimizer, (lr) => stepSchedule(lr, stepSize, gamma));
+  constructor(optimizer: SchedulableOptimizer, options: { stepSize: number; gamma?: number }) {
+    checkOptions('StepLR', options, ['stepSize', 'gamma']);
+    const { stepSize, gamma = 0.1 } = options ?? {};
+    checkStep('StepLR', stepSize, gamma);
+    super('StepLR', optimizer, (lr) => stepSchedule(lr, stepSize, gamma));
   }
 }
 
 /** Multiplies the learning rate by `gamma` at each milestone. @example new MultiStepLR(opt, { milestones: [30, 80] }) */
 export class MultiStepLR extends LRScheduler {
-  constructor(
-    optimizer: SchedulableOptimizer,
-    { milestones, gamma = 0.1 }: { milestones: number[]; gamma?: number },
-  ) {
-    super(optimizer, (lr) => multiStepSchedule(lr, milestones, gamma));
+  constructor(optimizer: SchedulableOptimizer, options: { milestones: number[]; gamma?: number }) {
+    checkOptions('MultiStepLR', options, ['milestones', 'gamma']);
+    const { milestones, gamma = 0.1 } = options ?? {};
+    checkMultiStep('MultiStepLR', milestones, gamma);
+    super('MultiStepLR', optimizer, (lr) => multiStepSchedule(lr, milestones, gamma));
   }
 }
 
 /** Multiplies the learning rate by `gamma` every step. @example new ExponentialLR(opt, { gamma: 0.95 }) */
 export class ExponentialLR extends LRScheduler {
-  constructor(optimizer: SchedulableOptimizer, { gamma }: { gamma: number }) {
-    super(optimizer, (lr) => exponentialSchedule(lr, gamma));
+  constructor(optimizer: SchedulableOptimizer, options: { gamma: number }) {
+    checkOptions('ExponentialLR', options, ['gamma']);
+    const gamma = options?.gamma;
+    requireNonNegative('ExponentialLR', 'gamma', gamma);
+    super('ExponentialLR', optimizer, (lr) => exponentialSchedule(lr, gamma));
   }
 }
 
 /** Cosine annealing from the base rate to `etaMin` over `tMax` steps. @example new CosineAnnealingLR(opt, { tMax: 100 }) */
 export class CosineAnnealingLR extends LRScheduler {
-  constructor(optimizer: SchedulableOptimizer, { tMax, etaMin = 0 }: { tMax: number; etaMin?: number }) {
-    super(optimizer, (lr) => cosineSchedule(lr, tMax, etaMin));
+  constructor(optimizer: SchedulableOptimizer, options: { tMax: number; etaMin?: number }) {
+    checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin']);
+    const { tMax, etaMin = 0 } = options ?? {};
+    checkCosine('CosineAnnealingLR', tMax, etaMin);
+    super('CosineAnnealingLR', optimizer, (lr) => cosineSchedule(lr, tMax, etaMin));
   }
 }
 
@@ -114,19 +149,25 @@ export class CosineAnnealingLR extends LRScheduler {
 export class LinearLR extends LRScheduler {
   constructor(
     optimizer: SchedulableOptimizer,
-    {
-      startFactor = 1 / 3,
-      endFactor = 1,
-      totalIters = 5,
-    }: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
+    options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
   ) {
-    super(optimizer, (lr) => linearSchedule(lr, startFactor, endFactor, totalIters));
+    checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']);
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
+    checkLinear('LinearLR', startFactor, endFactor, totalIters);
+    super('LinearLR', optimizer, (lr) => linearSchedule(lr, startFactor, endFactor, totalIters));
   }
 }
 
 /** Base rate times a user function of the step. @example new LambdaLR(opt, { lrLambda: (e) => 0.95 ** e }) */
 export class LambdaLR extends LRScheduler {
-  constructor(optimizer: SchedulableOptimizer, { lrLambda }: { lrLambda: (step: number) => number }) {
-    super(optimizer, (lr) => (step) => lr * lrLambda(step));
+  constructor(optimizer: SchedulableOptimizer, options: { lrLambda: (step: number) => number }) {
+    checkOptions('LambdaLR', options, ['lrLambda']);
+    const lrLambda = options?.lrLambda;
+    if (typeof lrLambda !== 'function') {
+      throw new TypeError(
+        `LambdaLR: lrLambda must be a function of the step, got ${describeValue(lrLambda)}`,
+      );
+    }
+    super('LambdaLR', optimizer, (lr) => (step) => lr * lrLambda(step));
   }
 }

@@ -1,4 +1,4 @@
-import { fullLike, noGrad, type Tensor, tensor } from '@myelin/tensor';
+import { checkOptions, describeValue, fullLike, noGrad, Tensor, tensor } from '@myelin/tensor';
 import { describe, requireNonNegative } from './validate.js';
 
 /** Options every optimizer has. */
@@ -42,9 +42,34 @@ function isGroupList<O>(params: ParamsInput<O>): params is readonly ParamGroupIn
   return (
     Array.isArray(params) &&
     params.length > 0 &&
-    !(params[0] as object as Tensor).shape &&
+    !(params[0] instanceof Tensor) &&
+    typeof params[0] === 'object' &&
+    params[0] !== null &&
     'params' in (params[0] as object)
   );
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.iterator in value;
+}
+
+/** The parameter groups of `params`, each checked for unknown options and iterable `params`. */
+function groupsOf<O>(name: string, params: ParamsInput<O>, keys: string[]): ParamGroupInput<O>[] {
+  if (!isIterable(params) || params instanceof Tensor) {
+    throw new TypeError(
+      `${name}: params must be an iterable of tensors (e.g. model.parameters()) or an array of groups { params, ...options }, got ${describeValue(params)}`,
+    );
+  }
+  if (!isGroupList(params)) return [{ params } as ParamGroupInput<O>];
+  return params.map((group, g) => {
+    checkOptions(`${name}: parameter group ${g}`, group, ['params', ...keys]);
+    if (!isIterable(group?.params) || group.params instanceof Tensor) {
+      throw new TypeError(
+        `${name}: parameter group ${g} must have params, an iterable of tensors, got ${describeValue(group?.params)}`,
+      );
+    }
+    return group;
+  });
 }
 
 /**
@@ -55,24 +80,37 @@ function isGroupList<O>(params: ParamsInput<O>): params is readonly ParamGroupIn
  */
 export abstract class Optimizer<O extends BaseOptions> {
   readonly paramGroups: ParamGroup<O>[];
+  /** The options of groups that do not set their own: the optimizer's defaults with `options` applied. */
+  readonly defaults: O;
   protected readonly state = new Map<Tensor, ParamState>();
 
+  /**
+   * Checks and resolves the parameter groups. `options` may hold only keys of `defaults` (a misspelt
+   * option is an error, never silently ignored), each group only those and `params`.
+   */
   protected constructor(
     /** Name used in error messages. */
     readonly name: string,
     params: ParamsInput<O>,
-    readonly defaults: O,
+    defaults: O,
+    options: Partial<O> | undefined,
   ) {
-    const groups: ParamGroupInput<O>[] = isGroupList(params)
-      ? [...params]
-      : [{ params } as ParamGroupInput<O>];
+    const keys = Object.keys(defaults);
+    checkOptions(name, options, keys);
+    this.defaults = { ...defaults, ...options };
+    const groups = groupsOf(name, params, keys);
     const seen = new Set<Tensor>();
     this.paramGroups = groups.map((group, g) => {
       const { params: groupParams, ...overrides } = group;
-      const options = { ...defaults, ...(overrides as unknown as Partial<O>) } as O;
+      const options = { ...this.defaults, ...(overrides as unknown as Partial<O>) } as O;
       this.checkOptions(options);
       const list = [...groupParams];
       list.forEach((p, i) => {
+        if (!(p instanceof Tensor) || p.isDisposed) {
+          throw new TypeError(
+            `${name}: parameter ${i} of group ${g} is ${p instanceof Tensor ? 'a disposed tensor' : describeValue(p)}, expected a tensor`,
+          );
+        }
         if (seen.has(p))
           throw new Error(`${name}: a parameter appears more than once (group ${g}, position ${i})`);
         seen.add(p);
@@ -93,13 +131,13 @@ export abstract class Optimizer<O extends BaseOptions> {
   }
 
   set lr(value: number) {
-    requireNonNegative(this.name, 'learning rate', value);
+    requireNonNegative(this.name, 'lr', value);
     for (const group of this.paramGroups) group.options.lr = value;
   }
 
   /** Validates a group's options; throws a RangeError naming the bad one. */
   protected checkOptions(options: O): void {
-    requireNonNegative(this.name, 'learning rate', options.lr);
+    requireNonNegative(this.name, 'lr', options.lr);
   }
 
   /** The update of one parameter with its gradient (contiguous, of the parameter's shape) and state. */

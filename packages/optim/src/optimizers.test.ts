@@ -188,7 +188,7 @@ describe('optimizer mechanics', () => {
     expect(opt.lr).toBe(0.1);
     opt.lr = 0.01;
     expect(opt.paramGroups.map((g) => g.options.lr)).toEqual([0.01, 0.01]);
-    expect(() => (opt.lr = -1)).toThrow('SGD: invalid learning rate -1');
+    expect(() => (opt.lr = -1)).toThrow('SGD: lr must be a finite number >= 0, got -1');
   });
 
   it('skips parameters without a gradient, and zeroGrad clears gradients', () => {
@@ -237,27 +237,31 @@ describe('optimizer mechanics', () => {
       /expected 1 parameter groups, got 0/,
     );
     expect(() => opt.loadStateDict({ ...good, paramGroups: [{ ...good.paramGroups[0]!, lr: -1 }] })).toThrow(
-      /invalid learning rate -1/,
+      /lr must be a finite number >= 0, got -1/,
     );
     expect(opt.stateDict()).toEqual(good);
   });
 
   it('rejects invalid hyper-parameters at construction with clear messages', () => {
     const p = [tensor([1], { requiresGrad: true })];
-    expect(() => new SGD(p, { lr: -0.1 })).toThrow(
-      'SGD: invalid learning rate -0.1 (expected a finite number >= 0)',
-    );
-    expect(() => new SGD(p, { lr: Number.NaN })).toThrow(/invalid learning rate NaN/);
+    expect(() => new SGD(p, { lr: -0.1 })).toThrow('SGD: lr must be a finite number >= 0, got -0.1');
+    expect(() => new SGD(p, { lr: Number.NaN })).toThrow(/lr must be a finite number >= 0, got NaN/);
     expect(() => new SGD(p, { nesterov: true })).toThrow(
       'SGD: nesterov momentum requires momentum > 0 and dampening = 0',
     );
     expect(() => new Adam(p, { betas: [1, 0.999] })).toThrow(
-      'Adam: invalid beta1 1 (expected a number in [0, 1))',
+      'Adam: betas[0] must be a number in [0, 1), got 1',
     );
-    expect(() => new Adam(p, { betas: [0.9, -0.1] })).toThrow(/invalid beta2 -0.1/);
-    expect(() => new Adam(p, { eps: -1 })).toThrow(/invalid eps -1/);
-    expect(() => new RMSprop(p, { alpha: -1 })).toThrow(/RMSprop: invalid alpha -1/);
-    expect(() => new Adagrad(p, { lrDecay: -1 })).toThrow(/Adagrad: invalid lrDecay -1/);
+    expect(() => new Adam(p, { betas: [0.9, -0.1] })).toThrow(
+      /betas\[1\] must be a number in \[0, 1\), got -0.1/,
+    );
+    expect(() => new Adam(p, { eps: -1 })).toThrow(/eps must be a finite number >= 0, got -1/);
+    expect(() => new RMSprop(p, { alpha: -1 })).toThrow(
+      /RMSprop: alpha must be a finite number >= 0, got -1/,
+    );
+    expect(() => new Adagrad(p, { lrDecay: -1 })).toThrow(
+      /Adagrad: lrDecay must be a finite number >= 0, got -1/,
+    );
     expect(() => new SGD([], { lr: 0.1 })).toThrow('SGD: got an empty list of parameters');
     expect(() => new SGD([p[0]!, p[0]!])).toThrow(/appears more than once/);
     expect(

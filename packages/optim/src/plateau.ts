@@ -1,5 +1,6 @@
-import type { SchedulableOptimizer } from './lr-scheduler.js';
-import { requireNonNegative } from './validate.js';
+import { checkOptions, describeValue } from '@myelin/tensor';
+import { checkSchedulable, type SchedulableOptimizer } from './lr-scheduler.js';
+import { requireInteger, requireNonNegative } from './validate.js';
 
 /** Options of {@link ReduceLROnPlateau} (torch.optim.lr_scheduler.ReduceLROnPlateau's, camelCased). */
 export interface ReduceLROnPlateauOptions {
@@ -12,6 +13,17 @@ export interface ReduceLROnPlateauOptions {
   minLr: number;
   eps: number;
 }
+
+const PLATEAU_DEFAULTS: ReduceLROnPlateauOptions = {
+  mode: 'min',
+  factor: 0.1,
+  patience: 10,
+  threshold: 1e-4,
+  thresholdMode: 'rel',
+  cooldown: 0,
+  minLr: 0,
+  eps: 1e-8,
+};
 
 /**
  * Cuts the learning rate by `factor` when a monitored metric (e.g. validation loss) has not improved
@@ -30,30 +42,34 @@ export class ReduceLROnPlateau {
     readonly optimizer: SchedulableOptimizer,
     options: Partial<ReduceLROnPlateauOptions> = {},
   ) {
-    this.options = {
-      mode: 'min',
-      factor: 0.1,
-      patience: 10,
-      threshold: 1e-4,
-      thresholdMode: 'rel',
-      cooldown: 0,
-      minLr: 0,
-      eps: 1e-8,
-      ...options,
-    };
+    const name = 'ReduceLROnPlateau';
+    checkSchedulable(name, optimizer);
+    checkOptions(name, options, Object.keys(PLATEAU_DEFAULTS));
+    this.options = { ...PLATEAU_DEFAULTS, ...options };
     const o = this.options;
-    if (!(o.factor >= 0 && o.factor < 1))
-      throw new RangeError(`ReduceLROnPlateau: factor must be in [0, 1), got ${o.factor}`);
-    requireNonNegative('ReduceLROnPlateau', 'patience', o.patience);
-    requireNonNegative('ReduceLROnPlateau', 'cooldown', o.cooldown);
-    requireNonNegative('ReduceLROnPlateau', 'minLr', o.minLr);
+    if (typeof o.factor !== 'number' || !(o.factor >= 0 && o.factor < 1))
+      throw new RangeError(`${name}: factor must be in [0, 1), got ${describeValue(o.factor)}`);
+    requireInteger(name, 'patience', o.patience, 0);
+    requireInteger(name, 'cooldown', o.cooldown, 0);
+    requireNonNegative(name, 'threshold', o.threshold);
+    requireNonNegative(name, 'minLr', o.minLr);
+    requireNonNegative(name, 'eps', o.eps);
     if (o.mode !== 'min' && o.mode !== 'max')
-      throw new RangeError(`ReduceLROnPlateau: mode must be 'min' or 'max', got ${o.mode}`);
+      throw new RangeError(`${name}: mode must be 'min' or 'max', got ${describeValue(o.mode)}`);
+    if (o.thresholdMode !== 'rel' && o.thresholdMode !== 'abs')
+      throw new RangeError(
+        `${name}: thresholdMode must be 'rel' or 'abs', got ${describeValue(o.thresholdMode)}`,
+      );
     this.best = o.mode === 'min' ? Infinity : -Infinity;
   }
 
   /** Records one value of the monitored metric and reduces the learning rate if it has plateaued. */
   step(metric: number): void {
+    if (typeof metric !== 'number') {
+      throw new TypeError(
+        `ReduceLROnPlateau.step: the metric must be a number (e.g. the validation loss), got ${describeValue(metric)}`,
+      );
+    }
     this.lastEpoch++;
     if (this.isBetter(metric)) {
       this.best = metric;

@@ -1,6 +1,6 @@
 import { kernels, type Tensor } from '@myelin/tensor';
 import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
-import { requireNonNegative } from './validate.js';
+import { requireBoolean, requireNonNegative } from './validate.js';
 
 /** Options of {@link RMSprop} (torch.optim.RMSprop's, camelCased). */
 export interface RMSpropOptions {
@@ -30,7 +30,7 @@ const RMSPROP_DEFAULTS: RMSpropOptions = {
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super('RMSprop', params, { ...RMSPROP_DEFAULTS, ...options });
+    super('RMSprop', params, RMSPROP_DEFAULTS, options);
   }
 
   protected override checkOptions(o: RMSpropOptions): void {
@@ -39,6 +39,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     requireNonNegative(this.name, 'eps', o.eps);
     requireNonNegative(this.name, 'weightDecay', o.weightDecay);
     requireNonNegative(this.name, 'momentum', o.momentum);
+    requireBoolean(this.name, 'centered', o.centered);
   }
 
   protected stateLayout(o: RMSpropOptions): StateLayout {

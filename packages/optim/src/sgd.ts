@@ -1,6 +1,6 @@
 import { kernels, type Tensor } from '@myelin/tensor';
 import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
-import { requireNonNegative } from './validate.js';
+import { requireBoolean, requireNonNegative } from './validate.js';
 
 /** Options of {@link SGD} (torch.optim.SGD's, camelCased). */
 export interface SGDOptions {
@@ -25,7 +25,7 @@ const SGD_DEFAULTS: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDe
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super('SGD', params, { ...SGD_DEFAULTS, ...options });
+    super('SGD', params, SGD_DEFAULTS, options);
   }
 
   protected override checkOptions(o: SGDOptions): void {
@@ -33,6 +33,7 @@ export class SGD extends Optimizer<SGDOptions> {
     requireNonNegative(this.name, 'momentum', o.momentum);
     requireNonNegative(this.name, 'dampening', o.dampening);
     requireNonNegative(this.name, 'weightDecay', o.weightDecay);
+    requireBoolean(this.name, 'nesterov', o.nesterov);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new RangeError('SGD: nesterov momentum requires momentum > 0 and dampening = 0');
     }

@@ -1,4 +1,5 @@
 import { kernels, noGrad, type Tensor, tensor } from '@myelin/tensor';
+import { checkOptions, requireChoice, requireInteger, requireTensor } from '../validate.js';
 
 /**
  * k-nearest-neighbour classification: a query takes the majority class of its k nearest training
@@ -15,17 +16,18 @@ export class KNNClassifier {
   private labels: Int32Array | null = null;
 
   constructor(options: { k?: number; metric?: 'l2' | 'l1' } = {}) {
+    checkOptions('KNNClassifier', options, ['k', 'metric']);
     const { k = 5, metric = 'l2' } = options;
-    if (!Number.isInteger(k) || k < 1)
-      throw new RangeError(`KNNClassifier: k must be an integer >= 1, got ${k}`);
-    if (metric !== 'l2' && metric !== 'l1')
-      throw new RangeError(`KNNClassifier: metric must be 'l2' or 'l1', got ${metric}`);
+    requireInteger('KNNClassifier', 'k', k, 1);
+    requireChoice('KNNClassifier', 'metric', metric, ['l2', 'l1']);
     this.k = k;
     this.metric = metric;
   }
 
   /** Stores the training samples x [N, F] and int32 labels y [N]. Returns this. */
   fit(x: Tensor, y: Tensor): this {
+    requireTensor('KNNClassifier.fit', 'x', x, 'float32');
+    requireTensor('KNNClassifier.fit', 'y', y, 'int32');
     if (x.ndim !== 2)
       throw new RangeError(`KNNClassifier.fit: expected x [N, F], got [${x.shape.join(',')}]`);
     if (y.dtype !== 'int32' || y.ndim !== 1 || y.shape[0] !== x.shape[0]) {
@@ -44,6 +46,7 @@ export class KNNClassifier {
   /** Distances [M, N] from each query row to each training row (squared for L2). */
   distances(queries: Tensor): Tensor {
     const train = this.requireFitted();
+    requireTensor('KNNClassifier', 'queries', queries, 'float32');
     if (queries.ndim !== 2 || queries.shape[1] !== train.shape[1]) {
       throw new RangeError(
         `KNNClassifier: queries must be [M, ${train.shape[1]}], got [${queries.shape.join(',')}]`,

@@ -1,4 +1,12 @@
 import { defaultGenerator, Generator, type Tensor, tensor } from '@myelin/tensor';
+import {
+  checkOptions,
+  positive,
+  requireBoolean,
+  requireInteger,
+  requireNumber,
+  requireTensor,
+} from '../validate.js';
 
 /** What {@link Perceptron.fit} reports. */
 export interface PerceptronFitResult {
@@ -27,11 +35,9 @@ export class Perceptron {
     readonly inFeatures: number,
     readonly options: { learningRate?: number } = {},
   ) {
-    if (!Number.isInteger(inFeatures) || inFeatures < 1)
-      throw new RangeError(`Perceptron: inFeatures must be an integer >= 1, got ${inFeatures}`);
-    const { learningRate = 1 } = options;
-    if (!(learningRate > 0))
-      throw new RangeError(`Perceptron: learningRate must be > 0, got ${learningRate}`);
+    requireInteger('Perceptron', 'inFeatures', inFeatures, 1);
+    checkOptions('Perceptron', options, ['learningRate']);
+    requireNumber('Perceptron', 'learningRate', options.learningRate ?? 1, positive);
     this.weight = new Float64Array(inFeatures);
   }
 
@@ -47,7 +53,13 @@ export class Perceptron {
     y: Tensor,
     options: { epochs?: number; shuffle?: boolean; seed?: number } = {},
   ): PerceptronFitResult {
+    checkOptions('Perceptron.fit', options, ['epochs', 'shuffle', 'seed']);
     const { epochs = 100, shuffle = false } = options;
+    requireInteger('Perceptron.fit', 'epochs', epochs, 1);
+    requireBoolean('Perceptron.fit', 'shuffle', shuffle);
+    if (options.seed !== undefined) requireInteger('Perceptron.fit', 'seed', options.seed);
+    requireTensor('Perceptron.fit', 'x', x);
+    requireTensor('Perceptron.fit', 'y', y);
     if (x.ndim !== 2 || x.shape[1] !== this.inFeatures)
       throw new RangeError(`Perceptron.fit: expected x [N, ${this.inFeatures}], got [${x.shape.join(',')}]`);
     const n = x.shape[0]!;
@@ -85,6 +97,7 @@ export class Perceptron {
 
   /** Predicted classes (int32 0/1) for the rows of `x`. */
   predict(x: Tensor): Tensor {
+    requireTensor('Perceptron.predict', 'x', x);
     if (x.ndim !== 2 || x.shape[1] !== this.inFeatures)
       throw new RangeError(
         `Perceptron.predict: expected x [N, ${this.inFeatures}], got [${x.shape.join(',')}]`,

@@ -1,5 +1,14 @@
 import { noGrad, ones, type Tensor, tidy, zeros } from '@myelin/tensor';
 import { Module } from '../module.js';
+import {
+  checkOptions,
+  closed,
+  positive,
+  requireBoolean,
+  requireInteger,
+  requireNumber,
+  requireTensor,
+} from '../validate.js';
 
 /** Options of {@link BatchNorm1d}. */
 export interface BatchNormOptions {
@@ -34,12 +43,13 @@ export class BatchNorm1d extends Module {
     options: BatchNormOptions = {},
   ) {
     super();
+    requireInteger('BatchNorm1d', 'numFeatures', numFeatures, 1);
+    checkOptions('BatchNorm1d', options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = options;
-    if (!Number.isInteger(numFeatures) || numFeatures < 1)
-      throw new RangeError(`BatchNorm1d: numFeatures must be an integer >= 1, got ${numFeatures}`);
-    if (!(eps > 0)) throw new RangeError(`BatchNorm1d: eps must be > 0, got ${eps}`);
-    if (!(momentum >= 0 && momentum <= 1))
-      throw new RangeError(`BatchNorm1d: momentum must be in [0, 1], got ${momentum}`);
+    requireNumber('BatchNorm1d', 'eps', eps, positive);
+    requireNumber('BatchNorm1d', 'momentum', momentum, closed(0, 1));
+    requireBoolean('BatchNorm1d', 'affine', affine);
+    requireBoolean('BatchNorm1d', 'trackRunningStats', trackRunningStats);
     this.eps = eps;
     this.momentum = momentum;
     this.weight = affine ? this.addParameter('weight', ones([numFeatures])) : null;
@@ -52,6 +62,7 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    requireTensor('BatchNorm1d.forward', 'the input', x, 'float32');
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
       throw new RangeError(
         `BatchNorm1d: expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got [${x.shape.join(',')}]`,

@@ -1,5 +1,6 @@
 import { defaultGenerator, type Generator, noGrad, rand, type Tensor } from '@myelin/tensor';
 import { Module } from '../module.js';
+import { checkOptions, halfOpen, requireBoolean, requireNumber, requireTensor } from '../validate.js';
 
 // The generator of masks not given one: `fit`'s own (when it has a seed) while it runs a step.
 let stepGenerator: Generator | undefined;
@@ -36,7 +37,10 @@ export function dropout(
   training = true,
   options: { generator?: Generator } = {},
 ): Tensor {
-  if (!(p >= 0 && p < 1)) throw new RangeError(`dropout: p must be in [0, 1), got ${p}`);
+  requireTensor('dropout', 'x', x);
+  requireNumber('dropout', 'p', p, halfOpen(0, 1));
+  requireBoolean('dropout', 'training', training);
+  checkOptions('dropout', options, ['generator']);
   if (!training || p === 0) return x;
   const generator = options.generator ?? stepGenerator ?? defaultGenerator;
   const mask = noGrad(() => {
@@ -68,11 +72,13 @@ export class Dropout extends Module {
     options: { generator?: Generator } = {},
   ) {
     super();
-    if (!(p >= 0 && p < 1)) throw new RangeError(`Dropout: p must be in [0, 1), got ${p}`);
+    requireNumber('Dropout', 'p', p, halfOpen(0, 1));
+    checkOptions('Dropout', options, ['generator']);
     this.generator = options.generator;
   }
 
   forward(x: Tensor): Tensor {
+    requireTensor('Dropout.forward', 'the input', x);
     return dropout(x, this.p, this.training, { generator: this.generator });
   }
 

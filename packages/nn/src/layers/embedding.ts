@@ -1,5 +1,6 @@
 import { noGrad, randn, type Tensor } from '@myelin/tensor';
 import { Module } from '../module.js';
+import { checkOptions, describeValue, requireInteger, requireTensor } from '../validate.js';
 
 /**
  * A lookup table of `numEmbeddings` trainable vectors of size `embeddingDim`, initialised N(0, 1)
@@ -18,30 +19,31 @@ export class Embedding extends Module {
     readonly options: { paddingIdx?: number } = {},
   ) {
     super();
-    if (
-      !Number.isInteger(numEmbeddings) ||
-      numEmbeddings < 1 ||
-      !Number.isInteger(embeddingDim) ||
-      embeddingDim < 1
-    ) {
-      throw new RangeError(
-        `Embedding: sizes must be integers >= 1, got ${numEmbeddings} and ${embeddingDim}`,
-      );
-    }
+    requireInteger('Embedding', 'numEmbeddings', numEmbeddings, 1);
+    requireInteger('Embedding', 'embeddingDim', embeddingDim, 1);
+    checkOptions('Embedding', options, ['paddingIdx']);
     const { paddingIdx } = options;
     if (
       paddingIdx !== undefined &&
       !(Number.isInteger(paddingIdx) && paddingIdx >= 0 && paddingIdx < numEmbeddings)
     ) {
-      throw new RangeError(`Embedding: paddingIdx ${paddingIdx} is not a row in 0..${numEmbeddings - 1}`);
+      throw new RangeError(
+        `Embedding: paddingIdx must be a row in 0..${numEmbeddings - 1}, got ${describeValue(paddingIdx)}`,
+      );
     }
     this.weight = this.addParameter('weight', randn([numEmbeddings, embeddingDim]));
     if (paddingIdx !== undefined) noGrad(() => this.weight.slice(0, paddingIdx, paddingIdx + 1).zero_());
   }
 
   forward(indices: Tensor): Tensor {
-    if (indices.dtype !== 'int32')
-      throw new TypeError(`Embedding: indices must be int32, got ${indices.dtype}`);
+    requireTensor('Embedding.forward', 'indices', indices, 'int32');
+    const values = indices.data();
+    const bad = values.findIndex((i) => i < 0 || i >= this.numEmbeddings);
+    if (bad !== -1) {
+      throw new RangeError(
+        `Embedding.forward: index ${values[bad]} at flat position ${bad} is not a row in 0..${this.numEmbeddings - 1}`,
+      );
+    }
     const flat = indices.reshape([-1]);
     let rows = this.weight.indexSelect(0, flat);
     const { paddingIdx } = this.options;

@@ -1,6 +1,7 @@
 import { type Tensor, zeros } from '@myelin/tensor';
 import * as init from '../init.js';
 import { Module } from '../module.js';
+import { checkOptions, requireBoolean, requireInteger, requireTensor } from '../validate.js';
 
 /**
  * Fully connected layer y = x·Wᵀ + b with W of shape [outFeatures, inFeatures] (PyTorch's layout),
@@ -19,13 +20,10 @@ export class Linear extends Module {
     options: { bias?: boolean } = {},
   ) {
     super();
-    for (const [name, v] of [
-      ['inFeatures', inFeatures],
-      ['outFeatures', outFeatures],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 1)
-        throw new RangeError(`Linear: ${name} must be an integer >= 1, got ${v}`);
-    }
+    requireInteger('Linear', 'inFeatures', inFeatures, 1);
+    requireInteger('Linear', 'outFeatures', outFeatures, 1);
+    checkOptions('Linear', options, ['bias']);
+    if (options.bias !== undefined) requireBoolean('Linear', 'bias', options.bias);
     this.weight = this.addParameter(
       'weight',
       init.kaimingUniform(zeros([outFeatures, inFeatures]), { a: Math.sqrt(5) }),
@@ -38,9 +36,10 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (x.shape[x.ndim - 1] !== this.inFeatures) {
+    requireTensor('Linear.forward', 'the input', x, 'float32');
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new RangeError(
-        `Linear: input of shape [${x.shape.join(',')}] does not end in inFeatures = ${this.inFeatures}`,
+        `Linear.forward: input of shape [${x.shape.join(',')}] does not end in inFeatures = ${this.inFeatures}`,
       );
     }
     const y = x.matmul(this.weight.transpose());

@@ -1,5 +1,6 @@
 import type { Tensor } from '@myelin/tensor';
 import { Module } from '../module.js';
+import { requireInteger, requireTensor } from '../validate.js';
 import { Linear } from './linear.js';
 
 /**
@@ -17,12 +18,19 @@ export class Maxout extends Module {
     readonly pieces: number,
   ) {
     super();
-    if (!Number.isInteger(pieces) || pieces < 1)
-      throw new RangeError(`Maxout: pieces must be an integer >= 1, got ${pieces}`);
+    requireInteger('Maxout', 'inFeatures', inFeatures, 1);
+    requireInteger('Maxout', 'outFeatures', outFeatures, 1);
+    requireInteger('Maxout', 'pieces', pieces, 1);
     this.linear = this.addModule('linear', new Linear(inFeatures, outFeatures * pieces));
   }
 
   forward(x: Tensor): Tensor {
+    requireTensor('Maxout.forward', 'the input', x, 'float32');
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new RangeError(
+        `Maxout.forward: input of shape [${x.shape.join(',')}] does not end in inFeatures = ${this.inFeatures}`,
+      );
+    }
     const z = this.linear.forward(x);
     return z.reshape([...z.shape.slice(0, -1), this.outFeatures, this.pieces]).max(-1);
   }

@@ -1,5 +1,14 @@
 import { ones, type Tensor, zeros } from '@myelin/tensor';
 import { Module } from '../module.js';
+import {
+  checkOptions,
+  describeValue,
+  positive,
+  requireBoolean,
+  requireInteger,
+  requireNumber,
+  requireTensor,
+} from '../validate.js';
 
 /** (x − mean)/√(var + eps) over `dims` (biased variance), as the normalisation layers use. */
 function normalise(x: Tensor, dims: number[], eps: number): Tensor {
@@ -24,13 +33,23 @@ export class LayerNorm extends Module {
     readonly options: { eps?: number; elementwiseAffine?: boolean } = {},
   ) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+    if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+      throw new RangeError(
+        `LayerNorm: normalizedShape must be an integer >= 1 or a non-empty array of them, got ${describeValue(normalizedShape)}`,
+      );
+    }
+    this.normalizedShape = [...shape];
+    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine']);
+    requireNumber('LayerNorm', 'eps', options.eps ?? 1e-5, positive);
     const affine = options.elementwiseAffine ?? true;
+    requireBoolean('LayerNorm', 'elementwiseAffine', affine);
     this.weight = affine ? this.addParameter('weight', ones(this.normalizedShape)) : null;
     this.bias = affine ? this.addParameter('bias', zeros(this.normalizedShape)) : null;
   }
 
   forward(x: Tensor): Tensor {
+    requireTensor('LayerNorm.forward', 'the input', x, 'float32');
     const k = this.normalizedShape.length;
     const tail = x.shape.slice(x.ndim - k);
     if (x.ndim < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
@@ -64,7 +83,12 @@ export class GroupNorm extends Module {
     readonly options: { eps?: number; affine?: boolean } = {},
   ) {
     super();
-    if (!Number.isInteger(numGroups) || numGroups < 1 || numChannels % numGroups !== 0) {
+    requireInteger('GroupNorm', 'numGroups', numGroups, 1);
+    requireInteger('GroupNorm', 'numChannels', numChannels, 1);
+    checkOptions('GroupNorm', options, ['eps', 'affine']);
+    requireNumber('GroupNorm', 'eps', options.eps ?? 1e-5, positive);
+    requireBoolean('GroupNorm', 'affine', options.affine ?? true);
+    if (numChannels % numGroups !== 0) {
       throw new RangeError(
         `GroupNorm: numChannels ${numChannels} must be divisible by numGroups ${numGroups}`,
       );
@@ -75,6 +99,7 @@ export class GroupNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    requireTensor('GroupNorm.forward', 'the input', x, 'float32');
     if (x.ndim < 2 || x.shape[1] !== this.numChannels) {
       throw new RangeError(
         `GroupNorm: expected input [N, ${this.numChannels}, ...], got [${x.shape.join(',')}]`,

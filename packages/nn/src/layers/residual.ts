@@ -1,5 +1,11 @@
 import { noGrad, rand, type Tensor } from '@myelin/tensor';
 import { Module } from '../module.js';
+import { describeValue, halfOpen, requireChoice, requireNumber, requireTensor } from '../validate.js';
+
+function requireModule(owner: string, branch: unknown): void {
+  if (!(branch instanceof Module))
+    throw new TypeError(`${owner}: branch must be a Module, got ${describeValue(branch)}`);
+}
 
 /**
  * A residual connection (He et al. 2016): x + f(x). The branch must keep the input's shape.
@@ -9,10 +15,12 @@ import { Module } from '../module.js';
 export class Residual extends Module {
   constructor(readonly branch: Module) {
     super();
+    requireModule('Residual', branch);
     this.addModule('branch', branch);
   }
 
   forward(x: Tensor): Tensor {
+    requireTensor('Residual.forward', 'the input', x);
     return x.add(checkedBranch('Residual', this.branch, x));
   }
 }
@@ -41,11 +49,14 @@ export class StochasticDepth extends Module {
     readonly mode: 'row' | 'batch' = 'row',
   ) {
     super();
-    if (!(p >= 0 && p < 1)) throw new RangeError(`StochasticDepth: p must be in [0, 1), got ${p}`);
+    requireModule('StochasticDepth', branch);
+    requireNumber('StochasticDepth', 'p', p, halfOpen(0, 1));
+    requireChoice('StochasticDepth', 'mode', mode, ['row', 'batch']);
     this.addModule('branch', branch);
   }
 
   forward(x: Tensor): Tensor {
+    requireTensor('StochasticDepth.forward', 'the input', x);
     if (!this.training || this.p === 0) return x.add(checkedBranch('StochasticDepth', this.branch, x));
     const n = this.mode === 'row' ? x.shape[0]! : 1;
     const maskShape = [n, ...x.shape.slice(1).map(() => 1)];

@@ -1,9 +1,11 @@
 import type { Tensor } from '@myelin/tensor';
 import { Module } from '../module.js';
+import { requireInteger, requireTensor } from '../validate.js';
 
 /** Returns its input unchanged (a placeholder, or a skip path). @example new Identity().forward(x) === x */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
+    requireTensor('Identity.forward', 'the input', x);
     return x;
   }
 }
@@ -20,9 +22,12 @@ export class Flatten extends Module {
     readonly endDim = -1,
   ) {
     super();
+    requireInteger('Flatten', 'startDim', startDim);
+    requireInteger('Flatten', 'endDim', endDim);
   }
 
   forward(x: Tensor): Tensor {
+    requireTensor('Flatten.forward', 'the input', x);
     return x.flatten(this.startDim, this.endDim);
   }
 

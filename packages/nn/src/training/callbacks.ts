@@ -1,6 +1,22 @@
 import { type Tensor, tensor } from '@myelin/tensor';
 import type { Module } from '../module.js';
 import { saveModuleFile } from '../persistence.js';
+import {
+  checkOptions,
+  describeValue,
+  requireBoolean,
+  requireChoice,
+  requireInteger,
+  requireNumber,
+} from '../validate.js';
+
+/** Throws unless `monitor` (when given) is a string. */
+function requireMonitor(owner: string, monitor: unknown): void {
+  if (monitor !== undefined && typeof monitor !== 'string')
+    throw new TypeError(
+      `${owner}: monitor must be the name of a logged value such as 'valLoss', got ${describeValue(monitor)}`,
+    );
+}
 
 /** Values logged for an epoch: 'loss', metric names, and 'valLoss', 'valAccuracy', … for validation. */
 export type Logs = Record<string, number>;
@@ -97,13 +113,18 @@ export class EarlyStopping implements Callback {
       restoreBestWeights?: boolean;
     } = {},
   ) {
+    const name = 'EarlyStopping';
+    checkOptions(name, options, ['monitor', 'patience', 'minDelta', 'mode', 'restoreBestWeights']);
+    requireMonitor(name, options.monitor);
+    requireInteger(name, 'patience', options.patience ?? 0, 0);
+    requireNumber(name, 'minDelta', options.minDelta ?? 0);
+    requireChoice(name, 'mode', options.mode ?? 'auto', ['min', 'max', 'auto']);
+    requireBoolean(name, 'restoreBestWeights', options.restoreBestWeights ?? false);
     this.monitor = options.monitor ?? 'valLoss';
     this.patience = options.patience ?? 0;
     this.minDelta = Math.abs(options.minDelta ?? 0);
     this.mode = resolveMode(options.mode ?? 'auto', this.monitor);
     this.restoreBestWeights = options.restoreBestWeights ?? false;
-    if (!Number.isInteger(this.patience) || this.patience < 0)
-      throw new RangeError(`EarlyStopping: patience must be an integer >= 0, got ${this.patience}`);
   }
 
   onTrainBegin(): void {
@@ -163,7 +184,15 @@ export class LearningRateScheduler implements Callback {
   constructor(
     readonly scheduler: SchedulerLike,
     readonly options: { monitor?: string } = {},
-  ) {}
+  ) {
+    if (typeof (scheduler as Partial<SchedulerLike> | null)?.step !== 'function') {
+      throw new TypeError(
+        `LearningRateScheduler: expected a scheduler with step() (e.g. new StepLR(optimizer, { stepSize: 10 })), got ${describeValue(scheduler)}`,
+      );
+    }
+    checkOptions('LearningRateScheduler', options, ['monitor']);
+    requireMonitor('LearningRateScheduler', options.monitor);
+  }
 
   onEpochEnd(_epoch: number, logs: Logs): void {
     const { monitor } = this.options;
@@ -187,6 +216,13 @@ export class ModelCheckpoint implements Callback {
   constructor(
     readonly options: { monitor?: string; mode?: Mode; saveBestOnly?: boolean; path?: string } = {},
   ) {
+    const name = 'ModelCheckpoint';
+    checkOptions(name, options, ['monitor', 'mode', 'saveBestOnly', 'path']);
+    requireMonitor(name, options.monitor);
+    requireChoice(name, 'mode', options.mode ?? 'auto', ['min', 'max', 'auto']);
+    requireBoolean(name, 'saveBestOnly', options.saveBestOnly ?? true);
+    if (options.path !== undefined && typeof options.path !== 'string')
+      throw new TypeError(`${name}: path must be a file path string, got ${describeValue(options.path)}`);
     this.monitor = options.monitor ?? 'valLoss';
     this.mode = resolveMode(options.mode ?? 'auto', this.monitor);
   }

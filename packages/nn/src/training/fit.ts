@@ -2,11 +2,50 @@ import { cat, clipGradNorm, noGrad, type Tensor, tidy } from '@myelin/tensor';
 import { withMaskGenerator } from '../layers/dropout.js';
 import type { Module } from '../module.js';
 import { l1Penalty, l2Penalty } from '../regularization.js';
+import {
+  checkOptions,
+  describeValue,
+  positive,
+  requireBoolean,
+  requireChoice,
+  requireInteger,
+  requireNumber,
+  requireTensor,
+} from '../validate.js';
 import { batchesOf, generatorFor, sizeOf, type TrainingData } from './batches.js';
 import type { Callback, Logs, OptimizerLike, TrainingContext } from './callbacks.js';
 import { type Metric, metricByName } from './metrics.js';
 import { ProgressReporter, type Verbosity } from './progress.js';
 import { makeYielder } from './yield.js';
+
+const FIT_OPTIONS: readonly (keyof FitOptions)[] = [
+  'optimizer',
+  'loss',
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'validationData',
+  'validationSplit',
+  'metrics',
+  'callbacks',
+  'regularization',
+  'clipGradNorm',
+  'verbose',
+  'signal',
+];
+
+/** Throws unless `model` is a Module (anything with forward()). */
+function requireModel(fn: string, model: unknown): void {
+  if (typeof (model as Partial<Module> | null)?.forward !== 'function')
+    throw new TypeError(`${fn}: model must be a Module with forward(), got ${describeValue(model)}`);
+}
+
+/** Throws unless `list` (when given) is an array. */
+function requireList(fn: string, name: string, list: unknown): void {
+  if (list !== undefined && !Array.isArray(list))
+    throw new TypeError(`${fn}: ${name} must be an array, got ${describeValue(list)}`);
+}
 
 /** A loss: (model output, targets) → scalar tensor. */
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
@@ -73,8 +112,8 @@ type TensorPair = [Tensor, Tensor];
 function splitValidation(data: TrainingData, fraction: number): [TensorPair, TensorPair] {
   if (!Array.isArray(data) || data.length !== 2)
     throw new RangeError('fit: validationSplit needs [inputs, targets] tensors');
-  if (!(fraction > 0 && fraction < 1))
-    throw new RangeError(`fit: validationSplit must be in (0, 1), got ${fraction}`);
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1))
+    throw new RangeError(`fit: validationSplit must be a number in (0, 1), got ${describeValue(fraction)}`);
   const [x, y] = data as [Tensor, Tensor];
   const n = x.shape[0]!;
   if (y.shape[0] !== n) throw new RangeError(`fit: inputs have ${n} samples but targets have ${y.shape[0]}`);
@@ -87,12 +126,27 @@ function splitValidation(data: TrainingData, fraction: number): [TensorPair, Ten
   ];
 }
 
-function checkOptions(options: FitOptions): void {
+function checkFitOptions(model: Module, options: FitOptions): void {
+  requireModel('fit', model);
+  if (options === undefined)
+    throw new TypeError(
+      'fit: options { optimizer, loss, ... } are required (e.g. { optimizer, loss: crossEntropy })',
+    );
+  checkOptions('fit', options, FIT_OPTIONS);
   const { epochs = 1, batchSize = 32 } = options;
-  if (!Number.isInteger(epochs) || epochs < 1)
-    throw new RangeError(`fit: epochs must be an integer >= 1, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new RangeError(`fit: batchSize must be an integer >= 1, got ${batchSize}`);
+  requireInteger('fit', 'epochs', epochs, 1);
+  requireInteger('fit', 'batchSize', batchSize, 1);
+  requireBoolean('fit', 'shuffle', options.shuffle ?? true);
+  if (options.seed !== undefined) requireInteger('fit', 'seed', options.seed);
+  requireChoice('fit', 'verbose', options.verbose ?? 1, [0, 1, 2]);
+  requireList('fit', 'metrics', options.metrics);
+  requireList('fit', 'callbacks', options.callbacks);
+  const { regularization } = options;
+  if (regularization !== undefined && typeof regularization !== 'function') {
+    checkOptions('fit: regularization', regularization, ['l1', 'l2']);
+    if (regularization.l1 !== undefined) requireNumber('fit', 'regularization.l1', regularization.l1);
+    if (regularization.l2 !== undefined) requireNumber('fit', 'regularization.l2', regularization.l2);
+  }
   if (typeof options.optimizer?.step !== 'function' || typeof options.optimizer?.zeroGrad !== 'function') {
     throw new TypeError(
       'fit: optimizer must have step() and zeroGrad() (e.g. new Adam(model.parameters()) from @myelin/optim)',
@@ -100,8 +154,8 @@ function checkOptions(options: FitOptions): void {
   }
   if (typeof options.loss !== 'function')
     throw new TypeError('fit: loss must be a function (output, target) => Tensor, e.g. crossEntropy');
-  if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0))
-    throw new RangeError(`fit: clipGradNorm must be > 0, got ${options.clipGradNorm}`);
+  if (options.clipGradNorm !== undefined)
+    requireNumber('fit', 'clipGradNorm', options.clipGradNorm, positive);
 }
 
 /**
@@ -120,7 +174,7 @@ function checkOptions(options: FitOptions): void {
  * });
  */
 export async function fit(model: Module, data: TrainingData, options: FitOptions): Promise<History> {
-  checkOptions(options);
+  checkFitOptions(model, options);
   const { callbacks = [] } = options;
   // Views of the caller's data made here (validationSplit): released however fit ends, so that
   // disposing the data frees it (issue 12 #17).
@@ -251,6 +305,14 @@ export function evaluate(
   data: TrainingData,
   options: { loss?: LossFn; metrics?: (Metric | string)[]; batchSize?: number } = {},
 ): Logs {
+  requireModel('evaluate', model);
+  checkOptions('evaluate', options, ['loss', 'metrics', 'batchSize']);
+  if (options.loss !== undefined && typeof options.loss !== 'function')
+    throw new TypeError(
+      `evaluate: loss must be a function (output, target) => Tensor, got ${describeValue(options.loss)}`,
+    );
+  requireList('evaluate', 'metrics', options.metrics);
+  requireInteger('evaluate', 'batchSize', options.batchSize ?? 256, 1);
   const metrics = resolveMetrics(options.metrics);
   const wasTraining = model.training;
   model.eval();
@@ -283,7 +345,12 @@ export function evaluate(
  * @example const probabilities = predict(model, xTest).softmax(1);
  */
 export function predict(model: Module, inputs: Tensor, options: { batchSize?: number } = {}): Tensor {
+  requireModel('predict', model);
+  requireTensor('predict', 'inputs', inputs);
+  if (inputs.ndim === 0) throw new RangeError('predict: inputs must have a batch dimension, got a scalar');
+  checkOptions('predict', options, ['batchSize']);
   const batchSize = options.batchSize ?? 256;
+  requireInteger('predict', 'batchSize', batchSize, 1);
   const wasTraining = model.training;
   model.eval();
   try {

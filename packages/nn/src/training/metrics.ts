@@ -2,6 +2,7 @@
 // epoch. Classification metrics take logits or probabilities [N, C] (or a single column of logits /
 // probabilities for binary problems) and int32 class targets [N].
 import type { Tensor } from '@myelin/tensor';
+import { checkOptions, requireBoolean, requireInteger, requireTensor } from '../validate.js';
 
 /** A metric that accumulates over the batches of an epoch. */
 export interface Metric {
@@ -27,6 +28,22 @@ function predictedClasses(output: Tensor, fromLogits: boolean): Int32Array {
   return out;
 }
 
+/** The class behind each metric name, for error messages. */
+const OWNERS = {
+  precision: 'Precision',
+  recall: 'Recall',
+  f1: 'F1Score',
+  mae: 'MeanAbsoluteError',
+  mse: 'MeanSquaredError',
+  r2: 'R2Score',
+} as const;
+
+/** Checks a metric's `update(output, target)` arguments: two tensors. */
+function checkUpdate(fn: string, output: unknown, target: unknown): void {
+  requireTensor(fn, 'output', output);
+  requireTensor(fn, 'target', target);
+}
+
 function targetClasses(name: string, target: Tensor, n: number): ArrayLike<number> {
   const t = target.data();
   if (t.length !== n) throw new RangeError(`${name}: ${n} predictions but ${t.length} targets`);
@@ -39,11 +56,15 @@ export class Accuracy implements Metric {
   private correct = 0;
   private total = 0;
 
-  constructor(private readonly options: { fromLogits?: boolean } = {}) {}
+  constructor(private readonly options: { fromLogits?: boolean } = {}) {
+    checkOptions('Accuracy', options, ['fromLogits']);
+    if (options.fromLogits !== undefined) requireBoolean('Accuracy', 'fromLogits', options.fromLogits);
+  }
 
   update(output: Tensor, target: Tensor): void {
+    checkUpdate('Accuracy.update', output, target);
     const predicted = predictedClasses(output, this.options.fromLogits ?? true);
-    const t = targetClasses(this.name, target, predicted.length);
+    const t = targetClasses('Accuracy.update', target, predicted.length);
     for (let i = 0; i < predicted.length; i++) if (predicted[i] === t[i]) this.correct++;
     this.total += predicted.length;
   }
@@ -64,13 +85,17 @@ export class TopKAccuracy implements Metric {
   private total = 0;
 
   constructor(readonly k = 5) {
+    requireInteger('TopKAccuracy', 'k', k, 1);
     this.name = `top${k}Accuracy`;
   }
 
   update(output: Tensor, target: Tensor): void {
+    checkUpdate('TopKAccuracy.update', output, target);
+    if (output.ndim !== 2)
+      throw new RangeError(`TopKAccuracy.update: expected scores [N, C], got [${output.shape.join(',')}]`);
     const values = output.data();
     const [n, c] = output.shape as [number, number];
-    const t = targetClasses(this.name, target, n);
+    const t = targetClasses('TopKAccuracy.update', target, n);
     for (let i = 0; i < n; i++) {
       const score = values[i * c + t[i]!]!;
       let higher = 0;
@@ -99,6 +124,12 @@ export function confusionMatrix(
   actual: ArrayLike<number>,
   numClasses: number,
 ): number[][] {
+  requireInteger('confusionMatrix', 'numClasses', numClasses, 1);
+  if (predicted.length !== actual.length) {
+    throw new RangeError(
+      `confusionMatrix: ${predicted.length} predicted labels but ${actual.length} actual ones; expected as many`,
+    );
+  }
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < actual.length; i++) {
     const [a, p] = [actual[i]!, predicted[i]!];
@@ -142,12 +173,14 @@ class ConfusionMetric implements Metric {
     readonly name: 'precision' | 'recall' | 'f1',
     private readonly numClasses: number,
   ) {
+    requireInteger(OWNERS[name], 'numClasses', numClasses, 1);
     this.matrix = confusionMatrix([], [], numClasses);
   }
 
   update(output: Tensor, target: Tensor): void {
+    checkUpdate(`${OWNERS[this.name]}.update`, output, target);
     const predicted = predictedClasses(output, true);
-    const t = targetClasses(this.name, target, predicted.length);
+    const t = targetClasses(`${OWNERS[this.name]}.update`, target, predicted.length);
     const batch = confusionMatrix(predicted, t, this.numClasses);
     for (let i = 0; i < this.numClasses; i++)
       for (let j = 0; j < this.numClasses; j++) this.matrix[i]![j]! += batch[i]![j]!;
@@ -194,10 +227,11 @@ class RegressionMetric implements Metric {
   constructor(readonly name: 'mae' | 'mse' | 'r2') {}
 
   update(output: Tensor, target: Tensor): void {
+    checkUpdate(`${OWNERS[this.name]}.update`, output, target);
     const p = output.data();
     const t = target.data();
     if (p.length !== t.length)
-      throw new RangeError(`${this.name}: ${p.length} predictions but ${t.length} targets`);
+      throw new RangeError(`${OWNERS[this.name]}.update: ${p.length} predictions but ${t.length} targets`);
     for (let i = 0; i < p.length; i++) {
       const e = p[i]! - t[i]!;
       this.absError += Math.abs(e);
