@@ -153,7 +153,7 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return s;
 };
 
-/** An output buffer of `n` floats followed by 4 guard floats; `guardsIntact` checks them afterwards. */
+/** An output buffer of `n` floats followed by 4 guard floats that `expectGuards` checks afterwards. */
 function output(kernels: Kernels, n: number, misalign: number): number {
   return put(kernels, new Float32Array(n + 4).fill(GUARD), misalign);
 }
