@@ -8,6 +8,7 @@ export { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optim';
 export { pairwiseL1 } from './distance';
 export { unaryGrad } from './grad';
 export { reduce, sumSquares } from './reduce';
+export { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from './rnn';
 export { softmax, softmaxBackward } from './softmax';
 export { unary } from './unary';
 

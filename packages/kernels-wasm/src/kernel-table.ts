@@ -27,6 +27,41 @@ export interface KernelSignature {
  */
 export const kernelSignatures = {
   heapBase: { params: [], result: 'ptr' },
+  lstmCellForward: {
+    params: ['gates:ptr', 'cPrev:ptr', 'h:ptr', 'c:ptr', 'tanhC:ptr', 'batch:i32', 'hidden:i32'],
+    result: 'void',
+  },
+  lstmCellBackward: {
+    params: [
+      'gates:ptr',
+      'cPrev:ptr',
+      'tanhC:ptr',
+      'gradH:ptr',
+      'gradC:ptr',
+      'gradGates:ptr',
+      'gradCPrev:ptr',
+      'batch:i32',
+      'hidden:i32',
+    ],
+    result: 'void',
+  },
+  gruCellForward: {
+    params: ['gi:ptr', 'gh:ptr', 'hPrev:ptr', 'h:ptr', 'save:ptr', 'batch:i32', 'hidden:i32'],
+    result: 'void',
+  },
+  gruCellBackward: {
+    params: [
+      'save:ptr',
+      'hPrev:ptr',
+      'gradH:ptr',
+      'gradGi:ptr',
+      'gradGh:ptr',
+      'gradHPrev:ptr',
+      'batch:i32',
+      'hidden:i32',
+    ],
+    result: 'void',
+  },
   unary: { params: ['op:i32', 'x:ptr', 'out:ptr', 'n:i32', 'alpha:f32'], result: 'void' },
   unaryGrad: {
     params: ['op:i32', 'x:ptr', 'y:ptr', 'gy:ptr', 'gx:ptr', 'n:i32', 'alpha:f32'],

@@ -80,6 +80,95 @@ export class Kernels {
     this.metaTop = this.metaBase;
   }
 
+  /**
+   * The LSTM cell after its matrix products, with PyTorch's gate order (i, f, g, o): from the summed
+   * pre-activations `gates` ([batch, 4·hidden], x·W_ihᵀ + b_ih + hPrev·W_hhᵀ + b_hh) and `cPrev`
+   * ([batch, hidden]), writes c = σ(f)·cPrev + σ(i)·tanh(g) and h = σ(o)·tanh(c). With a `tanhC`
+   * buffer ([batch, hidden]) it saves what {@link Kernels.lstmCellBackward} needs: tanh(c) there,
+   * and the activated gates over `gates` in place. `c` may alias `cPrev`.
+   *
+   * @example
+   * kernels.lstmCellForward(gates, cPrev, h, c, 0, batch, hidden); // inference: gates unchanged
+   * kernels.lstmCellForward(gates, cPrev, h, c, tanhC, batch, hidden); // training: gates activated
+   */
+  lstmCellForward(
+    gates: number,
+    cPrev: number,
+    h: number,
+    c: number,
+    tanhC: number,
+    batch: number,
+    hidden: number,
+  ): void {
+    this.raw.lstmCellForward(gates, cPrev, h, c, tanhC, batch, hidden);
+  }
+
+  /**
+   * Gradient of {@link Kernels.lstmCellForward}, from the activated `gates` and `tanhC` that it
+   * saved and its `cPrev`. `gradH`, `gradC` are the gradients of h and c (0 for zeros); writes the
+   * pre-activation gates' gradient into `gradGates` (may alias `gates`) and cPrev's into `gradCPrev`
+   * (0 skips it).
+   *
+   * @example
+   * kernels.lstmCellBackward(gates, cPrev, tanhC, gradH, 0, gradGates, gradCPrev, batch, hidden);
+   */
+  lstmCellBackward(
+    gates: number,
+    cPrev: number,
+    tanhC: number,
+    gradH: number,
+    gradC: number,
+    gradGates: number,
+    gradCPrev: number,
+    batch: number,
+    hidden: number,
+  ): void {
+    this.raw.lstmCellBackward(gates, cPrev, tanhC, gradH, gradC, gradGates, gradCPrev, batch, hidden);
+  }
+
+  /**
+   * The GRU cell after its matrix products, as PyTorch's: from `gi` = x·W_ihᵀ + b_ih and
+   * `gh` = hPrev·W_hhᵀ + b_hh ([batch, 3·hidden], order r, z, n) and `hPrev`, writes
+   * h = (1 − z)·n + z·hPrev with r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r·gh_n).
+   * With a `save` buffer ([batch, 4·hidden]) it stores the rows (r, z, n, gh_n) that
+   * {@link Kernels.gruCellBackward} reads; 0 saves nothing. `h` may alias `hPrev`.
+   *
+   * @example
+   * kernels.gruCellForward(gi, gh, hPrev, h, save, batch, hidden);
+   */
+  gruCellForward(
+    gi: number,
+    gh: number,
+    hPrev: number,
+    h: number,
+    save: number,
+    batch: number,
+    hidden: number,
+  ): void {
+    this.raw.gruCellForward(gi, gh, hPrev, h, save, batch, hidden);
+  }
+
+  /**
+   * Gradient of {@link Kernels.gruCellForward} from its `save` rows and `hPrev`, given h's gradient
+   * `gradH`: writes the gradients of `gi` and `gh` and the direct part of hPrev's, gradH·z (0 skips
+   * it; the caller adds gradGh·W_hh).
+   *
+   * @example
+   * kernels.gruCellBackward(save, hPrev, gradH, gradGi, gradGh, gradHPrev, batch, hidden);
+   */
+  gruCellBackward(
+    save: number,
+    hPrev: number,
+    gradH: number,
+    gradGi: number,
+    gradGh: number,
+    gradHPrev: number,
+    batch: number,
+    hidden: number,
+  ): void {
+    this.raw.gruCellBackward(save, hPrev, gradH, gradGi, gradGh, gradHPrev, batch, hidden);
+  }
+
   /** Float32 view of the whole memory (index = {@link elementIndex}(pointer)). */
   get f32(): Float32Array {
     if (this.viewGeneration !== this.allocator.generation) this.refreshViews();
