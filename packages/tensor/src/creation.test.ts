@@ -40,7 +40,7 @@ describe('creation and readout', () => {
     expect(() => tensor(new Float32Array(5), { shape: [2, 2] })).toThrow(
       'tensor: 5 values do not fill shape [2,2] (4 elements)',
     );
-    expect(() => zeros([2, -1])).toThrow('full: invalid shape [2,-1] (sizes must be integers >= 0)');
+    expect(() => zeros([2, -1])).toThrow('zeros: invalid shape [2,-1] (sizes must be integers >= 0)');
     expect(() => tensor([1, 2]).item()).toThrow(/item: only a tensor with one element/);
   });
 

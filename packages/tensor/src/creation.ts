@@ -130,11 +130,16 @@ export function tensor(
  * @example full([2, 2], 7)
  */
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
-  checkShape('full', shape);
+  return filled('full', shape, value, options);
+}
+
+/** A tensor of `shape` filled with `value`, errors named after `op` (the function the user called). */
+function filled(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
+  checkShape(op, shape);
   const dtype = options.dtype ?? 'float32';
-  checkDType('full', dtype);
+  checkDType(op, dtype);
   if (typeof value !== 'number')
-    throw new TypeError(`full: the fill value must be a number, got ${describeValue(value)}`);
+    throw new TypeError(`${op}: the fill value must be a number, got ${describeValue(value)}`);
   const t = Tensor._empty(shape, dtype);
   if (t.dtype === 'int32') kernels.fillI32(t._ptr, t.size, value);
   else kernels.fill(t._ptr, t.size, value);
@@ -143,12 +148,12 @@ export function full(shape: Shape, value: number, options: CreateOptions = {}): 
 
 /** Zeros of `shape`. @example zeros([3, 4]) */
 export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** Ones of `shape`. @example ones([3]) */
 export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** Zeros shaped like `t` (same dtype unless given). @example zerosLike(x) */

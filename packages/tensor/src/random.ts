@@ -1,7 +1,7 @@
 // Seeded random numbers: xoshiro128** (integers and uniform floats) and Box–Muller (normals).
 // Plain JavaScript integer arithmetic and V8's fdlibm-derived Math.log/cos/sin, so a seed gives
 // bit-identical tensors in Node, Deno and Chromium.
-import { type CreateOptions, fromValues } from './creation.js';
+import { type CreateOptions, checkDType, fromValues } from './creation.js';
 import { checkShape, type Shape, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -103,9 +103,10 @@ export function manualSeed(seed: number): void {
 
 function generate(op: string, shape: Shape, next: () => number, options: CreateOptions): Tensor {
   checkShape(op, shape);
+  checkDType(op, options.dtype ?? 'float32');
   const values = new Float64Array(sizeOf(shape));
   for (let i = 0; i < values.length; i++) values[i] = next();
-  return fromValues(values, shape, options);
+  return fromValues(values, shape, options, op);
 }
 
 /** Uniform random values in [0, 1). @example rand([2, 3]) */

@@ -68,7 +68,7 @@ describe('reductions', () => {
   it('errors for empty reductions and bad dims', () => {
     expect(() => tensor([]).max()).toThrow(/max: cannot reduce/);
     expect(() => x23().sum(2)).toThrow(
-      'sum: dimension 2 is out of range for a tensor with 2 dimensions (expected -2..1)',
+      'sum: dimension 2 is out of range for a tensor with 2 dimensions (expected an integer in -2..1)',
     );
     expect(() => x23().sum([0, 0])).toThrow(/repeats a dimension/);
     expect(() => tensor([]).argmax()).toThrow(/argmax: cannot take the argmax of an empty tensor/);

@@ -88,7 +88,7 @@ describe('memory safety and strict inputs (issue 12)', () => {
   it('#16: unsupported dtypes are rejected at creation, and clamp bounds must be numbers', () => {
     for (const dtype of ['float64', 'int8', 'int64', 'long']) {
       expect(() => zeros([2], { dtype: dtype as 'float32' })).toThrow(
-        /full: unsupported dtype the string '.*'/,
+        /zeros: unsupported dtype the string '.*'/,
       );
       expect(() => tensor([1], { dtype: dtype as 'float32' })).toThrow(/tensor: unsupported dtype/);
     }

@@ -1,3 +1,5 @@
+import { describeValue } from './errors.js';
+
 /** A tensor's shape: its size along each dimension. */
 export type Shape = readonly number[];
 
@@ -21,7 +23,8 @@ export function contiguousStrides(shape: Shape): number[] {
 
 /** `[2,3]`: how error messages print a shape. */
 export function formatShape(shape: Shape): string {
-  return `[${shape.join(',')}]`;
+  // Shapes in error messages may be user input of any kind: print each size safely.
+  return `[${Array.from(shape, (d) => (typeof d === 'number' ? d : describeValue(d))).join(',')}]`;
 }
 
 /** Whether two shapes are equal. */
@@ -29,14 +32,23 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** The most bytes one tensor can have: all of a 4 GiB WebAssembly memory. */
+const MAX_TENSOR_BYTES = 2 ** 32;
+
 /** Throws unless `shape` is a list of non-negative integers. */
 export function checkShape(op: string, shape: Shape): void {
   if (!Array.isArray(shape))
-    throw new TypeError(`${op}: shape must be an array of sizes, got ${String(shape)}`);
+    throw new TypeError(`${op}: shape must be an array of sizes, got ${describeValue(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new RangeError(`${op}: invalid shape ${formatShape(shape)} (sizes must be integers >= 0)`);
     }
+  }
+  const bytes = sizeOf(shape) * 4;
+  if (bytes > MAX_TENSOR_BYTES) {
+    throw new RangeError(
+      `${op}: shape ${formatShape(shape)} needs ${bytes} bytes, more than the 4 GiB that WebAssembly memory can hold`,
+    );
   }
 }
 
@@ -46,7 +58,7 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
   const hi = Math.max(ndim, 1) - 1;
   if (!Number.isInteger(dim) || dim < lo || dim > hi) {
     throw new RangeError(
-      `${op}: dimension ${dim} is out of range for a tensor with ${ndim} dimensions (expected ${lo}..${hi})`,
+      `${op}: dimension ${describeValue(dim)} is out of range for a tensor with ${ndim} dimensions (expected an integer in ${lo}..${hi})`,
     );
   }
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
@@ -61,10 +73,10 @@ export function normalizeDims(
   if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dims === 'number' ? [dims] : dims;
   if (!Array.isArray(list))
-    throw new TypeError(`${op}: dim must be a number or a list of numbers, got ${typeof dims}`);
+    throw new TypeError(`${op}: dim must be a number or a list of numbers, got ${describeValue(dims)}`);
   const out = [...new Set(list.map((d) => normalizeDim(op, d, ndim)))].sort((a, b) => a - b);
   if (out.length !== list.length)
-    throw new RangeError(`${op}: dimension list [${list.join(',')}] repeats a dimension`);
+    throw new RangeError(`${op}: dimension list ${formatShape(list)} repeats a dimension`);
   // A 0-d tensor accepts dim 0 / -1 (as PyTorch does) but has no dimension to reduce.
   return ndim === 0 ? [] : out;
 }

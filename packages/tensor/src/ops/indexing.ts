@@ -1,5 +1,6 @@
 // Indexing and joining: indexSelect, gather, cat, stack.
 import { BinaryOp } from '@myelin/kernels-wasm';
+import { describeValue } from '../errors.js';
 import { kernels } from '../runtime.js';
 import { contiguousStrides, formatShape, normalizeDim, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -13,6 +14,17 @@ function requireIndex(op: string, index: Tensor): void {
       `${op}: the index must be an int32 tensor, got ${index.dtype} (create it with { dtype: 'int32' } or .int())`,
     );
   }
+}
+
+/** Throws unless `tensors` is a non-empty array of tensors. */
+function requireTensorList(op: string, tensors: readonly Tensor[]): void {
+  if (!Array.isArray(tensors))
+    throw new TypeError(`${op}: expected a list of tensors, got ${describeValue(tensors)}`);
+  if (tensors.length === 0) throw new RangeError(`${op}: expected a non-empty list of tensors`);
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor))
+      throw new TypeError(`${op}: element ${i} of the list is not a tensor but ${describeValue(t)}`);
+  });
 }
 
 /** Sizes before, along and after `dim`: the tensor seen as [outer, size, inner]. */
@@ -185,7 +197,7 @@ const gatherOp = defineOp<{ readonly dim: number }>({
  * @example cat([zeros([2, 3]), ones([1, 3])], 0).shape // [3, 3]
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new RangeError('cat: expected a non-empty list of tensors');
+  requireTensorList('cat', tensors);
   const first = tensors[0]!;
   for (const t of tensors) {
     t._check('cat');
@@ -246,7 +258,7 @@ const catOp = defineOp<{ readonly dim: number }>({
  * @example stack([ones([3]), zeros([3])]).shape // [2, 3]
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new RangeError('stack: expected a non-empty list of tensors');
+  requireTensorList('stack', tensors);
   const first = tensors[0]!;
   for (const t of tensors) {
     t._check('stack');

@@ -27,7 +27,7 @@ function begin(op: string, target: Tensor, operands: readonly TensorLike[]): boo
       throw new TypeError(`${op}: expected a tensor or a number, got ${describeValue(o)}`);
   }
   target.shape.forEach((size, d) => {
-    if (size > 1 && target.strides[d] === 0) {
+    if (size > 1 && target.strides[d] === 0 && target.size > 0) {
       throw new RangeError(
         `${op}: the tensor (shape ${formatShape(target.shape)}) is an expanded view in which several elements share ` +
           'one memory location; clone() it before writing in place',
@@ -95,6 +95,8 @@ function takeHistory(target: Tensor, result: Tensor): void {
 /** Throws unless an operand broadcasts to the target's shape without growing it. */
 function requireFits(op: string, target: Tensor, other: TensorLike): void {
   if (typeof other === 'number') return;
+  if (!(other instanceof Tensor))
+    throw new TypeError(`${op}: expected a tensor or a number, got ${describeValue(other)}`);
   const shape = broadcastShapes(op, target.shape, other.shape);
   if (!sameShape(shape, target.shape)) {
     throw new RangeError(

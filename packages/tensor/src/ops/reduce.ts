@@ -203,10 +203,11 @@ export function variance(
   x: Tensor,
   dim: number | readonly number[] | undefined,
   options: VarianceOptions,
+  name = 'var',
 ): Tensor {
-  x._check('var');
+  x._check(name);
   const { correction = 1, keepDim = false } = options;
-  const dims = normalizeDims('var', dim, x.ndim);
+  const dims = normalizeDims(name, dim, x.ndim);
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
   const centered = x.sub(x.mean(dims, true));
   return centered
@@ -221,7 +222,7 @@ export function std(
   dim: number | readonly number[] | undefined,
   options: VarianceOptions,
 ): Tensor {
-  return variance(x, dim, options).sqrt();
+  return variance(x, dim, options, 'std').sqrt();
 }
 
 /** log Σ exp(x) over `dim`, shifted by the (detached) maximum so that it never overflows. */

@@ -37,7 +37,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
       `view: the tensor of shape ${formatShape(x.shape)} is not contiguous (e.g. transposed); use reshape() or contiguous() first`,
     );
   }
-  return reshape(x, shape);
+  return reshape(x, inferShape('view', shape, x.size, x.shape));
 }
 
 /** Merges dimensions startDim..endDim into one. */
