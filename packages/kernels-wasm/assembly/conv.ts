@@ -23,10 +23,14 @@ function firstAtLeast(offset: isize, stride: usize, bound: isize, limit: usize):
   return min(o, limit);
 }
 
-/** dst[0..n) = 0. */
+/** dst[0..n) = 0; short runs (the padding at a row's ends) as plain stores, not a memory.fill call. */
 @inline
 function zeroRun(dst: usize, n: usize): void {
-  if (n > 0) memory.fill(dst, 0, n << 2);
+  if (n > 8) {
+    memory.fill(dst, 0, n << 2);
+  } else {
+    for (let t: usize = 0; t < n; t++) store<f32>(dst + (t << 2), 0);
+  }
 }
 
 /** dst[t] = src[t·stride] for t < n; contiguous rows move as vectors. */

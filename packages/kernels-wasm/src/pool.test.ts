@@ -54,7 +54,8 @@ function referenceAvgPool(g: Conv2dGeometry, x: ArrayLike<number>, includePad: b
         const x1 = Math.min(x0 + g.kernelW, g.width + g.padW);
         const cells: number[] = [];
         for (let iy = Math.max(y0, 0); iy < Math.min(y1, g.height); iy++) {
-          for (let ix = Math.max(x0, 0); ix < Math.min(x1, g.width); ix++) cells.push((p * g.height + iy) * g.width + ix);
+          for (let ix = Math.max(x0, 0); ix < Math.min(x1, g.width); ix++)
+            cells.push((p * g.height + iy) * g.width + ix);
         }
         const divisor = override || (includePad ? (y1 - y0) * (x1 - x0) : cells.length);
         windows.push({ cells, divisor });
@@ -67,17 +68,57 @@ function referenceAvgPool(g: Conv2dGeometry, x: ArrayLike<number>, includePad: b
 
 const shapes: [string, Pool2dOptions][] = [
   ['2×2 (stride = kernel)', { batch: 2, channels: 3, height: 8, width: 6, kernel: 2 }],
-  ['3×3 stride 2 pad 1, odd sizes', { batch: 1, channels: 2, height: 7, width: 9, kernel: 3, stride: 2, padding: 1 }],
-  ['3×3 stride 2 ceilMode', { batch: 1, channels: 2, height: 8, width: 10, kernel: 3, stride: 2, ceilMode: true }],
-  ['2×2 stride 2 pad 1 ceilMode (last window dropped)', { batch: 1, channels: 1, height: 5, width: 7, kernel: 2, stride: 2, padding: 1, ceilMode: true }],
+  [
+    '3×3 stride 2 pad 1, odd sizes',
+    { batch: 1, channels: 2, height: 7, width: 9, kernel: 3, stride: 2, padding: 1 },
+  ],
+  [
+    '3×3 stride 2 ceilMode',
+    { batch: 1, channels: 2, height: 8, width: 10, kernel: 3, stride: 2, ceilMode: true },
+  ],
+  [
+    '2×2 stride 2 pad 1 ceilMode (last window dropped)',
+    { batch: 1, channels: 1, height: 5, width: 7, kernel: 2, stride: 2, padding: 1, ceilMode: true },
+  ],
   ['1×1 window', { batch: 1, channels: 2, height: 3, width: 5, kernel: 1 }],
-  ['rectangular, per-axis stride and padding', { batch: 2, channels: 1, height: 9, width: 13, kernel: [2, 4], stride: [1, 3], padding: [1, 2], ceilMode: true }],
-  ['1-D (height 1)', { batch: 2, channels: 3, height: 1, width: 17, kernel: [1, 3], stride: [1, 2], padding: [0, 1] }],
+  [
+    'rectangular, per-axis stride and padding',
+    {
+      batch: 2,
+      channels: 1,
+      height: 9,
+      width: 13,
+      kernel: [2, 4],
+      stride: [1, 3],
+      padding: [1, 2],
+      ceilMode: true,
+    },
+  ],
+  [
+    '1-D (height 1)',
+    { batch: 2, channels: 3, height: 1, width: 17, kernel: [1, 3], stride: [1, 2], padding: [0, 1] },
+  ],
 ];
 
 const dilatedShapes: [string, Pool2dOptions][] = [
-  ['dilation 2', { batch: 1, channels: 2, height: 9, width: 11, kernel: 3, stride: 1, padding: 1, dilation: 2 }],
-  ['dilation 2, stride 2, ceilMode', { batch: 1, channels: 1, height: 10, width: 8, kernel: 2, stride: 2, padding: 1, dilation: 2, ceilMode: true }],
+  [
+    'dilation 2',
+    { batch: 1, channels: 2, height: 9, width: 11, kernel: 3, stride: 1, padding: 1, dilation: 2 },
+  ],
+  [
+    'dilation 2, stride 2, ceilMode',
+    {
+      batch: 1,
+      channels: 1,
+      height: 10,
+      width: 8,
+      kernel: 2,
+      stride: 2,
+      padding: 1,
+      dilation: 2,
+      ceilMode: true,
+    },
+  ],
 ];
 
 describe.each(variants.map((k) => [k.variant, k] as const))('pooling kernels (%s build)', (_, kernels) => {
@@ -155,7 +196,10 @@ describe.each(variants.map((k) => [k.variant, k] as const))('pooling kernels (%s
   it('avgPool2d divisors: ceilMode windows are cut at the padded edge, divisorOverride replaces them', () => {
     // A row 1..5, kernel 2, stride 2, ceilMode: windows [0,2), [2,4), [4,6) cut to [4,5) with divisor 1
     // whether or not padding is counted (PyTorch cuts at width + padding before counting).
-    const g = pool2dGeometry({ channels: 1, height: 1, width: 5, kernel: [1, 2], ceilMode: true }, 'avgPool2d');
+    const g = pool2dGeometry(
+      { channels: 1, height: 1, width: 5, kernel: [1, 2], ceilMode: true },
+      'avgPool2d',
+    );
     expect(g.outW).toBe(3);
     const x = put(kernels, [1, 2, 3, 4, 5]);
     const out = put(kernels, new Float32Array(3));
@@ -164,7 +208,10 @@ describe.each(variants.map((k) => [k.variant, k] as const))('pooling kernels (%s
     kernels.avgPool2d(x, out, g, { divisorOverride: 4 });
     expect(Array.from(take(kernels, out, 3))).toEqual([0.75, 1.75, 1.25]);
     // Padding 1: the first window [-1,1) counts its padded cell only with countIncludePad.
-    const padded = pool2dGeometry({ channels: 1, height: 1, width: 5, kernel: [1, 2], padding: [0, 1] }, 'avgPool2d');
+    const padded = pool2dGeometry(
+      { channels: 1, height: 1, width: 5, kernel: [1, 2], padding: [0, 1] },
+      'avgPool2d',
+    );
     kernels.avgPool2d(x, out, padded);
     expect(Array.from(take(kernels, out, 3))).toEqual([0.5, 2.5, 4.5]);
     kernels.avgPool2d(x, out, padded, { countIncludePad: false });
@@ -175,7 +222,9 @@ describe.each(variants.map((k) => [k.variant, k] as const))('pooling kernels (%s
     const g = pool2dGeometry({ channels: 1, height: 5, width: 5, kernel: 2, dilation: 2 });
     expect(() => kernels.avgPool2d(0, 0, g)).toThrow(/avgPool2d: average pooling has no dilation, got 2×2/);
     const plain = pool2dGeometry({ channels: 1, height: 5, width: 5, kernel: 2 });
-    expect(() => kernels.avgPool2d(0, 0, plain, { divisorOverride: 0 })).toThrow(/divisorOverride must be a positive integer, got 0/);
+    expect(() => kernels.avgPool2d(0, 0, plain, { divisorOverride: 0 })).toThrow(
+      /divisorOverride must be a positive integer, got 0/,
+    );
   });
 
   const adaptive: [number, number, number, number][] = [
@@ -232,11 +281,20 @@ describe.each(variants.map((k) => [k.variant, k] as const))('pooling kernels (%s
 
 describe('pool2dGeometry', () => {
   it('follows PyTorch: stride defaults to the kernel, ceilMode drops a window starting in the right padding', () => {
-    expect(pool2dGeometry({ channels: 1, height: 28, width: 28, kernel: 2 })).toMatchObject({ strideH: 2, outH: 14 });
+    expect(pool2dGeometry({ channels: 1, height: 28, width: 28, kernel: 2 })).toMatchObject({
+      strideH: 2,
+      outH: 14,
+    });
     // 5 + 2·1 − 2 = 5 → ⌈5/2⌉ + 1 = 4, but window 3 would start at 6 − 1 = 5 ≥ 5: 3.
-    expect(pool2dGeometry({ channels: 1, height: 5, width: 5, kernel: 2, padding: 1, ceilMode: true })).toMatchObject({ outH: 3, outW: 3 });
-    expect(pool2dGeometry({ channels: 1, height: 6, width: 6, kernel: 3, stride: 2, ceilMode: true })).toMatchObject({ outH: 3 });
-    expect(pool2dGeometry({ channels: 1, height: 6, width: 6, kernel: 3, stride: 2 })).toMatchObject({ outH: 2 });
+    expect(
+      pool2dGeometry({ channels: 1, height: 5, width: 5, kernel: 2, padding: 1, ceilMode: true }),
+    ).toMatchObject({ outH: 3, outW: 3 });
+    expect(
+      pool2dGeometry({ channels: 1, height: 6, width: 6, kernel: 3, stride: 2, ceilMode: true }),
+    ).toMatchObject({ outH: 3 });
+    expect(pool2dGeometry({ channels: 1, height: 6, width: 6, kernel: 3, stride: 2 })).toMatchObject({
+      outH: 2,
+    });
   });
 
   it('rejects padding over half the kernel and inputs too small', () => {
