@@ -90,6 +90,45 @@ function referenceConv(
   return y;
 }
 
+/** Gradients of {@link referenceConv} given gy: the weight's and the input's. */
+function referenceConvGrads(
+  g: Conv2dGeometry,
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  gy: ArrayLike<number>,
+  cout: number,
+  groups: number,
+) {
+  const cinG = g.channels / groups;
+  const coutG = cout / groups;
+  const gw = new Float64Array(w.length);
+  const gx = new Float64Array(x.length);
+  for (let n = 0; n < g.batch; n++) {
+    for (let co = 0; co < cout; co++) {
+      const grp = Math.floor(co / coutG);
+      for (let oy = 0; oy < g.outH; oy++) {
+        for (let ox = 0; ox < g.outW; ox++) {
+          const gv = gy[((n * cout + co) * g.outH + oy) * g.outW + ox]!;
+          for (let ci = 0; ci < cinG; ci++) {
+            for (let i = 0; i < g.kernelH; i++) {
+              for (let j = 0; j < g.kernelW; j++) {
+                const iy = oy * g.strideH - g.padH + i * g.dilationH;
+                const ix = ox * g.strideW - g.padW + j * g.dilationW;
+                if (iy < 0 || iy >= g.height || ix < 0 || ix >= g.width) continue;
+                const xi = ((n * g.channels + grp * cinG + ci) * g.height + iy) * g.width + ix;
+                const wi = ((co * cinG + ci) * g.kernelH + i) * g.kernelW + j;
+                gw[wi]! += gv * x[xi]!;
+                gx[xi]! += gv * w[wi]!;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return { gw, gx };
+}
+
 /** Shapes covering odd sizes, padding, stride 2, dilation 2, 1×1 kernels and rows shorter/longer than a vector. */
 const shapes: [string, Conv2dOptions][] = [
   ['3×3 pad 1 (stride 1 fast path)', { batch: 2, channels: 3, height: 7, width: 9, kernel: 3, padding: 1 }],
@@ -218,6 +257,69 @@ describe.each(variants.map((k) => [k.variant, k] as const))(
         expectClose(name, take(kernels, y, want.length), want, { abs: 1e-6 * depth });
       });
     }
+
+    it('conv2d gradients through the same layout: gW = gy·colsᵀ, gx = col2im(Wᵀ·gy), with 2 groups', () => {
+      const g = conv2dGeometry({
+        batch: 2,
+        channels: 4,
+        height: 9,
+        width: 7,
+        kernel: 3,
+        stride: 2,
+        padding: 1,
+        dilation: [1, 2],
+      });
+      const cout = 6;
+      const groups = 2;
+      const cinG = g.channels / groups;
+      const coutG = cout / groups;
+      const depth = cinG * g.kernelH * g.kernelW;
+      const hw = g.outH * g.outW;
+      const rows = g.channels * g.kernelH * g.kernelW;
+      const x = uniform(mulberry32(21), g.batch * g.channels * g.height * g.width, -1, 1);
+      const w = uniform(mulberry32(22), cout * depth, -1, 1);
+      const gy = uniform(mulberry32(23), g.batch * cout * hw, -1, 1);
+      const cols = kernels.allocate(4 * colsLength(g));
+      kernels.im2col(put(kernels, x), cols, g);
+      const pw = put(kernels, w);
+      const pgy = put(kernels, gy);
+      const gw = put(kernels, new Float32Array(w.length));
+      const gradCols = kernels.allocate(4 * colsLength(g));
+      for (let p = 0; p < groups; p++) {
+        for (let n = 0; n < g.batch; n++) {
+          // gW[group] += gy[n, group] · cols[n, group]ᵀ (beta 1 after the first image).
+          kernels.sgemm({
+            m: coutG,
+            n: depth,
+            k: hw,
+            transB: true,
+            a: pgy + 4 * (n * cout + p * coutG) * hw,
+            b: cols + 4 * (n * rows + p * depth) * hw,
+            c: gw + 4 * p * coutG * depth,
+            beta: n === 0 ? 0 : 1,
+          });
+        }
+        // gradCols[n, group] = W[group]ᵀ · gy[n, group], batched over images.
+        kernels.sgemm({
+          m: depth,
+          n: hw,
+          k: coutG,
+          transA: true,
+          a: pw + 4 * p * coutG * depth,
+          b: pgy + 4 * p * coutG * hw,
+          c: gradCols + 4 * p * depth * hw,
+          batch: g.batch,
+          strideA: 0,
+          strideB: cout * hw,
+          strideC: rows * hw,
+        });
+      }
+      const gx = put(kernels, new Float32Array(x.length).fill(Number.NaN));
+      kernels.col2im(gradCols, gx, g);
+      const want = referenceConvGrads(g, x, w, gy, cout, groups);
+      expectClose('gW', take(kernels, gw, w.length), want.gw, { abs: 1e-6 * g.batch * hw });
+      expectClose('gx', take(kernels, gx, x.length), want.gx, { abs: 1e-6 * cout * g.kernelH * g.kernelW });
+    });
 
     // Batch norm: float64 references.
     function stats(x: ArrayLike<number>, batch: number, channels: number, plane: number) {
