@@ -2,11 +2,20 @@
 // byte offsets into linear memory. Kernels never allocate; callers pass buffers and scratch.
 
 export { binary, binaryScalar, binaryStrided, where } from './binary';
+export { batchNorm2dBackward, batchNorm2dForward, channelMeanVar, col2im, im2col } from './conv';
 export { copyIntoStrided, copyStrided, f32ToI32, fill, fillI32, i32ToF32, transpose2d } from './copy';
 export { sgemm, sgemmScratchBytes } from './gemm';
 export { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optim';
 export { pairwiseL1 } from './distance';
 export { unaryGrad } from './grad';
+export {
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  maxPool2d,
+  maxPool2dBackward,
+} from './pool';
 export { reduce, sumSquares } from './reduce';
 export { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from './rnn';
 export { softmax, softmaxBackward } from './softmax';

@@ -7,6 +7,16 @@
  * const kernels = await loadKernels();
  */
 export { type AllocatorStats, LinearAllocator, PAGE_BYTES, sizeClass } from './allocator.js';
+export {
+  type BatchNormArgs,
+  type Conv2dGeometry,
+  type Conv2dOptions,
+  colsLength,
+  conv2dGeometry,
+  type Pair,
+  type Pool2dOptions,
+  pool2dGeometry,
+} from './conv.js';
 export { type KernelVariant, supportedVariants } from './features.js';
 export {
   elementIndex,

@@ -413,11 +413,332 @@ export class Kernels {
     this.viewU8 = new Uint8Array(buffer);
     this.viewGeneration = this.allocator.generation;
   }
+
+  /**
+   * Unfolds NCHW images x[batch, channels, height, width] into cols[batch, channels·kh·kw,
+   * outH·outW] for a convolution with geometry `g` (from `conv2dGeometry`), zero where a tap falls
+   * into the padding. Per image, conv2d is then `sgemm(weight [Cout, channels·kh·kw] × cols)`; a
+   * grouped convolution uses row block g of cols (offset g·(channels/G)·kh·kw·outH·outW floats).
+   *
+   * @example
+   * const g = conv2dGeometry({ channels: 3, height: 8, width: 8, kernel: 3, padding: 1 });
+   * kernels.im2col(x, cols, g); // cols: colsLength(g) floats
+   * kernels.sgemm({ m: cout, n: g.outH * g.outW, k: 27, a: weight, b: cols, c: y });
+   */
+  im2col(x: number, cols: number, g: import('./conv.js').Conv2dGeometry): void {
+    this.raw.im2col(
+      x,
+      cols,
+      g.batch,
+      g.channels,
+      g.height,
+      g.width,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.dilationH,
+      g.dilationW,
+      g.outH,
+      g.outW,
+    );
+  }
+
+  /**
+   * The adjoint of {@link Kernels.im2col}: adds every entry of cols[batch, channels·kh·kw,
+   * outH·outW] into the input element it was taken from (overlapping patches sum). Overwrites x
+   * unless `accumulate`. The input gradient of conv2d is `col2im(weightᵀ · gy)`.
+   *
+   * @example kernels.col2im(gradCols, gx, g);
+   */
+  col2im(cols: number, x: number, g: import('./conv.js').Conv2dGeometry, accumulate = false): void {
+    this.raw.col2im(
+      cols,
+      x,
+      g.batch,
+      g.channels,
+      g.height,
+      g.width,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.dilationH,
+      g.dilationW,
+      g.outH,
+      g.outW,
+      accumulate ? 1 : 0,
+    );
+  }
+
+  /**
+   * 2-D max pooling of NCHW x with geometry `g` (from `pool2dGeometry`): writes the maxima to out
+   * [batch, channels, outH, outW] and, as int32, the flat index iy·width + ix of each maximum within
+   * its input plane to `indices` (PyTorch's return_indices). Padding counts as −∞; NaN propagates.
+   * 1-D pooling: height 1 with kernel, stride 1 and padding 0 along H.
+   *
+   * @example
+   * const g = pool2dGeometry({ batch: 8, channels: 16, height: 28, width: 28, kernel: 2 });
+   * kernels.maxPool2d(x, out, indices, g);
+   */
+  maxPool2d(x: number, out: number, indices: number, g: import('./conv.js').Conv2dGeometry): void {
+    this.raw.maxPool2d(
+      x,
+      out,
+      indices,
+      g.batch * g.channels,
+      g.height,
+      g.width,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.dilationH,
+      g.dilationW,
+      g.outH,
+      g.outW,
+    );
+  }
+
+  /**
+   * Gradient of {@link Kernels.maxPool2d}: gx[plane, indices[o]] += gy[o]. Overwrites gx unless
+   * `accumulate`.
+   *
+   * @example kernels.maxPool2dBackward(gy, indices, gx, g);
+   */
+  maxPool2dBackward(
+    gy: number,
+    indices: number,
+    gx: number,
+    g: import('./conv.js').Conv2dGeometry,
+    accumulate = false,
+  ): void {
+    this.raw.maxPool2dBackward(
+      gy,
+      indices,
+      gx,
+      g.batch * g.channels,
+      g.height,
+      g.width,
+      g.outH,
+      g.outW,
+      accumulate ? 1 : 0,
+    );
+  }
+
+  /**
+   * 2-D average pooling with PyTorch's divisor rules: the window cut at the far padding edge when
+   * `countIncludePad` (default true), else cut to the input; `divisorOverride` replaces both.
+   * The geometry must have dilation 1.
+   *
+   * @example kernels.avgPool2d(x, out, pool2dGeometry({ channels: 4, height: 7, width: 7, kernel: 3, stride: 2, padding: 1 }));
+   */
+  avgPool2d(
+    x: number,
+    out: number,
+    g: import('./conv.js').Conv2dGeometry,
+    options: { countIncludePad?: boolean; divisorOverride?: number } = {},
+  ): void {
+    const [include, divisor] = avgPoolOptions('avgPool2d', g, options);
+    this.raw.avgPool2d(
+      x,
+      out,
+      g.batch * g.channels,
+      g.height,
+      g.width,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.outH,
+      g.outW,
+      include,
+      divisor,
+    );
+  }
+
+  /**
+   * Gradient of {@link Kernels.avgPool2d} (same geometry and options). Overwrites gx unless
+   * `accumulate`.
+   *
+   * @example kernels.avgPool2dBackward(gy, gx, g, { countIncludePad: false });
+   */
+  avgPool2dBackward(
+    gy: number,
+    gx: number,
+    g: import('./conv.js').Conv2dGeometry,
+    options: { countIncludePad?: boolean; divisorOverride?: number } = {},
+    accumulate = false,
+  ): void {
+    const [include, divisor] = avgPoolOptions('avgPool2dBackward', g, options);
+    this.raw.avgPool2dBackward(
+      gy,
+      gx,
+      g.batch * g.channels,
+      g.height,
+      g.width,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.outH,
+      g.outW,
+      include,
+      divisor,
+      accumulate ? 1 : 0,
+    );
+  }
+
+  /**
+   * Adaptive average pooling of `planes` (= batch·channels) planes [height, width] to
+   * [outH, outW], with PyTorch's windows [⌊i·in/out⌋, ⌈(i+1)·in/out⌉).
+   *
+   * @example kernels.adaptiveAvgPool2d(x, out, 8 * 64, 7, 7, 1, 1); // global average pooling
+   */
+  adaptiveAvgPool2d(
+    x: number,
+    out: number,
+    planes: number,
+    height: number,
+    width: number,
+    outH: number,
+    outW: number,
+  ): void {
+    checkAdaptive('adaptiveAvgPool2d', height, width, outH, outW);
+    this.raw.adaptiveAvgPool2d(x, out, planes, height, width, outH, outW);
+  }
+
+  /**
+   * Gradient of {@link Kernels.adaptiveAvgPool2d}. Overwrites gx unless `accumulate`.
+   *
+   * @example kernels.adaptiveAvgPool2dBackward(gy, gx, 8 * 64, 7, 7, 1, 1);
+   */
+  adaptiveAvgPool2dBackward(
+    gy: number,
+    gx: number,
+    planes: number,
+    height: number,
+    width: number,
+    outH: number,
+    outW: number,
+    accumulate = false,
+  ): void {
+    checkAdaptive('adaptiveAvgPool2dBackward', height, width, outH, outW);
+    this.raw.adaptiveAvgPool2dBackward(gy, gx, planes, height, width, outH, outW, accumulate ? 1 : 0);
+  }
+
+  /**
+   * Per-channel mean and biased variance (divisor batch·plane) of x[batch, channels, plane] in
+   * one pass, float64 sums around a per-channel shift: what batch norm normalises with in training.
+   * For PyTorch's running variance multiply by n / (n − 1).
+   *
+   * @example kernels.channelMeanVar(x, mean, variance, 32, 16, 14 * 14);
+   */
+  channelMeanVar(
+    x: number,
+    mean: number,
+    variance: number,
+    batch: number,
+    channels: number,
+    plane: number,
+  ): void {
+    const scratch = this.pushMeta([]);
+    try {
+      this.raw.channelMeanVar(x, mean, variance, batch, channels, plane, scratch);
+    } finally {
+      this.popMeta(scratch);
+    }
+  }
+
+  /**
+   * Batch norm forward: y = (x − mean[c]) / sqrt(variance[c] + eps) · gamma[c] + beta[c] over
+   * x[batch, channels, plane], one fused multiply-add per element.
+   *
+   * @example kernels.batchNorm2dForward({ x, mean, variance, gamma, beta, batch: 32, channels: 16, plane: 196 }, y);
+   */
+  batchNorm2dForward(args: import('./conv.js').BatchNormArgs, y: number): void {
+    const { x, mean, variance, gamma = 0, beta = 0, eps = 1e-5, batch, channels, plane } = args;
+    this.raw.batchNorm2dForward(x, y, mean, variance, gamma, beta, eps, batch, channels, plane);
+  }
+
+  /**
+   * Batch norm backward given gy: gradBeta[c] = Σ gy, gradGamma[c] = Σ gy·xhat and gx (training:
+   * through the batch statistics, `mean`/`variance` being those of x; else gy·gamma·invstd). Pass 0
+   * for any output not wanted. Overwrites its outputs.
+   *
+   * @example kernels.batchNorm2dBackward({ x, mean, variance, gamma, batch, channels, plane }, gy, gx, gGamma, gBeta);
+   */
+  batchNorm2dBackward(
+    args: import('./conv.js').BatchNormArgs,
+    gy: number,
+    gx: number,
+    gradGamma: number,
+    gradBeta: number,
+    training = true,
+  ): void {
+    const { x, mean, variance, gamma = 0, eps = 1e-5, batch, channels, plane } = args;
+    const scratch = this.pushMeta([]);
+    try {
+      this.raw.batchNorm2dBackward(
+        x,
+        gy,
+        mean,
+        variance,
+        gamma,
+        eps,
+        gx,
+        gradGamma,
+        gradBeta,
+        batch,
+        channels,
+        plane,
+        training ? 1 : 0,
+        scratch,
+      );
+    } finally {
+      this.popMeta(scratch);
+    }
+  }
 }
 
 function checkDims(op: string, ndim: number, a: number, b: number): void {
   if (ndim > MAX_DIMS) throw new RangeError(`kernels-wasm ${op}: ${ndim} dimensions (at most ${MAX_DIMS})`);
   if (a !== ndim || b !== ndim) {
     throw new RangeError(`kernels-wasm ${op}: shape has ${ndim} dimensions but strides have ${a} and ${b}`);
+  }
+}
+
+function avgPoolOptions(
+  op: string,
+  g: { dilationH: number; dilationW: number },
+  options: { countIncludePad?: boolean; divisorOverride?: number },
+): [number, number] {
+  if (g.dilationH !== 1 || g.dilationW !== 1) {
+    throw new RangeError(
+      `kernels-wasm ${op}: average pooling has no dilation, got ${g.dilationH}×${g.dilationW}`,
+    );
+  }
+  const divisor = options.divisorOverride ?? 0;
+  if (options.divisorOverride !== undefined && (!Number.isInteger(divisor) || divisor < 1)) {
+    throw new RangeError(`kernels-wasm ${op}: divisorOverride must be a positive integer, got ${divisor}`);
+  }
+  return [(options.countIncludePad ?? true) ? 1 : 0, divisor];
+}
+
+function checkAdaptive(op: string, height: number, width: number, outH: number, outW: number): void {
+  if (!(outH >= 1 && outW >= 1 && height >= 1 && width >= 1)) {
+    throw new RangeError(
+      `kernels-wasm ${op}: sizes must be positive, got input ${height}×${width}, output ${outH}×${outW}`,
+    );
   }
 }
