@@ -63,6 +63,7 @@ const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbo
  * y.backward();
  * x.grad!.toArray(); // [[7, 11], [9, 13]]
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the unary methods are declared by the interface at the end of this file and defined on the prototype from the op table right after it (op-table.test.ts checks every one)
 export class Tensor {
   /** Size along each dimension. */
   readonly shape: Shape;
@@ -672,7 +673,6 @@ setTensorCheck((v: unknown): v is Tensor => v instanceof Tensor);
 
 // The unary ops' methods come from their table: `x.relu()`, `x.leakyRelu(0.2)`, … (op-table.test.ts
 // checks that every row is a method).
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the loop below defines every method the interface declares
 export interface Tensor extends UnaryMethods {}
 for (const name of Object.keys(unaryOps) as UnaryName[]) {
   Object.defineProperty(Tensor.prototype, name, {

@@ -46,7 +46,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new RangeError(`indexSelect: the index must be 1-D, got shape ${formatShape(index.shape)}`);
   const d = normalizeDim('indexSelect', dim, x.ndim);
   // A 0-d tensor is indexed as if it had shape [1] (as PyTorch does).
-  const [outer, size, inner] = x.ndim === 0 ? [1, 1, 1] : split(x.shape, d);
+  const size = x.ndim === 0 ? 1 : x.shape[d]!;
   const positions = index.data() as Int32Array;
   for (const [i, p] of positions.entries()) {
     if (p < 0 || p >= size) {
