@@ -141,14 +141,30 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * Returns the decompressed file (possibly short: {@link readIDXSync} then reports the truncation).
  */
 async function gunzipIDX(gzipped: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const reader = new Blob([gzipped as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream('gzip'))
-    .getReader();
   let head: Uint8Array = new Uint8Array(0); // the first bytes, until the header is complete
   let header: Header | undefined;
   let file: Uint8Array = head; // then the whole file, sized as the header declares
   let filled = 0;
+  // The compressed bytes are fed in slices small enough that even deflate's largest expansion
+  // (~1032:1) cannot overshoot the bytes still expected by much more than 1 MiB: some runtimes
+  // (Deno) inflate a whole input chunk at once, so the input's slicing is what bounds the output.
+  let fed = 0;
+  const source = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (fed >= gzipped.length) {
+          controller.close();
+          return;
+        }
+        const expected = header === undefined ? 0 : file.length - filled;
+        const slice = Math.min(Math.max(Math.floor((expected + 2 ** 20) / 1032), 1024), 2 ** 20);
+        controller.enqueue(gzipped.slice(fed, fed + slice));
+        fed += slice;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const reader = source.pipeThrough(new DecompressionStream('gzip')).getReader();
   try {
     for (;;) {
       let chunk: Uint8Array;
