@@ -6,7 +6,23 @@ import { unaryOps } from './ops/unary.js';
 
 describe('the op table', () => {
   it('holds every primitive, and every unary row is a Tensor method', () => {
-    for (const name of ['add', 'mul', 'matmul', 'sum', 'reshape', 'gather', 'clamp', 'where', 'softmax']) {
+    for (const name of [
+      'add',
+      'mul',
+      'matmul',
+      'sum',
+      'reshape',
+      'gather',
+      'clamp',
+      'where',
+      'softmax',
+      'det',
+      'solve',
+      'qr',
+      'svd',
+      'eigh',
+      'clone',
+    ]) {
       expect(opTable.has(name), name).toBe(true);
     }
     for (const name of Object.keys(unaryOps)) {

@@ -1,13 +1,26 @@
 // The linalg namespace: norms, determinants, inverses, solves and factorisations, with PyTorch's
 // names (torch.linalg). Factorisations run in float64 in JavaScript (see decompositions.ts).
-import { record } from '../autograd.js';
+import { defineOp } from '../ops/define.js';
 import { formatShape, normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { choleskyFactor, householderQR, jacobiSVD, symmetricEigen } from './decompositions.js';
 import { eighBackward, qrBackward, svdBackward } from './factorization-grads.js';
 import { identity, luDet, luFactor, luSolve } from './lu.js';
 import { matrixOf, readMatrices, writeMatrices } from './matrices.js';
-import { multiOutput } from './multi-output.js';
+import { defineFactorisation } from './multi-output.js';
+
+/** The 2-norm over `dims`, with a gradient that is 0 (a subgradient) where the norm is 0. */
+const vectorNorm2 = defineOp<{ readonly dims: readonly number[]; readonly keepDim: boolean }>({
+  name: 'vectorNorm',
+  forward: ([x], { dims, keepDim }) => x!.square().sum(dims, keepDim).sqrt(),
+  save: ([x], [out]) => [x!, out!],
+  backward({ grads: [gy], saved: [xs, norm], attrs: { dims } }) {
+    const keep = xs!.shape.map((d, i) => (dims.includes(i) ? 1 : d));
+    const n = norm!.reshape(keep);
+    const safe = n.add(n.eq(0)); // avoid 0/0: the gradient is 0 where the norm is 0
+    return [xs!.div(safe).mul(gy!.reshape(keep))];
+  },
+});
 
 /**
  * Vector norm over `dim` (all elements if omitted): ord 2 (default), 1, Infinity, −Infinity, 0
@@ -18,16 +31,7 @@ import { multiOutput } from './multi-output.js';
 export function vectorNorm(x: Tensor, ord = 2, dim?: number | readonly number[], keepDim = false): Tensor {
   x._check('vectorNorm');
   const dims = normalizeDims('vectorNorm', dim, x.ndim);
-  if (ord === 2) {
-    const out = x.detach().square().sum(dims, keepDim).sqrt();
-    record(out, 'vectorNorm', [x], [x, out], (gy, [xs, norm]) => {
-      const keep = xs!.shape.map((d, i) => (dims.includes(i) ? 1 : d));
-      const n = norm!.reshape(keep);
-      const safe = n.add(n.eq(0)); // avoid 0/0: the gradient is 0 where the norm is 0
-      return [xs!.div(safe).mul(gy.reshape(keep))];
-    });
-    return out;
-  }
+  if (ord === 2) return vectorNorm2([x], { dims, keepDim })[0]!;
   const a = x.abs();
   if (ord === Infinity) return a.max(dims, keepDim);
   if (ord === -Infinity) return a.min(dims, keepDim);
@@ -62,14 +66,21 @@ export function norm(
  * @example linalg.det(tensor([[1, 2], [3, 4]])).item(); // -2
  */
 export function det(a: Tensor): Tensor {
-  const { batch, rows: n, matrices } = readMatrices('det', a, true);
-  const values = matrices.map((m) => Float64Array.of(n === 0 ? 1 : luDet(luFactor(m, n))));
-  const out = writeMatrices(batch, [], values);
-  record(out, 'det', [a], [a, out], (gy, [as, d]) => [
-    inv(as!).transpose(-1, -2).mul(d!.mul(gy).unsqueeze(-1).unsqueeze(-1)),
-  ]);
-  return out;
+  return detOp([a], {})[0]!;
 }
+
+const detOp = defineOp<Record<string, never>>({
+  name: 'det',
+  forward([a]) {
+    const { batch, rows: n, matrices } = readMatrices('det', a!, true);
+    const values = matrices.map((m) => Float64Array.of(n === 0 ? 1 : luDet(luFactor(m, n))));
+    return writeMatrices(batch, [], values);
+  },
+  save: ([a], [out]) => [a!, out!],
+  backward: ({ grads: [gy], saved: [as, d] }) => [
+    inv(as!).transpose(-1, -2).mul(d!.mul(gy!).unsqueeze(-1).unsqueeze(-1)),
+  ],
+});
 
 /**
  * Inverse of square matrices. Throws for a singular matrix. Gradient: −A⁻ᵀ·G·A⁻ᵀ.
@@ -77,20 +88,27 @@ export function det(a: Tensor): Tensor {
  * @example linalg.inv(tensor([[2, 0], [0, 4]])).toArray(); // [[0.5, 0], [0, 0.25]]
  */
 export function inv(a: Tensor): Tensor {
-  const { batch, rows: n, matrices } = readMatrices('inv', a, true);
-  const inverses = matrices.map((m, b) => {
-    const f = luFactor(m, n);
-    if (f.singular)
-      throw new RangeError(`inv: matrix ${b} of the batch (shape ${formatShape(a.shape)}) is singular`);
-    return luSolve(f, identity(n), n);
-  });
-  const out = writeMatrices(batch, [n, n], inverses);
-  record(out, 'inv', [a], [out], (gy, [y]) => {
-    const yt = y!.transpose(-1, -2);
-    return [yt.matmul(gy).matmul(yt).neg()];
-  });
-  return out;
+  return invOp([a], {})[0]!;
 }
+
+const invOp = defineOp<Record<string, never>>({
+  name: 'inv',
+  forward([a]) {
+    const { batch, rows: n, matrices } = readMatrices('inv', a!, true);
+    const inverses = matrices.map((m, b) => {
+      const f = luFactor(m, n);
+      if (f.singular)
+        throw new RangeError(`inv: matrix ${b} of the batch (shape ${formatShape(a!.shape)}) is singular`);
+      return luSolve(f, identity(n), n);
+    });
+    return writeMatrices(batch, [n, n], inverses);
+  },
+  save: (_, [out]) => [out!],
+  backward({ grads: [gy], saved: [y] }) {
+    const yt = y!.transpose(-1, -2);
+    return [yt.matmul(gy!).matmul(yt).neg()];
+  },
+});
 
 /**
  * Solves A·X = B for X. A is [..., n, n]; B is [..., n, k] or a vector [n]. Throws for singular A.
@@ -99,41 +117,55 @@ export function inv(a: Tensor): Tensor {
  * @example linalg.solve(tensor([[3, 1], [1, 2]]), tensor([9, 8])).toArray(); // [2, 3]
  */
 export function solve(a: Tensor, b: Tensor): Tensor {
+  a._check('solve');
   b._check('solve');
   const vector = b.ndim === 1;
-  const bm = vector ? b.unsqueeze(-1) : b;
-  const A = readMatrices('solve', a, true);
-  const B = readMatrices('solve', bm);
-  const n = A.rows;
-  if (B.rows !== n)
+  const n = a.shape[a.ndim - 1];
+  const rows = vector ? b.shape[0] : b.shape[b.ndim - 2];
+  if (a.ndim >= 2 && b.ndim >= 1 && rows !== n)
     throw new RangeError(
-      `solve: A of shape ${formatShape(a.shape)} and B of shape ${formatShape(b.shape)} are not aligned (${n} != ${B.rows})`,
+      `solve: A of shape ${formatShape(a.shape)} and B of shape ${formatShape(b.shape)} are not aligned (${n} != ${rows})`,
     );
-  if (A.matrices.length !== B.matrices.length && A.matrices.length !== 1 && B.matrices.length !== 1) {
-    throw new RangeError(
-      `solve: batch shapes of A ${formatShape(a.shape)} and B ${formatShape(b.shape)} differ`,
-    );
-  }
-  const count = Math.max(A.matrices.length, B.matrices.length);
-  const batch = A.matrices.length >= B.matrices.length ? A.batch : B.batch;
-  const factors = A.matrices.map((m, i) => {
-    const f = luFactor(m, n);
-    if (f.singular)
-      throw new RangeError(`solve: matrix ${i} of A (shape ${formatShape(a.shape)}) is singular`);
-    return f;
-  });
-  const solutions = Array.from({ length: count }, (_, i) =>
-    luSolve(factors[factors.length === 1 ? 0 : i]!, B.matrices[B.matrices.length === 1 ? 0 : i]!, B.cols),
-  );
-  let out = writeMatrices(batch, [n, B.cols], solutions);
-  record(out, 'solve', [a, bm], [a, out], (gy, [as, x]) => {
-    const gb = solve(as!.transpose(-1, -2), gy);
-    const ga = gb.matmul(x!.transpose(-1, -2)).neg();
-    return [reduceBatch(ga, as!.shape), reduceBatch(gb, bm.shape)];
-  });
-  if (vector) out = out.squeeze(-1);
-  return out;
+  const out = solveOp([a, vector ? b.unsqueeze(-1) : b], {})[0]!;
+  return vector ? out.squeeze(-1) : out;
 }
+
+/** A·X = B for matrices B ([..., n, k]). */
+const solveOp = defineOp<Record<string, never>>({
+  name: 'solve',
+  forward([a, b]) {
+    const A = readMatrices('solve', a!, true);
+    const B = readMatrices('solve', b!);
+    const n = A.rows;
+    if (B.rows !== n)
+      throw new RangeError(
+        `solve: A of shape ${formatShape(a!.shape)} and B of shape ${formatShape(b!.shape)} are not aligned (${n} != ${B.rows})`,
+      );
+    if (A.matrices.length !== B.matrices.length && A.matrices.length !== 1 && B.matrices.length !== 1) {
+      throw new RangeError(
+        `solve: batch shapes of A ${formatShape(a!.shape)} and B ${formatShape(b!.shape)} differ`,
+      );
+    }
+    const count = Math.max(A.matrices.length, B.matrices.length);
+    const batch = A.matrices.length >= B.matrices.length ? A.batch : B.batch;
+    const factors = A.matrices.map((m, i) => {
+      const f = luFactor(m, n);
+      if (f.singular)
+        throw new RangeError(`solve: matrix ${i} of A (shape ${formatShape(a!.shape)}) is singular`);
+      return f;
+    });
+    const solutions = Array.from({ length: count }, (_, i) =>
+      luSolve(factors[factors.length === 1 ? 0 : i]!, B.matrices[B.matrices.length === 1 ? 0 : i]!, B.cols),
+    );
+    return writeMatrices(batch, [n, B.cols], solutions);
+  },
+  save: ([a], [out]) => [a!, out!],
+  backward({ grads: [gy], saved: [as, x], needs, inputs: [, b] }) {
+    const gb = solve(as!.transpose(-1, -2), gy!);
+    const ga = needs[0] ? reduceBatch(gb.matmul(x!.transpose(-1, -2)).neg(), as!.shape) : null;
+    return [ga, needs[1] ? reduceBatch(gb, b!.shape) : null];
+  },
+});
 
 /** Sums a batched gradient over batch dimensions its input did not have (broadcast batches). */
 function reduceBatch(g: Tensor, shape: readonly number[]): Tensor {
@@ -148,26 +180,51 @@ function reduceBatch(g: Tensor, shape: readonly number[]): Tensor {
  * @example linalg.cholesky(tensor([[4, 2], [2, 3]])).toArray(); // [[2, 0], [1, 1.4142]]
  */
 export function cholesky(a: Tensor): Tensor {
-  const { batch, rows: n, matrices } = readMatrices('cholesky', a, true);
-  const factors = matrices.map((m, b) => {
-    const l = choleskyFactor(m, n);
-    if (l === null)
-      throw new RangeError(
-        `cholesky: matrix ${b} of the batch (shape ${formatShape(a.shape)}) is not positive definite`,
-      );
-    return l;
-  });
-  const out = writeMatrices(batch, [n, n], factors);
-  record(out, 'cholesky', [a], [out], (gy, [l]) => {
+  return choleskyOp([a], {})[0]!;
+}
+
+const choleskyOp = defineOp<Record<string, never>>({
+  name: 'cholesky',
+  forward([a]) {
+    const { batch, rows: n, matrices } = readMatrices('cholesky', a!, true);
+    const factors = matrices.map((m, b) => {
+      const l = choleskyFactor(m, n);
+      if (l === null)
+        throw new RangeError(
+          `cholesky: matrix ${b} of the batch (shape ${formatShape(a!.shape)}) is not positive definite`,
+        );
+      return l;
+    });
+    return writeMatrices(batch, [n, n], factors);
+  },
+  save: (_, [out]) => [out!],
+  backward({ grads: [gy], saved: [l] }) {
+    const n = l!.shape[l!.ndim - 1]!;
     const lt = l!.transpose(-1, -2);
-    const p = lt.matmul(gy);
+    const p = lt.matmul(gy!);
     const phi = p.mul(matrixOf(n, (i, j) => (i > j ? 1 : i === j ? 0.5 : 0)));
     const lInv = inv(l!);
     const s = lInv.transpose(-1, -2).matmul(phi).matmul(lInv);
     return [s.add(s.transpose(-1, -2)).mul(0.5)];
-  });
-  return out;
-}
+  },
+});
+
+const qrOp = defineFactorisation(
+  'qr',
+  false,
+  ({ rows: m, cols: n, matrices }) => {
+    const k = Math.min(m, n);
+    const parts = matrices.map((mat) => householderQR(mat, m, n));
+    return {
+      shapes: [
+        [m, k],
+        [k, n],
+      ],
+      values: [parts.map((p) => p.q), parts.map((p) => p.r)],
+    };
+  },
+  qrBackward,
+);
 
 /**
  * Reduced QR: A = Q·R with Q [..., m, k] orthonormal columns and R [..., k, n] upper triangular
@@ -176,22 +233,22 @@ export function cholesky(a: Tensor): Tensor {
  * @example const { Q, R } = linalg.qr(A);
  */
 export function qr(a: Tensor): { Q: Tensor; R: Tensor } {
-  const { batch, rows: m, cols: n, matrices } = readMatrices('qr', a);
-  const k = Math.min(m, n);
-  const parts = matrices.map((mat) => householderQR(mat, m, n));
-  const [Q, R] = multiOutput(
-    'qr',
-    a,
-    batch,
-    [
-      [m, k],
-      [k, n],
-    ],
-    [parts.map((p) => p.q), parts.map((p) => p.r)],
-    qrBackward,
-  );
+  const [Q, R] = qrOp(a);
   return { Q: Q!, R: R! };
 }
+
+const eighOp = defineFactorisation(
+  'eigh',
+  true,
+  ({ rows: n, matrices }) => {
+    const parts = matrices.map((m) => {
+      const sym = Float64Array.from(m, (_, i) => (m[i]! + m[(i % n) * n + Math.floor(i / n)]!) / 2);
+      return symmetricEigen(sym, n);
+    });
+    return { shapes: [[n], [n, n]], values: [parts.map((p) => p.values), parts.map((p) => p.vectors)] };
+  },
+  eighBackward,
+);
 
 /**
  * Eigenvalues (ascending) and eigenvectors (columns) of symmetric matrices — e.g. a covariance
@@ -201,21 +258,23 @@ export function qr(a: Tensor): { Q: Tensor; R: Tensor } {
  * @example const { eigenvalues, eigenvectors } = linalg.eigh(cov);
  */
 export function eigh(a: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
-  const { batch, rows: n, matrices } = readMatrices('eigh', a, true);
-  const parts = matrices.map((m) => {
-    const sym = Float64Array.from(m, (_, i) => (m[i]! + m[(i % n) * n + Math.floor(i / n)]!) / 2);
-    return symmetricEigen(sym, n);
-  });
-  const [eigenvalues, eigenvectors] = multiOutput(
-    'eigh',
-    a,
-    batch,
-    [[n], [n, n]],
-    [parts.map((p) => p.values), parts.map((p) => p.vectors)],
-    eighBackward,
-  );
+  const [eigenvalues, eigenvectors] = eighOp(a);
   return { eigenvalues: eigenvalues!, eigenvectors: eigenvectors! };
 }
+
+const svdOp = defineFactorisation(
+  'svd',
+  false,
+  ({ rows: m, cols: n, matrices }) => {
+    const k = Math.min(m, n);
+    const parts = matrices.map((mat) => jacobiSVD(mat, m, n));
+    return {
+      shapes: [[m, k], [k], [k, n]],
+      values: [parts.map((p) => p.u), parts.map((p) => p.s), parts.map((p) => p.vt)],
+    };
+  },
+  svdBackward,
+);
 
 /**
  * Reduced singular value decomposition A = U·diag(S)·Vh, singular values descending.
@@ -224,16 +283,6 @@ export function eigh(a: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
  * @example const { U, S, Vh } = linalg.svd(A);
  */
 export function svd(a: Tensor): { U: Tensor; S: Tensor; Vh: Tensor } {
-  const { batch, rows: m, cols: n, matrices } = readMatrices('svd', a);
-  const k = Math.min(m, n);
-  const parts = matrices.map((mat) => jacobiSVD(mat, m, n));
-  const [U, S, Vh] = multiOutput(
-    'svd',
-    a,
-    batch,
-    [[m, k], [k], [k, n]],
-    [parts.map((p) => p.u), parts.map((p) => p.s), parts.map((p) => p.vt)],
-    svdBackward,
-  );
+  const [U, S, Vh] = svdOp(a);
   return { U: U!, S: S!, Vh: Vh! };
 }
