@@ -1,4 +1,4 @@
-import { kernels, type Tensor } from '@myelin/tensor';
+import { fusedUpdates, type Tensor } from '@myelin/tensor';
 import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
 import { requireNonNegative } from './validate.js';
 
@@ -47,14 +47,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     const step = (state['step'] as number) + 1;
     state['step'] = step;
     const clr = o.lr / (1 + (step - 1) * o.lrDecay);
-    kernels.raw.adagradUpdate(
-      param.dataPointer,
-      grad.dataPointer,
-      (state['sum'] as Tensor).dataPointer,
-      param.size,
+    fusedUpdates.adagrad(param, grad, state['sum'] as Tensor, {
       clr,
-      o.weightDecay,
-      o.eps,
-    );
+      weightDecay: o.weightDecay,
+      eps: o.eps,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { describeValue, kernels, type Tensor } from '@myelin/tensor';
+import { describeValue, fusedUpdates, type Tensor } from '@myelin/tensor';
 import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
 import { requireBoolean, requireNonNegative, requireUnitInterval } from './validate.js';
 
@@ -45,26 +45,14 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   protected update(param: Tensor, grad: Tensor, state: ParamState, o: AdamOptions): void {
     const step = (state['step'] as number) + 1;
     state['step'] = step;
-    const [beta1, beta2] = o.betas;
     const expAvg = state['expAvg'] as Tensor;
     const expAvgSq = state['expAvgSq'] as Tensor;
     const maxExpAvgSq = state['maxExpAvgSq'] as Tensor | undefined;
-    kernels.raw.adamUpdate(
-      param.dataPointer,
-      grad.dataPointer,
-      expAvg.dataPointer,
-      expAvgSq.dataPointer,
-      (maxExpAvgSq ?? expAvgSq).dataPointer,
-      param.size,
-      o.lr,
-      beta1,
-      beta2,
-      o.eps,
-      o.weightDecay,
-      this.decoupled ? 1 : 0,
-      maxExpAvgSq === undefined ? 0 : 1,
-      o.lr / (1 - beta1 ** step),
-      Math.sqrt(1 - beta2 ** step),
+    fusedUpdates.adam(
+      param,
+      grad,
+      { expAvg, expAvgSq, maxExpAvgSq },
+      { lr: o.lr, betas: o.betas, eps: o.eps, weightDecay: o.weightDecay, decoupled: this.decoupled, step },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { kernels, type Tensor } from '@myelin/tensor';
+import { fusedUpdates, type Tensor } from '@myelin/tensor';
 import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
 import { requireBoolean, requireNonNegative } from './validate.js';
 
@@ -53,19 +53,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const squareAvg = state['squareAvg'] as Tensor;
     const gradAvg = state['gradAvg'] as Tensor | undefined;
     const buffer = state['momentumBuffer'] as Tensor | undefined;
-    kernels.raw.rmspropUpdate(
-      param.dataPointer,
-      grad.dataPointer,
-      squareAvg.dataPointer,
-      (gradAvg ?? squareAvg).dataPointer,
-      (buffer ?? squareAvg).dataPointer,
-      param.size,
-      o.lr,
-      o.alpha,
-      o.eps,
-      o.weightDecay,
-      buffer === undefined ? 0 : o.momentum,
-      gradAvg === undefined ? 0 : 1,
+    fusedUpdates.rmsprop(
+      param,
+      grad,
+      { squareAvg, gradAvg, momentumBuffer: buffer },
+      { lr: o.lr, alpha: o.alpha, eps: o.eps, weightDecay: o.weightDecay, momentum: o.momentum },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { kernels, type Tensor } from '@myelin/tensor';
+import { fusedUpdates, type Tensor } from '@myelin/tensor';
 import { Optimizer, type ParamState, type ParamsInput, type StateLayout } from './optimizer.js';
 import { requireBoolean, requireNonNegative } from './validate.js';
 
@@ -45,18 +45,14 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected update(param: Tensor, grad: Tensor, state: ParamState, o: SGDOptions): void {
     const buffer = state['momentumBuffer'] as Tensor | undefined;
-    kernels.raw.sgdUpdate(
-      param.dataPointer,
-      grad.dataPointer,
-      buffer?.dataPointer ?? grad.dataPointer,
-      param.size,
-      o.lr,
-      buffer === undefined ? 0 : o.momentum,
-      o.dampening,
-      o.weightDecay,
-      o.nesterov ? 1 : 0,
-      state['started'] === 0 ? 1 : 0,
-    );
+    fusedUpdates.sgd(param, grad, buffer, {
+      lr: o.lr,
+      momentum: o.momentum,
+      dampening: o.dampening,
+      weightDecay: o.weightDecay,
+      nesterov: o.nesterov,
+      first: state['started'] === 0,
+    });
     if (buffer !== undefined) state['started'] = 1;
   }
 }

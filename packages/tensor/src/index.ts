@@ -26,6 +26,7 @@ export {
 } from './creation.js';
 export { type CustomOpDefinition, customOp } from './custom-op.js';
 export { checkOptions, describeValue } from './errors.js';
+export { fusedUpdates } from './fused-updates.js';
 export {
   type GradcheckFailure,
   type GradcheckOptions,
