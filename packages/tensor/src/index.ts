@@ -62,4 +62,4 @@ export {
 export { getKernelVariant, kernels, setKernelVariant } from './runtime.js';
 export { isGradEnabled, noGrad, scope, tidy } from './scope.js';
 export type { Shape } from './shape.js';
-export { type DType, type NestedArray, Tensor, type TensorLike } from './tensor.js';
+export { type DType, type NestedArray, type ReduceOptions, Tensor, type TensorLike } from './tensor.js';

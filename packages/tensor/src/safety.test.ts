@@ -131,3 +131,20 @@ describe('checkOptions (one options style, issue 11 #8)', () => {
     expect(describeValue(zeros([2, 3]))).toBe('a float32 tensor of shape [2,3]');
   });
 });
+
+describe('reductions take { keepDim } like var and std (issue 11 #8, issue 16 #8)', () => {
+  it('accepts the options object and the positional boolean alike, and rejects unknown keys', () => {
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(x.sum(1, { keepDim: true }).shape).toEqual([2, 1]);
+    expect(x.sum(1, true).shape).toEqual([2, 1]);
+    expect(x.argmax(1, { keepDim: true }).toArray()).toEqual([[1], [1]]);
+    expect(x.var(1, { keepDim: true, correction: 0 }).toArray()).toEqual([[0.25], [0.25]]);
+    expect(() => x.sum(1, { keepdim: true } as never)).toThrow(
+      "sum: unknown option 'keepdim'; valid options are 'keepDim'",
+    );
+    expect(() => x.std(0, { keepdims: true } as never)).toThrow(/std: unknown option 'keepdims'/);
+  });
+});

@@ -1,6 +1,6 @@
 import { BinaryOp } from '@myelin/kernels-wasm';
 import { type BackwardOptions, backward, type Node } from './autograd.js';
-import { describeValue } from './errors.js';
+import { checkOptions, describeValue } from './errors.js';
 import { formatTensor } from './format.js';
 import * as elementwise from './ops/elementwise.js';
 import * as indexing from './ops/indexing.js';
@@ -479,29 +479,29 @@ export class Tensor {
 
   // ---- reductions ------------------------------------------------------------------------------
 
-  /** Sum over `dim` (all dims if omitted). */
-  sum(dim?: number | readonly number[], keepDim = false): Tensor {
-    return reduce.sum(this, dim, keepDim);
+  /** Sum over `dim` (all dims if omitted). @example x.sum(1, { keepDim: true }) */
+  sum(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
+    return reduce.sum(this, dim, keepDimOf('sum', options));
   }
   /** Mean over `dim` (all dims if omitted). */
-  mean(dim?: number | readonly number[], keepDim = false): Tensor {
-    return reduce.mean(this, dim, keepDim);
+  mean(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
+    return reduce.mean(this, dim, keepDimOf('mean', options));
   }
   /** Maximum over `dim` (all if omitted); ties share the gradient equally. */
-  max(dim?: number | readonly number[], keepDim = false): Tensor {
-    return reduce.max(this, dim, keepDim);
+  max(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
+    return reduce.max(this, dim, keepDimOf('max', options));
   }
   /** Minimum over `dim` (all if omitted); ties share the gradient equally. */
-  min(dim?: number | readonly number[], keepDim = false): Tensor {
-    return reduce.min(this, dim, keepDim);
+  min(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
+    return reduce.min(this, dim, keepDimOf('min', options));
   }
   /** Index of the maximum along `dim` (of the flattened tensor if omitted), int32. */
-  argmax(dim?: number, keepDim = false): Tensor {
-    return reduce.argmax(this, dim, keepDim);
+  argmax(dim?: number, options?: ReduceOptions | boolean): Tensor {
+    return reduce.argmax(this, dim, keepDimOf('argmax', options));
   }
   /** Index of the minimum along `dim` (of the flattened tensor if omitted), int32. */
-  argmin(dim?: number, keepDim = false): Tensor {
-    return reduce.argmin(this, dim, keepDim);
+  argmin(dim?: number, options?: ReduceOptions | boolean): Tensor {
+    return reduce.argmin(this, dim, keepDimOf('argmin', options));
   }
   /** Variance over `dim` with Bessel's correction (`correction` 1) unless told otherwise. */
   var(dim?: number | readonly number[], options: reduce.VarianceOptions = {}): Tensor {
@@ -512,8 +512,8 @@ export class Tensor {
     return reduce.std(this, dim, options);
   }
   /** log(Σ exp(x)) over `dim`, computed stably. */
-  logSumExp(dim?: number | readonly number[], keepDim = false): Tensor {
-    return reduce.logSumExp(this, dim, keepDim);
+  logSumExp(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
+    return reduce.logSumExp(this, dim, keepDimOf('logSumExp', options));
   }
 
   // ---- softmax ---------------------------------------------------------------------------------
@@ -658,6 +658,22 @@ export class Tensor {
   int(): Tensor {
     return elementwise.cast(this, 'int32');
   }
+}
+
+/** Options of the reductions (`sum`, `mean`, `max`, `min`, `argmax`, `argmin`, `logSumExp`, `var`, `std`). */
+export interface ReduceOptions {
+  /** Keep the reduced dimensions with size 1 (default false). */
+  keepDim?: boolean;
+}
+
+/** `keepDim` from a reduction's options object (or, as PyTorch also allows, a positional boolean). */
+function keepDimOf(fn: string, options: ReduceOptions | boolean | undefined): boolean {
+  if (options === undefined || typeof options === 'boolean') return options ?? false;
+  checkOptions(fn, options, ['keepDim']);
+  const { keepDim = false } = options;
+  if (typeof keepDim !== 'boolean')
+    throw new TypeError(`${fn}: keepDim must be a boolean, got ${describeValue(keepDim)}`);
+  return keepDim;
 }
 
 /** Nested arrays of numbers, as returned by `toArray()`. */

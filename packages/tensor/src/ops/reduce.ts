@@ -1,5 +1,6 @@
 // Reductions: sum, mean, max, min, argmax, argmin, var, std, logSumExp over any dimensions.
 import { ReduceOp } from '@myelin/kernels-wasm';
+import { checkOptions } from '../errors.js';
 import { kernels } from '../runtime.js';
 import { noGrad } from '../scope.js';
 import { contiguousStrides, formatShape, normalizeDim, normalizeDims, type Shape, sizeOf } from '../shape.js';
@@ -206,6 +207,7 @@ export function variance(
   name = 'var',
 ): Tensor {
   x._check(name);
+  checkOptions(name, options, ['correction', 'keepDim']);
   const { correction = 1, keepDim = false } = options;
   const dims = normalizeDims(name, dim, x.ndim);
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
