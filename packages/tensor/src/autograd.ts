@@ -1,3 +1,4 @@
+import { anomalyState, callSite, hasNonFinite } from './anomaly.js';
 import { isGradEnabled, noGrad, tidy } from './scope.js';
 import { formatShape } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -47,6 +48,8 @@ export class Node {
   private freed = false;
   /** Whether each input wants a gradient (it requires grad). */
   readonly needsGrad: readonly boolean[];
+  /** Where user code called the op (recorded in anomaly mode only). */
+  readonly site: string | null = anomalyState.enabled ? callSite() : null;
 
   constructor(
     readonly name: string,
@@ -204,6 +207,7 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
         if (gradOutputs === undefined) continue;
         grads.delete(node);
         const inputGrads = node.apply(gradOutputs);
+        if (anomalyState.enabled) checkBackward(node, inputGrads);
         // A rule may pass an incoming gradient through (add) or return one tensor for several
         // inputs: each consumer then gets its own view, and nothing returned is disposed here.
         // Views are taken up front, before any consumer can dispose the shared tensor.
@@ -233,6 +237,16 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
         if (!options.retainGraph) node.releaseSaved();
       }
     }),
+  );
+}
+
+/** In anomaly mode: throws if a backward rule returned a NaN/Inf gradient. */
+function checkBackward(node: Node, grads: readonly (Tensor | null)[]): void {
+  const bad = grads.findIndex((g) => g !== null && g !== undefined && hasNonFinite(g));
+  if (bad < 0) return;
+  throw new Error(
+    `detectAnomaly: the backward of '${node.name}' returned NaN or Inf in the gradient of its input ${bad} ` +
+      `(shape ${formatShape(grads[bad]!.shape)}); the op was called ${node.site ?? '(before anomaly detection was on)'}`,
   );
 }
 

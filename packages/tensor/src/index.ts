@@ -8,6 +8,7 @@
  * const y = x.matmul(x).relu().sum();
  * y.backward();
  */
+export { detectAnomaly, setDetectAnomaly } from './anomaly.js';
 export type { BackwardOptions } from './autograd.js';
 export { clipGradNorm, clipGradValue } from './clip-grad.js';
 export {
@@ -33,6 +34,7 @@ export {
   type GradcheckReport,
   gradcheck,
 } from './gradcheck.js';
+export { setLeakWarning } from './leak-warning.js';
 export * as linalg from './linalg/index.js';
 export { liveTensorSites, type MemoryInfo, memory, setDebug } from './memory.js';
 export {

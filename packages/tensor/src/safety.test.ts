@@ -148,3 +148,18 @@ describe('reductions take { keepDim } like var and std (issue 11 #8, issue 16 #8
     expect(() => x.std(0, { keepdims: true } as never)).toThrow(/std: unknown option 'keepdims'/);
   });
 });
+
+describe('stack', () => {
+  it('leaves no intermediate views alive outside tidy', () => {
+    const parts = [tensor([1, 2]), tensor([3, 4])];
+    const before = memory().tensors;
+    const s = stack(parts, 1);
+    expect(memory().tensors).toBe(before + 1);
+    expect(s.toArray()).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    s.dispose();
+    for (const p of parts) p.dispose();
+  });
+});

@@ -2,6 +2,7 @@ import { BinaryOp } from '@myelin/kernels-wasm';
 import { type BackwardOptions, backward, type Node } from './autograd.js';
 import { checkOptions, describeValue } from './errors.js';
 import { formatTensor } from './format.js';
+import { checkLiveTensors } from './leak-warning.js';
 import * as elementwise from './ops/elementwise.js';
 import * as indexing from './ops/indexing.js';
 import * as inplace from './ops/inplace.js';
@@ -88,6 +89,7 @@ export class Tensor {
     this.dtype = dtype;
     this.handle = { storage, node: null, output: 0, live: true };
     liveStats.tensors++;
+    checkLiveTensors(liveStats.tensors, liveStats.bytes);
     finalizer.register(this, this.handle, this);
     this._scope = track(this);
     if (debugState.enabled) debugState.live.set(this, new Error());

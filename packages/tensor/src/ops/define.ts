@@ -7,9 +7,10 @@
 //
 // Composite operations (activations, losses, norms, mean, var, …) are plain functions of these
 // primitives and need no backward of their own.
+import { anomalyState, callSite, hasNonFinite } from '../anomaly.js';
 import { recordMulti } from '../autograd.js';
 import { noGrad } from '../scope.js';
-import type { Shape } from '../shape.js';
+import { formatShape, type Shape } from '../shape.js';
 import type { DType, Tensor } from '../tensor.js';
 
 /** An op's attributes: a plain, serialisable object (numbers, booleans, strings, number lists, null). */
@@ -100,6 +101,7 @@ export function runOp<A extends Attributes>(
   } finally {
     depth--;
   }
+  if (anomalyState.enabled) checkForward(definition.name, inputs, outputs);
   const { backward } = definition;
   if (backward !== undefined) {
     const saved = definition.save?.(inputs, outputs, attrs) ?? [];
@@ -110,6 +112,16 @@ export function runOp<A extends Attributes>(
   }
   if (tracer !== null && depth === 0) tracer({ op: definition.name, inputs, outputs, attrs });
   return outputs;
+}
+
+/** In anomaly mode: throws if an op made NaN/Inf out of finite inputs. */
+function checkForward(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+  const bad = outputs.findIndex(hasNonFinite);
+  if (bad < 0 || inputs.some(hasNonFinite)) return;
+  throw new Error(
+    `detectAnomaly: '${name}' produced NaN or Inf in its output ${bad} (shape ${formatShape(outputs[bad]!.shape)}) ` +
+      `from finite inputs, called ${callSite()}`,
+  );
 }
 
 /**

@@ -269,8 +269,8 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   }
   const d = normalizeDim('stack', dim, first.ndim + 1);
-  return cat(
-    tensors.map((t) => t.unsqueeze(d)),
-    d,
-  );
+  const unsqueezed = tensors.map((t) => t.unsqueeze(d));
+  const out = cat(unsqueezed, d);
+  for (const view of unsqueezed) view.dispose(); // the graph keeps what it needs, not these views
+  return out;
 }
