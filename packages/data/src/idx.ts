@@ -149,7 +149,7 @@ async function gunzipIDX(gzipped: Uint8Array, maxBytes: number): Promise<Uint8Ar
   // (~1032:1) cannot overshoot the bytes still expected by much more than 1 MiB: some runtimes
   // (Deno) inflate a whole input chunk at once, so the input's slicing is what bounds the output.
   let fed = 0;
-  const source = new ReadableStream<Uint8Array>(
+  const source = new ReadableStream<Uint8Array<ArrayBuffer>>(
     {
       pull(controller) {
         if (fed >= gzipped.length) {
