@@ -1,7 +1,14 @@
 // Data augmentation for images ([C, H, W] or batches [N, C, H, W]) and features: each is a
 // function Tensor → Tensor, composable with `compose`.
-import { type Generator, noGrad, randn, type Tensor, tensor } from '@myelin/tensor';
+import { describeValue, type Generator, noGrad, randn, Tensor } from '@myelin/tensor';
 import { filter2d, gaussianKernel } from './filters.js';
+import {
+  cropBatch,
+  flipBatch,
+  normalizeBatch,
+  type RandomCropOptions,
+  type RandomHorizontalFlipOptions,
+} from './image-batch.js';
 import { generatorFor } from './shuffle.js';
 
 /** A transform of a tensor (an augmentation or a preprocessing step). */
@@ -43,80 +50,79 @@ export function gaussianNoise(sigma: number, options: { seed?: number } = {}): T
     });
 }
 
-/** Number of images in `x` ([C, H, W] is one image) and the size of one. */
-function imageLayout(op: string, x: Tensor): { count: number; size: number } {
-  if (x.ndim !== 3 && x.ndim !== 4)
-    throw new RangeError(
-      `${op}: expected [C, H, W] or [N, C, H, W] images, got shape [${x.shape.join(',')}]`,
-    );
-  const count = x.ndim === 4 ? x.shape[0]! : 1;
-  return { count, size: x.size / Math.max(count, 1) };
-}
-
 /**
- * Mirrors each image left–right with probability p.
+ * Mirrors each image left–right with probability p, one draw per image. Called with a batch
+ * ([N, C, H, W] or [C, H, W] float32) it returns the flipped copy (one SIMD kernel pass), drawing
+ * from `generator` (default the global one); called with p it returns a transform for `compose`
+ * (seeded with `seed`, else the global generator).
  *
- * @example randomHorizontalFlip(0.5)(images)
+ * @example const flipped = randomHorizontalFlip(batch, { p: 0.5, generator: new Generator(0) });
+ * @example const augment = compose(randomHorizontalFlip(0.5), randomCrop(28, { padding: 4 }));
  */
-export function randomHorizontalFlip(p = 0.5, options: { seed?: number } = {}): Transform {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`randomHorizontalFlip: p must be in [0, 1], got ${p}`);
-  const generator = generatorFor(options.seed);
-  return (x) => {
-    const { count, size } = imageLayout('randomHorizontalFlip', x);
-    const width = x.shape[x.ndim - 1]!;
-    const values = x.data();
-    const out = Float32Array.from(values);
-    for (let n = 0; n < count; n++) {
-      if (generator.nextFloat() >= p) continue;
-      for (let row = n * size; row < (n + 1) * size; row += width) {
-        for (let c = 0; c < width; c++) out[row + c] = values[row + width - 1 - c]!;
-      }
-    }
-    return tensor(out, { shape: [...x.shape] });
-  };
+export function randomHorizontalFlip(batch: Tensor, options?: RandomHorizontalFlipOptions): Tensor;
+export function randomHorizontalFlip(p?: number, options?: { seed?: number }): Transform;
+export function randomHorizontalFlip(
+  first: Tensor | number = 0.5,
+  options: RandomHorizontalFlipOptions | { seed?: number } = {},
+): Tensor | Transform {
+  if (first instanceof Tensor) return flipBatch(first, options as RandomHorizontalFlipOptions);
+  const p = first;
+  if (!(typeof p === 'number' && p >= 0 && p <= 1))
+    throw new RangeError(`randomHorizontalFlip: p must be in [0, 1], got ${describeValue(p)}`);
+  const generator = generatorFor((options as { seed?: number }).seed);
+  return (x) => flipBatch(x, { p, generator });
 }
 
 /**
- * Pads each image with `padding` zeros on every side and crops a random [height, width] window
- * (the classic translation augmentation).
+ * Pads each image with `padding` zeros on every side and crops a random window of `size` (a number
+ * for a square, or [height, width]) at an offset drawn per image: the classic translation
+ * augmentation. Called with a batch ([N, C, H, W] or [C, H, W] float32) it returns the crops (one
+ * SIMD kernel pass), drawing from `generator` (default the global one); called with a size it
+ * returns a transform for `compose` (seeded with `seed`).
  *
- * @example randomCrop([28, 28], { padding: 4 })(images)
+ * @example const crops = randomCrop(batch, 28, { padding: 4, generator: new Generator(0) });
+ * @example randomCrop([28, 28], { padding: 4, seed: 0 })(images)
  */
 export function randomCrop(
-  size: [number, number],
-  options: { padding?: number; seed?: number } = {},
-): Transform {
-  const { padding = 0 } = options;
-  const generator: Generator = generatorFor(options.seed);
-  return (x) => {
-    const { count } = imageLayout('randomCrop', x);
-    const [channels, height, width] = x.shape.slice(-3) as [number, number, number];
-    const [outH, outW] = size;
-    const [padH, padW] = [height + 2 * padding, width + 2 * padding];
-    if (outH > padH || outW > padW)
-      throw new RangeError(
-        `randomCrop: crop ${outH}×${outW} is larger than the padded image ${padH}×${padW}`,
-      );
-    const values = x.data();
-    const out = new Float32Array(count * channels * outH * outW);
-    for (let n = 0; n < count; n++) {
-      const top = generator.nextInt(0, padH - outH + 1) - padding;
-      const left = generator.nextInt(0, padW - outW + 1) - padding;
-      for (let c = 0; c < channels; c++) {
-        for (let y = 0; y < outH; y++) {
-          const sy = top + y;
-          if (sy < 0 || sy >= height) continue;
-          for (let xx = 0; xx < outW; xx++) {
-            const sx = left + xx;
-            if (sx < 0 || sx >= width) continue;
-            out[((n * channels + c) * outH + y) * outW + xx] =
-              values[((n * channels + c) * height + sy) * width + sx]!;
-          }
-        }
-      }
-    }
-    return tensor(out, { shape: x.ndim === 4 ? [count, channels, outH, outW] : [channels, outH, outW] });
-  };
+  batch: Tensor,
+  size: number | readonly [number, number],
+  options?: RandomCropOptions,
+): Tensor;
+export function randomCrop(
+  size: number | readonly [number, number],
+  options?: { padding?: number; seed?: number },
+): Transform;
+export function randomCrop(
+  first: Tensor | number | readonly [number, number],
+  second?: number | readonly [number, number] | { padding?: number; seed?: number },
+  third: RandomCropOptions = {},
+): Tensor | Transform {
+  if (first instanceof Tensor) return cropBatch(first, second as number | [number, number], third);
+  const size = first;
+  const { padding = 0, seed } = (second ?? {}) as { padding?: number; seed?: number };
+  const generator: Generator = generatorFor(seed);
+  return (x) => cropBatch(x, size, { padding, generator });
+}
+
+/**
+ * Normalises each channel: (x − mean[c]) / std[c] (torchvision's `Normalize`; one value broadcasts
+ * over every channel). Called with a batch ([N, C, H, W] or [C, H, W] float32) it returns the result
+ * (one SIMD kernel pass, computed as x · (1/std) − mean/std, within a few float32 roundings of the
+ * division); called with mean and std it returns a transform for `compose`.
+ *
+ * @example const x = normalize(images, [0.2860], [0.3530]); // Fashion-MNIST's mean and std
+ * @example compose(randomCrop(32, { padding: 4 }), normalize([0.49, 0.48, 0.45], [0.25, 0.24, 0.26]))
+ */
+export function normalize(batch: Tensor, mean: readonly number[], std: readonly number[]): Tensor;
+export function normalize(mean: readonly number[], std: readonly number[]): Transform;
+export function normalize(
+  first: Tensor | readonly number[],
+  second: readonly number[],
+  third?: readonly number[],
+): Tensor | Transform {
+  if (first instanceof Tensor) return normalizeBatch(first, second, third as readonly number[]);
+  const [mean, std] = [[...first], [...second]];
+  return (x) => normalizeBatch(x, mean, std);
 }
 
 /**

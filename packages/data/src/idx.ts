@@ -109,7 +109,29 @@ function readHeader(bytes: Uint8Array, maxBytes: number): Header {
  * @example const labels = readIDXSync(bytes); // e.g. [60000] int32
  */
 export function readIDXSync(input: Uint8Array | ArrayBuffer, options: ReadIDXOptions = {}): Tensor {
-  const bytes = asBytes(input);
+  const { type, shape, data } = parseIDX(asBytes(input), options);
+  const count = data.length / type.bytes;
+  const values = type.float ? new Float32Array(count) : new Int32Array(count);
+  if (type.name === 'uint8') {
+    values.set(data); // one typed-array conversion, not a DataView read per element
+  } else if (type.name === 'int8') {
+    values.set(new Int8Array(data.buffer, data.byteOffset, count));
+  } else {
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    for (let i = 0; i < count; i++) values[i] = type.read(view, i * type.bytes);
+  }
+  return tensor(values, { shape });
+}
+
+/** An IDX file's element type, shape and element bytes (big-endian, not yet converted). */
+export interface IDXBytes {
+  type: (typeof TYPES)[number];
+  shape: number[];
+  data: Uint8Array;
+}
+
+/** Checks an uncompressed IDX file as {@link readIDXSync} does and returns its parts. */
+function parseIDX(bytes: Uint8Array, options: ReadIDXOptions): IDXBytes {
   const { type, shape, headerBytes, fileBytes } = readHeader(bytes, maxBytesOf(options));
   if (bytes.length < fileBytes) {
     throw new RangeError(
@@ -121,11 +143,7 @@ export function readIDXSync(input: Uint8Array | ArrayBuffer, options: ReadIDXOpt
       `readIDX: ${bytes.length - fileBytes} trailing bytes: shape [${shape.join(',')}] of ${type.name} ends at offset ${fileBytes}, the file has ${bytes.length} bytes`,
     );
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = (fileBytes - headerBytes) / type.bytes;
-  const values = type.float ? new Float32Array(count) : new Int32Array(count);
-  for (let i = 0; i < count; i++) values[i] = type.read(view, headerBytes + i * type.bytes);
-  return tensor(values, { shape });
+  return { type, shape, data: bytes.subarray(headerBytes, fileBytes) };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -210,9 +228,22 @@ export async function readIDX(
   input: Uint8Array | ArrayBuffer,
   options: ReadIDXOptions = {},
 ): Promise<Tensor> {
+  return readIDXSync(await inflateIDX(input, options), options);
+}
+
+/** The IDX file itself: `input` inflated if it is gzip data, else `input`. */
+async function inflateIDX(input: Uint8Array | ArrayBuffer, options: ReadIDXOptions): Promise<Uint8Array> {
   const bytes = asBytes(input);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    return readIDXSync(await gunzipIDX(bytes, maxBytesOf(options)), options);
-  }
-  return readIDXSync(bytes, options);
+  return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipIDX(bytes, maxBytesOf(options)) : bytes;
+}
+
+/**
+ * For loaders in this package: {@link readIDX}'s checks and inflation, returning the element bytes
+ * undecoded so that a caller can convert them straight into the tensor it wants.
+ */
+export async function readIDXBytes(
+  input: Uint8Array | ArrayBuffer,
+  options: ReadIDXOptions = {},
+): Promise<IDXBytes> {
+  return parseIDX(await inflateIDX(input, options), options);
 }

@@ -12,6 +12,7 @@ export {
   compose,
   gaussianBlur,
   gaussianNoise,
+  normalize,
   randomCrop,
   randomHorizontalFlip,
   type Transform,
@@ -20,8 +21,16 @@ export { type BundledData, loadDigits, loadIris } from './bundled.js';
 export { type CSVData, type ReadCSVOptions, readCSV } from './csv.js';
 export { type Dataset, Subset, TensorDataset } from './dataset.js';
 export { LabelEncoder, oneHot } from './encoding.js';
+export {
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_DEBIAN_ROOT,
+  type FashionMNIST,
+  type FashionMNISTOptions,
+  loadFashionMNIST,
+} from './fashion-mnist.js';
 export { type FilterKernel, filter2d, filters, gaussianKernel } from './filters.js';
 export { type ReadIDXOptions, readIDX, readIDXSync } from './idx.js';
+export type { RandomCropOptions, RandomHorizontalFlipOptions } from './image-batch.js';
 export { type Fold, type KFoldOptions, kFold } from './kfold.js';
 export { DataLoader, type DataLoaderOptions, defaultCollate } from './loader.js';
 export { PCA, type PCAOptions } from './pca.js';

@@ -8,6 +8,7 @@ export { sgemm, sgemmScratchBytes } from './gemm';
 export { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optim';
 export { pairwiseL1 } from './distance';
 export { unaryGrad } from './grad';
+export { channelAffine, cropPadded2d, flipHorizontal, u8ToF32 } from './image';
 export {
   adaptiveAvgPool2d,
   adaptiveAvgPool2dBackward,

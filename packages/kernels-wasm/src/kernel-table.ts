@@ -351,6 +351,29 @@ export const kernelSignatures = {
     ],
     result: 'void',
   },
+  cropPadded2d: {
+    params: [
+      'src:ptr',
+      'out:ptr',
+      'batch:i32',
+      'channels:i32',
+      'height:i32',
+      'width:i32',
+      'outH:i32',
+      'outW:i32',
+      'offsets:ptr',
+    ],
+    result: 'void',
+  },
+  flipHorizontal: {
+    params: ['src:ptr', 'out:ptr', 'batch:i32', 'rows:i32', 'width:i32', 'flags:ptr'],
+    result: 'void',
+  },
+  channelAffine: {
+    params: ['x:ptr', 'out:ptr', 'batch:i32', 'channels:i32', 'plane:i32', 'scale:ptr', 'shift:ptr'],
+    result: 'void',
+  },
+  u8ToF32: { params: ['src:ptr', 'out:ptr', 'n:i32', 'divisor:f32'], result: 'void' },
 } as const satisfies Record<string, KernelSignature>;
 
 /** Name of an exported kernel. */

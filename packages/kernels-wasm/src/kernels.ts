@@ -709,6 +709,95 @@ export class Kernels {
       this.popMeta(scratch);
     }
   }
+
+  /**
+   * Crops [outH, outW] windows out of zero-padded images: out[n, c, y, x] = src[n, c, top + y,
+   * left + x], 0 outside the image, with (top, left) = offsets[2n], offsets[2n + 1] in the unpadded
+   * image's coordinates (negative inside the padding). src is [batch, channels, height, width], out
+   * [batch, channels, outH, outW]. Reads only inside the image whatever the offsets.
+   *
+   * @example kernels.cropPadded2d(x, out, { batch: 1, channels: 1, height: 28, width: 28, outH: 28, outW: 28 }, [-4, 2]);
+   */
+  cropPadded2d(
+    src: number,
+    out: number,
+    g: { batch: number; channels: number; height: number; width: number; outH: number; outW: number },
+    offsets: readonly number[],
+  ): void {
+    checkInt32s('cropPadded2d', 'offsets', offsets, 2 * g.batch);
+    const block = this.pushMeta(offsets);
+    try {
+      this.raw.cropPadded2d(src, out, g.batch, g.channels, g.height, g.width, g.outH, g.outW, block);
+    } finally {
+      this.popMeta(block);
+    }
+  }
+
+  /**
+   * Copies `batch` images of `rows` rows of `width` floats (rows = channels·height) from src to out,
+   * mirroring image n left–right where `flip[n]` is true.
+   *
+   * @example kernels.flipHorizontal(x, out, 2, 3 * 32, 32, [true, false]);
+   */
+  flipHorizontal(
+    src: number,
+    out: number,
+    batch: number,
+    rows: number,
+    width: number,
+    flip: readonly boolean[],
+  ): void {
+    if (flip.length !== batch) {
+      throw new RangeError(`kernels-wasm flipHorizontal: expected ${batch} flags, got ${flip.length}`);
+    }
+    const block = this.pushMeta(flip.map((f) => (f ? 1 : 0)));
+    try {
+      this.raw.flipHorizontal(src, out, batch, rows, width, block);
+    } finally {
+      this.popMeta(block);
+    }
+  }
+
+  /**
+   * Per-channel affine map over x[batch, channels, plane]: out = x · scale[c] + shift[c] (multiply
+   * then add, never fused: identical in both builds). In place when out === x.
+   *
+   * @example kernels.channelAffine(x, out, 32, 3, 32 * 32, [1 / 0.25, 1 / 0.5, 2], [-2, -1, 0]);
+   */
+  channelAffine(
+    x: number,
+    out: number,
+    batch: number,
+    channels: number,
+    plane: number,
+    scale: readonly number[],
+    shift: readonly number[],
+  ): void {
+    if (scale.length !== channels || shift.length !== channels) {
+      throw new RangeError(
+        `kernels-wasm channelAffine: expected ${channels} scales and shifts, got ${scale.length} and ${shift.length}`,
+      );
+    }
+    const block = this.pushMeta(new Array<number>(2 * channels).fill(0));
+    try {
+      const at = elementIndex(block);
+      this.f32.set(scale, at);
+      this.f32.set(shift, at + channels);
+      this.raw.channelAffine(x, out, batch, channels, plane, block, block + 4 * channels);
+    } finally {
+      this.popMeta(block);
+    }
+  }
+
+  /**
+   * out[i] = src[i] / divisor for `n` uint8 values at byte offset `src` (any alignment), as float32
+   * (correctly rounded: the same as `Math.fround(v / divisor)`).
+   *
+   * @example kernels.u8ToF32(bytes, out, 60000 * 784, 255); // pixels to [0, 1]
+   */
+  u8ToF32(src: number, out: number, n: number, divisor = 255): void {
+    this.raw.u8ToF32(src, out, n, divisor);
+  }
 }
 
 function checkDims(op: string, ndim: number, a: number, b: number): void {
@@ -741,4 +830,13 @@ function checkAdaptive(op: string, height: number, width: number, outH: number, 
       `kernels-wasm ${op}: sizes must be positive, got input ${height}×${width}, output ${outH}×${outW}`,
     );
   }
+}
+
+/** Throws unless `values` holds `count` integers representable as int32. */
+function checkInt32s(op: string, name: string, values: readonly number[], count: number): void {
+  if (values.length !== count)
+    throw new RangeError(`kernels-wasm ${op}: expected ${count} ${name}, got ${values.length}`);
+  const bad = values.findIndex((v) => !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31);
+  if (bad >= 0)
+    throw new RangeError(`kernels-wasm ${op}: ${name}[${bad}] is ${values[bad]}, expected a 32-bit integer`);
 }
