@@ -2,6 +2,7 @@
 // synchronously, without file access, in Node, Deno and browsers.
 //   digits: 1,797 rows × (64 pixels 0..16 + label 0..9) packed as bytes, base64
 //   iris:   the CSV text (150 rows × 4 measurements + class index)
+//   genesis: the text (data/genesis.txt.gz, inflated: loading stays synchronous)
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,8 @@ rows.forEach((row, r) => {
 const iris = (await readFile(join(root, 'data/iris.csv'), 'utf8')).trim();
 const digitsDescription = await readFile(join(root, 'data/digits.rst'), 'utf8');
 const irisDescription = await readFile(join(root, 'data/iris.rst'), 'utf8');
+const genesis = gunzipSync(await readFile(join(root, 'data/genesis.txt.gz'))).toString('utf8');
+const genesisDescription = await readFile(join(root, 'data/genesis.rst'), 'utf8');
 
 await mkdir(join(root, 'src/generated'), { recursive: true });
 await writeFile(
@@ -34,5 +37,8 @@ export const irisCsv = ${JSON.stringify(iris)};
 /** The data sets' descriptions (scikit-learn's, with their sources and references). */
 export const digitsDescription = ${JSON.stringify(digitsDescription)};
 export const irisDescription = ${JSON.stringify(irisDescription)};
+/** Genesis (World English Bible, public domain): the text and its description. */
+export const genesisText = ${JSON.stringify(genesis)};
+export const genesisDescription = ${JSON.stringify(genesisDescription)};
 `,
 );

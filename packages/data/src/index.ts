@@ -50,3 +50,8 @@ export {
   spiral,
   xor,
 } from './synthetic.js';
+export { type BundledText, type BundledTextName, loadText } from './text/bundled-text.js';
+export { CharTokenizer } from './text/char-tokenizer.js';
+export { SequenceDataset, type SequenceDatasetOptions } from './text/sequence-dataset.js';
+export { PAD, Tokenizer, type TokenizerJSON, UNK, type VocabularyOptions } from './text/tokenizer.js';
+export { WordTokenizer, type WordTokenizerOptions } from './text/word-tokenizer.js';

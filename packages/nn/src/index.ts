@@ -51,6 +51,7 @@ export { type LoadStateDictOptions, Module, type StateDict } from './module.js';
 export { loadModule, loadModuleFile, saveModule, saveModuleFile } from './persistence.js';
 export { l1Penalty, l2Penalty } from './regularization.js';
 export { parseSafetensors, type SafetensorsContents, toSafetensors } from './safetensors.js';
+export { type SampleLogitsOptions, sampleLogits } from './sampling.js';
 export type { TrainingData } from './training/batches.js';
 export {
   type Callback,
