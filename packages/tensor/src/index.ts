@@ -35,6 +35,14 @@ export {
 export * as linalg from './linalg/index.js';
 export { liveTensorSites, type MemoryInfo, memory, setDebug } from './memory.js';
 export {
+  type Conv1dOptions,
+  type Conv2dOptions,
+  type ConvTranspose2dOptions,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+} from './ops/conv.js';
+export {
   type Attributes,
   type BackwardArgs,
   defineOp,
@@ -46,6 +54,7 @@ export {
 } from './ops/define.js';
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
+export { type PadMode, type PadOptions, pad } from './ops/pad.js';
 export type { VarianceOptions } from './ops/reduce.js';
 export {
   defaultGenerator,
