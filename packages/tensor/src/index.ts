@@ -55,6 +55,18 @@ export {
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
 export { type PadMode, type PadOptions, pad } from './ops/pad.js';
+export {
+  type AvgPool1dOptions,
+  type AvgPool2dOptions,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  avgPool1d,
+  avgPool2d,
+  type MaxPool1dOptions,
+  type MaxPool2dOptions,
+  maxPool1d,
+  maxPool2d,
+} from './ops/pool.js';
 export type { VarianceOptions } from './ops/reduce.js';
 export {
   defaultGenerator,
