@@ -54,6 +54,8 @@ export {
 } from './ops/define.js';
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
+export { type InterpolateOptions, interpolate } from './ops/interpolate.js';
+export { type BatchNormOptions, batchNorm } from './ops/norm.js';
 export { type PadMode, type PadOptions, pad } from './ops/pad.js';
 export {
   type AvgPool1dOptions,
