@@ -1,7 +1,7 @@
 // Padding with PyTorch's pad-list order (last dimension first): constant, reflect and replicate.
 // The op builds, for each output element, the input element it copies (or −1 for the constant), so
 // one gather serves every mode and the gradient is the matching scatter-add.
-import { describeValue } from '../errors.js';
+import { checkOptions, describeValue } from '../errors.js';
 import { kernels } from '../runtime.js';
 import { formatShape, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -125,11 +125,7 @@ export function pad(input: Tensor, pad: readonly number[], options: PadOptions =
     throw new TypeError(`${fn}: input must be a tensor, got ${describeValue(input)}`);
   input._check(fn);
   requireFloat(fn, input);
-  if (options === null || typeof options !== 'object')
-    throw new TypeError(`${fn}: options must be an object, got ${describeValue(options)}`);
-  const unknown = Object.keys(options).filter((k) => k !== 'mode' && k !== 'value');
-  if (unknown.length > 0)
-    throw new TypeError(`${fn}: unknown option '${unknown[0]}'; valid options are 'mode', 'value'`);
+  checkOptions(fn, options, ['mode', 'value']);
   const { mode = 'constant', value = 0 } = options;
   if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate') {
     throw new RangeError(
