@@ -38,6 +38,14 @@ export { setLeakWarning } from './leak-warning.js';
 export * as linalg from './linalg/index.js';
 export { liveTensorSites, type MemoryInfo, memory, setDebug } from './memory.js';
 export {
+  type Conv1dOptions,
+  type Conv2dOptions,
+  type ConvTranspose2dOptions,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+} from './ops/conv.js';
+export {
   type Attributes,
   type BackwardArgs,
   defineOp,
@@ -49,6 +57,21 @@ export {
 } from './ops/define.js';
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
+export { type InterpolateOptions, interpolate } from './ops/interpolate.js';
+export { type BatchNormOptions, batchNorm } from './ops/norm.js';
+export { type PadMode, type PadOptions, pad } from './ops/pad.js';
+export {
+  type AvgPool1dOptions,
+  type AvgPool2dOptions,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  avgPool1d,
+  avgPool2d,
+  type MaxPool1dOptions,
+  type MaxPool2dOptions,
+  maxPool1d,
+  maxPool2d,
+} from './ops/pool.js';
 export type { VarianceOptions } from './ops/reduce.js';
 export {
   defaultGenerator,
