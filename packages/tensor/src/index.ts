@@ -47,6 +47,7 @@ export {
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
 export type { VarianceOptions } from './ops/reduce.js';
+export { gruCell, lstmCell, unbind } from './ops/rnn.js';
 export {
   defaultGenerator,
   Generator,
