@@ -30,7 +30,9 @@ function gruComposite(gi: Tensor, gh: Tensor, hPrev: Tensor): Tensor {
   const part = (t: Tensor, k: number) => t.slice(1, k * H, (k + 1) * H);
   const r = part(gi, 0).add(part(gh, 0)).sigmoid();
   const z = part(gi, 1).add(part(gh, 1)).sigmoid();
-  const n = part(gi, 2).add(r.mul(part(gh, 2))).tanh();
+  const n = part(gi, 2)
+    .add(r.mul(part(gh, 2)))
+    .tanh();
   return z.neg().add(1).mul(n).add(z.mul(hPrev));
 }
 
@@ -65,17 +67,20 @@ describe('lstmCell', () => {
       };
       const fused = grads(lstmCell);
       const oracle = grads(lstmComposite);
-      fused.forEach((t, k) => expectAllClose(t, oracle[k]!));
+      for (const [k, t] of fused.entries()) expectAllClose(t, oracle[k]!);
     });
   }
 
   it('passes gradcheck through h and c together', () => {
     const gates = randn([2, 12], { requiresGrad: true });
     const cPrev = randn([2, 3], { requiresGrad: true });
-    gradcheck((g, c) => {
-      const [h, c1] = lstmCell(g!, c!);
-      return h.add(c1.mul(0.7));
-    }, [gates, cPrev]);
+    gradcheck(
+      (g, c) => {
+        const [h, c1] = lstmCell(g!, c!);
+        return h.add(c1.mul(0.7));
+      },
+      [gates, cPrev],
+    );
   });
 
   it('differentiates when only h or only c is used (the other output gets no gradient)', () => {
@@ -125,7 +130,7 @@ describe('gruCell', () => {
       };
       const fused = run(gruCell);
       const oracle = run(gruComposite);
-      fused.forEach((t, k) => expectAllClose(t, oracle[k]!));
+      for (const [k, t] of fused.entries()) expectAllClose(t, oracle[k]!);
     });
   }
 
@@ -164,7 +169,11 @@ describe('unbind', () => {
       [3, 7, 11],
     ]);
     // Slices 0 and 2 get gradients, 1 and 3 none (zeros).
-    parts[0]!.mul(2).add(parts[2]!.mul(tensor([1, 2, 3]))).sum().backward();
+    parts[0]!
+      .mul(2)
+      .add(parts[2]!.mul(tensor([1, 2, 3])))
+      .sum()
+      .backward();
     expect(x.grad!.toArray()).toEqual([
       [2, 0, 1, 0],
       [2, 0, 2, 0],

@@ -39,7 +39,7 @@ function withContiguous<T>(tensors: readonly Tensor[], fn: (dense: Tensor[]) => 
   try {
     return fn(dense);
   } finally {
-    dense.forEach((d, i) => release(d, tensors[i]!));
+    for (const [i, d] of dense.entries()) release(d, tensors[i]!);
   }
 }
 
