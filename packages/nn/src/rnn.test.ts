@@ -2,7 +2,7 @@
 // padded batches against each sequence run alone, padSequence, parameter names, init, errors,
 // inter-layer dropout, gradcheck of the cells, memory, and a small learning task.
 import { Adam } from '@myelin/optim';
-import { gradcheck, manualSeed, memory, randn, type Tensor, tensor, tidy } from '@myelin/tensor';
+import { gradcheck, manualSeed, memory, randn, type Tensor, tensor, tidy, traceOps } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
 import { GRU, GRUCell, Linear, LSTM, LSTMCell, mseLoss, padSequence, RNN, RNNCell } from './index.js';
 
@@ -57,6 +57,18 @@ describe('recurrent layer shapes', () => {
       }
     }
   }
+
+  it('projects the input of all steps with one matmul per layer and direction, then one per step', () => {
+    const calls: string[] = [];
+    const lstm = new LSTM(3, 4, { numLayers: 2, bidirectional: true });
+    traceOps(
+      () => lstm.forward(randn([5, 2, 3])),
+      (c) => calls.push(c.op),
+    );
+    // 2 layers × 2 directions × (1 projection + 4 recurrent products; the zero h0 needs none).
+    expect(calls.filter((op) => op === 'matmul')).toHaveLength(20);
+    expect(calls.filter((op) => op === 'lstmCell')).toHaveLength(20);
+  });
 
   it('the last step of a unidirectional output is hN of the last layer', () => {
     const gru = new GRU(3, 4, { numLayers: 2 });

@@ -8,10 +8,12 @@ import {
   lstmCell,
   manualSeed,
   memory,
+  type OpCall,
   randn,
   type Tensor,
   tensor,
   tidy,
+  traceOps,
   unbind,
   zeros,
 } from './index.js';
@@ -70,6 +72,15 @@ describe('lstmCell', () => {
       for (const [k, t] of fused.entries()) expectAllClose(t, oracle[k]!);
     });
   }
+
+  it('is one traced op with two outputs', () => {
+    const calls: OpCall[] = [];
+    traceOps(
+      () => lstmCell(randn([2, 8]), randn([2, 2])),
+      (c) => calls.push(c),
+    );
+    expect(calls.map((c) => [c.op, c.inputs.length, c.outputs.length])).toEqual([['lstmCell', 2, 2]]);
+  });
 
   it('passes gradcheck through h and c together', () => {
     const gates = randn([2, 12], { requiresGrad: true });
