@@ -40,9 +40,11 @@ KINDS = {"rnnTanh": torch.nn.RNN, "rnnRelu": torch.nn.RNN, "lstm": torch.nn.LSTM
 
 
 def layer_case(kind, layers=1, bidirectional=False, batch_first=False, state=False, bias=True,
-               batched=True, lengths=None, T=4, B=3, I=3, H=5):
+               batched=True, lengths=None, proj=0, T=4, B=3, I=3, H=5):
     cls = KINDS[kind]
     extra = {"nonlinearity": "relu" if kind == "rnnRelu" else "tanh"} if kind.startswith("rnn") else {}
+    if proj:
+        extra["proj_size"] = proj
     module = cls(I, H, num_layers=layers, bias=bias, batch_first=batch_first, bidirectional=bidirectional,
                  **extra).double()
     params = {}
@@ -54,7 +56,8 @@ def layer_case(kind, layers=1, bidirectional=False, batch_first=False, state=Fal
     x_shape = ((B, T, I) if batch_first else (T, B, I)) if batched else (T, I)
     x = rounded(*x_shape).requires_grad_()
     s_shape = (layers * D, B, H) if batched else (layers * D, H)
-    h0 = rounded(*s_shape, scale=0.5).requires_grad_() if state else None
+    h_shape = s_shape[:-1] + (proj or H,)
+    h0 = rounded(*h_shape, scale=0.5).requires_grad_() if state else None
     c0 = rounded(*s_shape, scale=0.5).requires_grad_() if state and kind == "lstm" else None
     hx = None if not state else ((h0, c0) if kind == "lstm" else h0)
     if lengths is None:
@@ -70,7 +73,7 @@ def layer_case(kind, layers=1, bidirectional=False, batch_first=False, state=Fal
     loss.backward()
     case = {
         "kind": kind, "numLayers": layers, "bidirectional": bidirectional, "batchFirst": batch_first,
-        "bias": bias, "inputSize": I, "hiddenSize": H, "lengths": lengths,
+        "bias": bias, "inputSize": I, "hiddenSize": H, "projSize": proj, "lengths": lengths,
         "params": params, "x": lst(x), "xShape": list(x.shape),
         "h0": None if h0 is None else lst(h0), "c0": None if c0 is None else lst(c0),
         "output": lst(out), "outputShape": list(out.shape), "hN": lst(h_n), "hNShape": list(h_n.shape),
@@ -128,6 +131,8 @@ layers = {
     "gru unbatched h0": layer_case("gru", state=True, batched=False),
     "lstm lengths 2 layers bidirectional h0": layer_case("lstm", 2, True, False, True, lengths=[4, 2, 3]),
     "gru lengths bidirectional batchFirst": layer_case("gru", 1, True, True, False, lengths=[2, 4, 1]),
+    "lstm projSize 2 layers bidirectional h0": layer_case("lstm", 2, True, False, True, proj=3),
+    "lstm projSize lengths batchFirst": layer_case("lstm", 1, False, True, False, lengths=[1, 4, 3], proj=2),
     "rnnTanh lengths shorter than T": layer_case("rnnTanh", 1, True, False, True, lengths=[3, 1, 2]),
 }
 cells = {

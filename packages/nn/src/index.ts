@@ -37,6 +37,7 @@ export { Residual, StochasticDepth } from './layers/residual.js';
 export {
   GRU,
   LSTM,
+  type LSTMOptions,
   padSequence,
   type RecurrentForwardOptions,
   type RecurrentOptions,

@@ -52,7 +52,7 @@ describe('recurrent layers against PyTorch', () => {
       };
       const module =
         c.kind === 'lstm'
-          ? new LSTM(c.inputSize, c.hiddenSize, options)
+          ? new LSTM(c.inputSize, c.hiddenSize, { ...options, projSize: c.projSize })
           : c.kind === 'gru'
             ? new GRU(c.inputSize, c.hiddenSize, options)
             : new RNN(c.inputSize, c.hiddenSize, {

@@ -205,6 +205,31 @@ describe('parameters and state dicts', () => {
     ]);
   });
 
+  it('LSTM projSize: weight_hr after the biases, h of projSize features, c of hiddenSize', () => {
+    const lstm = new LSTM(3, 6, { projSize: 2, numLayers: 2 });
+    expect([...lstm.namedParameters()].map(([n, p]) => `${n} ${p.shape}`)).toEqual([
+      'weight_ih_l0 24,3',
+      'weight_hh_l0 24,2',
+      'bias_ih_l0 24',
+      'bias_hh_l0 24',
+      'weight_hr_l0 2,6',
+      'weight_ih_l1 24,2',
+      'weight_hh_l1 24,2',
+      'bias_ih_l1 24',
+      'bias_hh_l1 24',
+      'weight_hr_l1 2,6',
+    ]);
+    const [out, [hN, cN]] = lstm.forward(randn([4, 5, 3]));
+    expect([out.shape, hN.shape, cN.shape]).toEqual([
+      [4, 5, 2],
+      [2, 5, 2],
+      [2, 5, 6],
+    ]);
+    expect(() => new LSTM(3, 6, { projSize: 6 })).toThrow(
+      'LSTM: projSize must be smaller than hiddenSize = 6, got 6',
+    );
+  });
+
   it('initialises every parameter from U(−1/√hidden, 1/√hidden)', () => {
     const gru = new GRU(6, 16, { numLayers: 2 });
     for (const [name, p] of gru.namedParameters()) {

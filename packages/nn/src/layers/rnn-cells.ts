@@ -19,6 +19,24 @@ export interface CellWeights {
   readonly weightHh: Tensor;
   readonly biasIh: Tensor | null;
   readonly biasHh: Tensor | null;
+  /** LSTM with projections only: W_hr [proj, hidden], h = (o·tanh(c))·W_hrᵀ. */
+  readonly weightHr?: Tensor | null;
+}
+
+/** What a time step reads besides its input: W_hhᵀ and W_hrᵀ as views made once per sequence. */
+export interface StepWeights {
+  readonly weightHhT: Tensor;
+  readonly biasHh: Tensor | null;
+  readonly weightHrT: Tensor | null;
+}
+
+/** The {@link StepWeights} of `w`. */
+export function stepWeights(w: CellWeights): StepWeights {
+  return {
+    weightHhT: w.weightHh.transpose(),
+    biasHh: w.biasHh,
+    weightHrT: w.weightHr ? w.weightHr.transpose() : null,
+  };
 }
 
 /**
@@ -48,21 +66,25 @@ export interface RecurrentState {
   readonly zero: boolean;
 }
 
-/** A zero state for `batch` rows. */
-export function zeroState(mode: RecurrentMode, batch: number, hidden: number): RecurrentState {
-  return { h: zeros([batch, hidden]), c: mode === 'lstm' ? zeros([batch, hidden]) : null, zero: true };
+/** A zero state for `batch` rows (h has `outputSize` columns: the projection size of a projected LSTM). */
+export function zeroState(
+  mode: RecurrentMode,
+  batch: number,
+  hidden: number,
+  outputSize = hidden,
+): RecurrentState {
+  return { h: zeros([batch, outputSize]), c: mode === 'lstm' ? zeros([batch, hidden]) : null, zero: true };
 }
 
 /**
  * One time step from the projected input `xw` ([batch, gates·hidden], from {@link projectInput}) and
- * the previous state; `weightHhT` is W_hhᵀ (a view, made once per sequence).
+ * the previous state.
  */
 export function recurrentStep(
   mode: RecurrentMode,
   xw: Tensor,
   state: RecurrentState,
-  weightHhT: Tensor,
-  biasHh: Tensor | null,
+  { weightHhT, biasHh, weightHrT }: StepWeights,
 ): RecurrentState {
   if (mode === 'gru') {
     let gh: Tensor;
@@ -74,7 +96,7 @@ export function recurrentStep(
   const pre = state.zero ? xw : xw.add(state.h.matmul(weightHhT));
   if (mode === 'lstm') {
     const [h, c] = lstmCell(pre, state.c!);
-    return { h, c, zero: false };
+    return { h: weightHrT === null ? h : h.matmul(weightHrT), c, zero: false };
   }
   return { h: mode === 'rnnTanh' ? pre.tanh() : pre.relu(), c: null, zero: false };
 }
@@ -145,13 +167,7 @@ abstract class RecurrentCellBase extends Module {
     const zero = zeroState(this.mode, batch, this.hiddenSize);
     // NOTE: h·W_hhᵀ runs even on a zero state, so that weight_hh gets a (zero) gradient as in PyTorch.
     const state = { h: h ?? zero.h, c: c ?? zero.c, zero: false };
-    return recurrentStep(
-      this.mode,
-      projectInput(this.mode, x, w),
-      state,
-      this.weight_hh.transpose(),
-      this.bias_hh,
-    );
+    return recurrentStep(this.mode, projectInput(this.mode, x, w), state, stepWeights(w));
   }
 
   protected override describe(): string {

@@ -27,6 +27,7 @@ import {
   type RecurrentState,
   recurrentParameter,
   recurrentStep,
+  stepWeights,
   zeroState,
 } from './rnn-cells.js';
 
@@ -50,6 +51,15 @@ export interface RNNOptions extends RecurrentOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
 
+/** Options of {@link LSTM}: {@link RecurrentOptions} and the projection size. */
+export interface LSTMOptions extends RecurrentOptions {
+  /**
+   * With projSize > 0 (and < hiddenSize), h is projected to projSize features after each step,
+   * h = (o·tanh(c))·W_hrᵀ (Sak et al. 2014; parameter `weight_hr_l{k}`). Default 0: none.
+   */
+  projSize?: number;
+}
+
 /** Options of a recurrent layer's forward. */
 export interface RecurrentForwardOptions {
   /**
@@ -68,6 +78,8 @@ abstract class RecurrentBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** LSTM only: the projection size (0: none). */
+  readonly projSize: number;
   private readonly weights: CellWeights[] = [];
 
   constructor(
@@ -75,18 +87,31 @@ abstract class RecurrentBase extends Module {
     protected readonly mode: RecurrentMode,
     readonly inputSize: number,
     readonly hiddenSize: number,
-    options: RNNOptions,
+    options: RNNOptions & LSTMOptions,
   ) {
     super();
     const fn = layerName;
     requireInteger(fn, 'inputSize', inputSize, 1);
     requireInteger(fn, 'hiddenSize', hiddenSize, 1);
-    const { numLayers = 1, bias = true, batchFirst = false, dropout = 0, bidirectional = false } = options;
+    const {
+      numLayers = 1,
+      bias = true,
+      batchFirst = false,
+      dropout = 0,
+      bidirectional = false,
+      projSize = 0,
+    } = options;
     requireInteger(fn, 'numLayers', numLayers, 1);
     requireBoolean(fn, 'bias', bias);
     requireBoolean(fn, 'batchFirst', batchFirst);
     requireNumber(fn, 'dropout', dropout, halfOpen(0, 1));
     requireBoolean(fn, 'bidirectional', bidirectional);
+    requireInteger(fn, 'projSize', projSize, 0);
+    if (projSize >= hiddenSize)
+      throw new RangeError(
+        `${fn}: projSize must be smaller than hiddenSize = ${hiddenSize}, got ${projSize}`,
+      );
+    this.projSize = projSize;
     this.numLayers = numLayers;
     this.bias = bias;
     this.batchFirst = batchFirst;
@@ -94,18 +119,21 @@ abstract class RecurrentBase extends Module {
     this.bidirectional = bidirectional;
     const directions = bidirectional ? 2 : 1;
     const rows = GATES[mode] * hiddenSize;
-    // PyTorch's registration order and names: per layer, per direction, weight_ih, weight_hh, bias_ih, bias_hh.
+    const outputSize = this.outputSize;
+    // PyTorch's registration order and names: per layer, per direction, weight_ih, weight_hh,
+    // bias_ih, bias_hh (, weight_hr).
     for (let layer = 0; layer < numLayers; layer++) {
-      const input = layer === 0 ? inputSize : directions * hiddenSize;
+      const input = layer === 0 ? inputSize : directions * outputSize;
       for (let d = 0; d < directions; d++) {
         const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
         const add = (name: string, shape: number[]) =>
           this.addParameter(`${name}${suffix}`, recurrentParameter(shape, hiddenSize));
         this.weights.push({
           weightIh: add('weight_ih', [rows, input]),
-          weightHh: add('weight_hh', [rows, hiddenSize]),
+          weightHh: add('weight_hh', [rows, outputSize]),
           biasIh: bias ? add('bias_ih', [rows]) : null,
           biasHh: bias ? add('bias_hh', [rows]) : null,
+          weightHr: projSize > 0 ? add('weight_hr', [projSize, hiddenSize]) : null,
         });
       }
     }
@@ -113,6 +141,11 @@ abstract class RecurrentBase extends Module {
 
   private get directions(): number {
     return this.bidirectional ? 2 : 1;
+  }
+
+  /** Features of h: projSize for a projected LSTM, else hiddenSize. */
+  protected get outputSize(): number {
+    return this.projSize > 0 ? this.projSize : this.hiddenSize;
   }
 
   /**
@@ -152,7 +185,7 @@ abstract class RecurrentBase extends Module {
   }
 
   private startState(batch: number, h: Tensor | null, c: Tensor | null): RecurrentState {
-    const zero = zeroState(this.mode, batch, this.hiddenSize);
+    const zero = zeroState(this.mode, batch, this.hiddenSize, this.outputSize);
     if (h === null) return zero;
     return { h, c: c ?? zero.c, zero: false };
   }
@@ -168,14 +201,14 @@ abstract class RecurrentBase extends Module {
     const [steps, batch, features] = x.shape as [number, number, number];
     const projected = projectInput(this.mode, x.reshape([steps * batch, features]), w);
     const perStep = unbind(projected.reshape([steps, batch, projected.shape[1]!]), 0);
-    const weightHhT = w.weightHh.transpose();
+    const weights = stepWeights(w);
     const outputs = new Array<Tensor>(steps);
     // A zero initial state skips its h·W_hhᵀ, unless that product is weight_hh's only use (PyTorch
     // then gives it a zero gradient, not none).
     let state = steps > 1 ? start : { ...start, zero: false };
     for (let k = 0; k < steps; k++) {
       const t = reverse ? steps - 1 - k : k;
-      const next = recurrentStep(this.mode, perStep[t]!, state, weightHhT, w.biasHh);
+      const next = recurrentStep(this.mode, perStep[t]!, state, weights);
       const mask = masks?.[t] ?? null;
       if (mask === null) {
         state = next;
@@ -225,7 +258,13 @@ abstract class RecurrentBase extends Module {
   }
 
   /** Checks a state tensor: [layers·directions, batch, hidden] (or 2-D for an unbatched input). */
-  protected stateOf(fn: string, name: string, t: unknown, input: unknown): Tensor | null {
+  protected stateOf(
+    fn: string,
+    name: string,
+    t: unknown,
+    input: unknown,
+    size = this.outputSize,
+  ): Tensor | null {
     if (t === undefined || t === null) return null;
     requireTensor(fn, 'the input', input, 'float32');
     requireTensor(fn, name, t, 'float32');
@@ -233,7 +272,7 @@ abstract class RecurrentBase extends Module {
     const batched = x.ndim === 3;
     const rows = this.numLayers * this.directions;
     const batch = batched ? x.shape[this.batchFirst ? 0 : 1]! : 1;
-    const shape = batched ? [rows, batch, this.hiddenSize] : [rows, this.hiddenSize];
+    const shape = batched ? [rows, batch, size] : [rows, size];
     if (t.ndim !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
       throw new RangeError(`${fn}: ${name} must have shape [${shape.join(',')}], got [${t.shape.join(',')}]`);
     }
@@ -254,6 +293,7 @@ abstract class RecurrentBase extends Module {
       this.batchFirst ? 'batchFirst=true' : '',
       this.dropout !== 0 ? `dropout=${this.dropout}` : '',
       this.bidirectional ? 'bidirectional=true' : '',
+      this.projSize > 0 ? `projSize=${this.projSize}` : '',
     ].filter((s) => s !== '');
     return [`${this.inputSize}`, `${this.hiddenSize}`, ...extra].join(', ');
   }
@@ -312,15 +352,23 @@ export class RNN extends RecurrentBase {
  * in PyTorch's order (i, f, g, o): c_t = f·c_{t−1} + i·g, h_t = o·tanh(c_t). Options and shapes as
  * {@link RNN}; the state is the pair `[h0, c0]` and `forward(x, [h0, c0]?, { lengths })` returns
  * `[output, [hN, cN]]`. `weight_ih_l{k}` is [4·hidden, input]; the cell after the matrix products is
- * one fused kernel.
+ * one fused kernel. With `projSize` (Sak et al. 2014) h is projected by `weight_hr_l{k}` [projSize,
+ * hidden] after each step: output, h0 and hN then have projSize features, c0 and cN hiddenSize.
  *
  * @example
  * const lstm = new LSTM(28, 128, { batchFirst: true });
  * const [out, [hN, cN]] = lstm.forward(images); // images: [64, 28, 28]
  */
 export class LSTM extends RecurrentBase {
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
-    checkOptions('LSTM', options, ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional']);
+  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
+    checkOptions('LSTM', options, [
+      'numLayers',
+      'bias',
+      'batchFirst',
+      'dropout',
+      'bidirectional',
+      'projSize',
+    ]);
     super('LSTM', 'lstm', inputSize, hiddenSize, options);
   }
 
@@ -334,7 +382,7 @@ export class LSTM extends RecurrentBase {
         `LSTM.forward: the state must be a pair [h0, c0] of tensors, got ${describeValue(hx)}`,
       );
     const h = this.stateOf('LSTM.forward', 'h0', hx?.[0], x);
-    const c = this.stateOf('LSTM.forward', 'c0', hx?.[1], x);
+    const c = this.stateOf('LSTM.forward', 'c0', hx?.[1], x, this.hiddenSize);
     if ((h === null) !== (c === null)) throw new TypeError('LSTM.forward: give both h0 and c0, or neither');
     const { output, finals, batched } = this.run('LSTM.forward', x, [h, c], options);
     const [out, hN] = this.finish(
