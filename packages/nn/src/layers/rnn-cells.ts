@@ -23,22 +23,6 @@ export interface CellWeights {
   readonly weightHr?: Tensor | null;
 }
 
-/** What a time step reads besides its input: W_hhᵀ and W_hrᵀ as views made once per sequence. */
-export interface StepWeights {
-  readonly weightHhT: Tensor;
-  readonly biasHh: Tensor | null;
-  readonly weightHrT: Tensor | null;
-}
-
-/** The {@link StepWeights} of `w`. */
-export function stepWeights(w: CellWeights): StepWeights {
-  return {
-    weightHhT: w.weightHh.transpose(),
-    biasHh: w.biasHh,
-    weightHrT: w.weightHr ? w.weightHr.transpose() : null,
-  };
-}
-
 /**
  * A new parameter of `shape` drawn from U(−1/√hidden, 1/√hidden), PyTorch's initialisation of every
  * recurrent weight and bias.
@@ -79,24 +63,28 @@ export function zeroState(
 /**
  * One time step from the projected input `xw` ([batch, gates·hidden], from {@link projectInput}) and
  * the previous state.
+ *
+ * NOTE: each step transposes W_hh itself (a view) rather than sharing one transposed view: the
+ * per-step gradients then accumulate into W_hh's dense layout, not into a transposed view (which
+ * takes the slower strided path).
  */
 export function recurrentStep(
   mode: RecurrentMode,
   xw: Tensor,
   state: RecurrentState,
-  { weightHhT, biasHh, weightHrT }: StepWeights,
+  { weightHh, biasHh, weightHr }: CellWeights,
 ): RecurrentState {
   if (mode === 'gru') {
     let gh: Tensor;
-    if (!state.zero) gh = state.h.matmul(weightHhT);
+    if (!state.zero) gh = state.h.matmul(weightHh.mT);
     else gh = zeros(xw.shape);
     if (biasHh !== null) gh = gh.add(biasHh);
     return { h: gruCell(xw, gh, state.h), c: null, zero: false };
   }
-  const pre = state.zero ? xw : xw.add(state.h.matmul(weightHhT));
+  const pre = state.zero ? xw : xw.add(state.h.matmul(weightHh.mT));
   if (mode === 'lstm') {
     const [h, c] = lstmCell(pre, state.c!);
-    return { h: weightHrT === null ? h : h.matmul(weightHrT), c, zero: false };
+    return { h: weightHr ? h.matmul(weightHr.mT) : h, c, zero: false };
   }
   return { h: mode === 'rnnTanh' ? pre.tanh() : pre.relu(), c: null, zero: false };
 }
@@ -167,7 +155,7 @@ abstract class RecurrentCellBase extends Module {
     const zero = zeroState(this.mode, batch, this.hiddenSize);
     // NOTE: h·W_hhᵀ runs even on a zero state, so that weight_hh gets a (zero) gradient as in PyTorch.
     const state = { h: h ?? zero.h, c: c ?? zero.c, zero: false };
-    return recurrentStep(this.mode, projectInput(this.mode, x, w), state, stepWeights(w));
+    return recurrentStep(this.mode, projectInput(this.mode, x, w), state, w);
   }
 
   protected override describe(): string {

@@ -27,7 +27,6 @@ import {
   type RecurrentState,
   recurrentParameter,
   recurrentStep,
-  stepWeights,
   zeroState,
 } from './rnn-cells.js';
 
@@ -201,14 +200,13 @@ abstract class RecurrentBase extends Module {
     const [steps, batch, features] = x.shape as [number, number, number];
     const projected = projectInput(this.mode, x.reshape([steps * batch, features]), w);
     const perStep = unbind(projected.reshape([steps, batch, projected.shape[1]!]), 0);
-    const weights = stepWeights(w);
     const outputs = new Array<Tensor>(steps);
     // A zero initial state skips its h·W_hhᵀ, unless that product is weight_hh's only use (PyTorch
     // then gives it a zero gradient, not none).
     let state = steps > 1 ? start : { ...start, zero: false };
     for (let k = 0; k < steps; k++) {
       const t = reverse ? steps - 1 - k : k;
-      const next = recurrentStep(this.mode, perStep[t]!, state, weights);
+      const next = recurrentStep(this.mode, perStep[t]!, state, w);
       const mask = masks?.[t] ?? null;
       if (mask === null) {
         state = next;
