@@ -15,6 +15,7 @@ export {
   tanh,
 } from './activations.js';
 export { dropout } from './layers/dropout.js';
+export { padSequence } from './layers/rnn.js';
 export {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,

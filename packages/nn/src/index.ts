@@ -34,6 +34,17 @@ export { Linear } from './layers/linear.js';
 export { Maxout } from './layers/maxout.js';
 export { GroupNorm, LayerNorm } from './layers/norms.js';
 export { Residual, StochasticDepth } from './layers/residual.js';
+export {
+  GRU,
+  LSTM,
+  type LSTMOptions,
+  padSequence,
+  type RecurrentForwardOptions,
+  type RecurrentOptions,
+  RNN,
+  type RNNOptions,
+} from './layers/rnn.js';
+export { GRUCell, LSTMCell, RNNCell } from './layers/rnn-cells.js';
 export { Flatten, Identity } from './layers/shape.js';
 export {
   binaryCrossEntropy,

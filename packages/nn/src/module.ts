@@ -30,8 +30,12 @@ export abstract class Module {
   private readonly ownBuffers = new Map<string, Tensor>();
   private readonly ownModules = new Map<string, Module>();
 
-  /** Computes the module's output. */
-  abstract forward(...inputs: Tensor[]): Tensor;
+  /**
+   * Computes the module's output: usually one tensor; a recurrent layer returns `[output, state]`, as
+   * PyTorch's. Subclasses declare their exact signature (typed `any` here, like PyTorch's `forward`).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: each subclass declares its own inputs and outputs
+  abstract forward(...inputs: any[]): any;
 
   /** Registers `tensor` as a trainable parameter named `name` (it gets requiresGrad and is kept). */
   protected addParameter(name: string, tensor: Tensor): Tensor {

@@ -73,6 +73,7 @@ export {
   maxPool2d,
 } from './ops/pool.js';
 export type { VarianceOptions } from './ops/reduce.js';
+export { gruCell, lstmCell, unbind } from './ops/rnn.js';
 export {
   defaultGenerator,
   Generator,

@@ -1,17 +1,47 @@
-import { noGrad, randn, type Tensor } from '@myelin/tensor';
+import { noGrad, randn, type Tensor, where } from '@myelin/tensor';
 import { Module } from '../module.js';
-import { checkOptions, describeValue, requireInteger, requireTensor } from '../validate.js';
+import { checkOptions, describeValue, requireBoolean, requireInteger, requireTensor } from '../validate.js';
 
 /**
  * A lookup table of `numEmbeddings` trainable vectors of size `embeddingDim`, initialised N(0, 1)
  * as PyTorch. `forward(indices)` (int32, any shape) returns [...indices.shape, embeddingDim]; the
  * gradient scatter-adds into the rows that were looked up (repeated indices accumulate). The
- * `paddingIdx` row starts at zero and receives no gradient.
+ * `paddingIdx` row (negative counts from the end, as PyTorch) starts at zero and receives no
+ * gradient; lookups of it return its current value (e.g. a pretrained one).
  *
  * @example const emb = new Embedding(1000, 32); emb.forward(tokenIds) // [batch, seq, 32]
  */
 export class Embedding extends Module {
   readonly weight: Tensor;
+  /** The padding row, in 0..numEmbeddings − 1, or null. */
+  readonly paddingIdx: number | null;
+
+  /**
+   * An embedding whose table is a copy of `embeddings` [numEmbeddings, embeddingDim] (PyTorch's
+   * Embedding.from_pretrained): frozen (no gradient) unless `freeze: false`. With `paddingIdx`, that
+   * row keeps its pretrained value and gets no gradient.
+   *
+   * @example const emb = Embedding.fromPretrained(gloveVectors, { freeze: false, paddingIdx: 0 });
+   */
+  static fromPretrained(
+    embeddings: Tensor,
+    options: { freeze?: boolean; paddingIdx?: number } = {},
+  ): Embedding {
+    requireTensor('Embedding.fromPretrained', 'embeddings', embeddings, 'float32');
+    if (embeddings.ndim !== 2 || embeddings.shape.includes(0)) {
+      throw new RangeError(
+        `Embedding.fromPretrained: embeddings must be a non-empty 2-D tensor [numEmbeddings, embeddingDim], got ${describeValue(embeddings)}`,
+      );
+    }
+    checkOptions('Embedding.fromPretrained', options, ['freeze', 'paddingIdx']);
+    const { freeze = true, paddingIdx } = options;
+    requireBoolean('Embedding.fromPretrained', 'freeze', freeze);
+    const [rows, dim] = embeddings.shape as [number, number];
+    const emb = new Embedding(rows, dim, paddingIdx === undefined ? {} : { paddingIdx });
+    noGrad(() => emb.weight.copy_(embeddings));
+    if (freeze) emb.weight.requiresGrad_(false);
+    return emb;
+  }
 
   constructor(
     readonly numEmbeddings: number,
@@ -25,14 +55,17 @@ export class Embedding extends Module {
     const { paddingIdx } = options;
     if (
       paddingIdx !== undefined &&
-      !(Number.isInteger(paddingIdx) && paddingIdx >= 0 && paddingIdx < numEmbeddings)
+      !(Number.isInteger(paddingIdx) && paddingIdx >= -numEmbeddings && paddingIdx < numEmbeddings)
     ) {
       throw new RangeError(
-        `Embedding: paddingIdx must be a row in 0..${numEmbeddings - 1}, got ${describeValue(paddingIdx)}`,
+        `Embedding: paddingIdx must be a row in 0..${numEmbeddings - 1}, got ${describeValue(paddingIdx)} (negative ones count from the end: -${numEmbeddings}..-1)`,
       );
     }
+    const padding =
+      paddingIdx === undefined ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+    this.paddingIdx = padding;
     this.weight = this.addParameter('weight', randn([numEmbeddings, embeddingDim]));
-    if (paddingIdx !== undefined) noGrad(() => this.weight.slice(0, paddingIdx, paddingIdx + 1).zero_());
+    if (padding !== null) noGrad(() => this.weight.slice(0, padding, padding + 1).zero_());
   }
 
   forward(indices: Tensor): Tensor {
@@ -46,11 +79,11 @@ export class Embedding extends Module {
     }
     const flat = indices.reshape([-1]);
     let rows = this.weight.indexSelect(0, flat);
-    const { paddingIdx } = this.options;
-    if (paddingIdx !== undefined) {
-      // Multiply padding lookups by 0 so that their rows receive no gradient.
+    const { paddingIdx } = this;
+    if (paddingIdx !== null) {
+      // Padding lookups read the row detached: its value (zero, or a pretrained one), no gradient.
       const keep = noGrad(() => flat.float().ne(paddingIdx).unsqueeze(1));
-      rows = rows.mul(keep);
+      rows = where(keep, rows, rows.detach());
     }
     return rows.reshape([...indices.shape, this.embeddingDim]);
   }

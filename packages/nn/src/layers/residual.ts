@@ -26,7 +26,7 @@ export class Residual extends Module {
 }
 
 function checkedBranch(owner: string, branch: Module, x: Tensor): Tensor {
-  const y = branch.forward(x);
+  const y: Tensor = branch.forward(x);
   if (y.ndim !== x.ndim || y.shape.some((d, i) => d !== x.shape[i])) {
     throw new RangeError(
       `${owner}: the branch maps shape [${x.shape.join(',')}] to [${y.shape.join(',')}]; a residual branch must keep the shape`,
