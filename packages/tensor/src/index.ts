@@ -55,6 +55,7 @@ export {
   opTable,
   traceOps,
 } from './ops/define.js';
+export { cdist } from './ops/distance.js';
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
 export { type InterpolateOptions, interpolate } from './ops/interpolate.js';

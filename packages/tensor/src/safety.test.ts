@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import {
   arange,
   cat,
+  cdist,
   checkOptions,
   describeValue,
+  gradcheck,
   memory,
   ones,
   randn,
@@ -161,5 +163,29 @@ describe('stack', () => {
     ]);
     s.dispose();
     for (const p of parts) p.dispose();
+  });
+});
+
+describe('cdist', () => {
+  it('gives L1 and L2 distances between rows, with gradients', () => {
+    const a = tensor([
+      [0, 0],
+      [1, 2],
+    ]);
+    const b = tensor([
+      [3, 4],
+      [1, 0],
+    ]);
+    expect(cdist(a, b, { p: 1 }).toArray()).toEqual([
+      [7, 1],
+      [4, 2],
+    ]);
+    const l2 = cdist(a, b).toArray() as number[][];
+    expect(l2[0]![0]).toBeCloseTo(5, 5);
+    expect(l2[1]![1]).toBeCloseTo(2, 5);
+    const x = randn([3, 4], { requiresGrad: true });
+    const y = randn([2, 4], { requiresGrad: true });
+    expect(gradcheck((p, q) => cdist(p!, q!, { p: 1 }), [x, y]).ok).toBe(true);
+    expect(() => cdist(a, tensor([[1, 2, 3]]))).toThrow(/cdist: expected \[M, D\] and \[N, D\]/);
   });
 });

@@ -1,4 +1,4 @@
-import { kernels, noGrad, type Tensor, tensor } from '@myelin/tensor';
+import { cdist, noGrad, type Tensor, tensor } from '@myelin/tensor';
 import { checkOptions, requireChoice, requireInteger, requireTensor } from '../validate.js';
 
 /**
@@ -58,19 +58,7 @@ export class KNNClassifier {
         const t2 = train.square().sum(1).unsqueeze(0);
         return q2.add(t2).sub(queries.matmul(train.transpose()).mul(2)).clamp(0);
       }
-      const q = queries.contiguous();
-      const out = tensor(new Float32Array(q.shape[0]! * train.shape[0]!), {
-        shape: [q.shape[0]!, train.shape[0]!],
-      });
-      kernels.raw.pairwiseL1(
-        q.dataPointer,
-        train.dataPointer,
-        out.dataPointer,
-        q.shape[0]!,
-        train.shape[0]!,
-        train.shape[1]!,
-      );
-      return out;
+      return cdist(queries, train, { p: 1 });
     });
   }
 
