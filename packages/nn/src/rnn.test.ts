@@ -58,16 +58,24 @@ describe('recurrent layer shapes', () => {
     }
   }
 
-  it('projects the input of all steps with one matmul per layer and direction, then one per step', () => {
+  it('projects the input of all steps with one matmul per layer and direction; an LSTM direction is then one op', () => {
     const calls: string[] = [];
     const lstm = new LSTM(3, 4, { numLayers: 2, bidirectional: true });
     traceOps(
       () => lstm.forward(randn([5, 2, 3])),
       (c) => calls.push(c.op),
     );
-    // 2 layers × 2 directions × (1 projection + 4 recurrent products; the zero h0 needs none).
-    expect(calls.filter((op) => op === 'matmul')).toHaveLength(20);
-    expect(calls.filter((op) => op === 'lstmCell')).toHaveLength(20);
+    // 2 layers × 2 directions × (1 projection + 1 whole-sequence LSTM op).
+    expect(calls.filter((op) => op === 'matmul')).toHaveLength(4);
+    expect(calls.filter((op) => op === 'lstmSequence')).toHaveLength(4);
+    const gruCalls: string[] = [];
+    traceOps(
+      () => new GRU(3, 4).forward(randn([5, 2, 3])),
+      (c) => gruCalls.push(c.op),
+    );
+    // 1 projection + 4 recurrent products (the zero h0 needs none), one fused cell per step.
+    expect(gruCalls.filter((op) => op === 'matmul')).toHaveLength(5);
+    expect(gruCalls.filter((op) => op === 'gruCell')).toHaveLength(5);
   });
 
   it('the last step of a unidirectional output is hN of the last layer', () => {

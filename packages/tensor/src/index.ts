@@ -59,6 +59,7 @@ export { cdist } from './ops/distance.js';
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
 export { type InterpolateOptions, interpolate } from './ops/interpolate.js';
+export { lstmSequence } from './ops/lstm-sequence.js';
 export { type BatchNormOptions, batchNorm } from './ops/norm.js';
 export { type PadMode, type PadOptions, pad } from './ops/pad.js';
 export {

@@ -6,7 +6,7 @@
 // (x [T·B, I]·W_ihᵀ), then each step adds h·W_hhᵀ and runs the (fused) cell. Variable lengths are
 // masks: a sequence that has ended keeps its state and outputs zeros, which gives exactly what
 // PyTorch's packed sequences give (the reverse direction starts at each sequence's own last step).
-import { cat, full, stack, Tensor, tensor, unbind, where } from '@myelin/tensor';
+import { cat, full, lstmSequence, stack, Tensor, tensor, unbind, where } from '@myelin/tensor';
 import { Module } from '../module.js';
 import {
   checkOptions,
@@ -199,6 +199,20 @@ abstract class RecurrentBase extends Module {
   ): { output: Tensor; final: RecurrentState } {
     const [steps, batch, features] = x.shape as [number, number, number];
     const projected = projectInput(this.mode, x.reshape([steps * batch, features]), w);
+    if (this.mode === 'lstm' && masks === null && !w.weightHr) {
+      // The whole direction as one op: one product per step forward and backward, and the recurrent
+      // weight's gradient as one product over all steps (see lstmSequence).
+      const [output, h, c] = lstmSequence(
+        projected.reshape([steps, batch, 4 * this.hiddenSize]),
+        start.h,
+        start.c!,
+        w.weightHh,
+        {
+          reverse,
+        },
+      );
+      return { output, final: { h, c, zero: false } };
+    }
     const perStep = unbind(projected.reshape([steps, batch, projected.shape[1]!]), 0);
     const outputs = new Array<Tensor>(steps);
     // A zero initial state skips its h·W_hhᵀ, unless that product is weight_hh's only use (PyTorch

@@ -9,7 +9,7 @@
 // primitives and need no backward of their own.
 import { anomalyState, callSite, hasNonFinite } from '../anomaly.js';
 import { recordMulti } from '../autograd.js';
-import { noGrad } from '../scope.js';
+import { isGradEnabled, noGrad } from '../scope.js';
 import { formatShape, type Shape } from '../shape.js';
 import type { DType, Tensor } from '../tensor.js';
 
@@ -43,13 +43,35 @@ export interface OpDefinition<A extends Attributes> {
   readonly name: string;
   /** Validates inputs and attributes (throwing in the op's name) before anything is allocated. */
   check?(inputs: readonly Tensor[], attrs: A): void;
-  /** Computes the outputs with kernels; runs without recording. */
-  forward(inputs: readonly Tensor[], attrs: A): Tensor | Tensor[];
-  /** The tensors backward reads (inputs or outputs); default none. */
-  save?(inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: A): readonly Tensor[];
+  /**
+   * Computes the outputs with kernels; runs without recording. An op whose backward needs values
+   * computed on the way (not inputs or outputs) returns them as `intermediates`, for `save`; they are
+   * disposed after recording. `context.recording` says whether a backward can follow (when it
+   * cannot, skip the intermediates).
+   */
+  forward(inputs: readonly Tensor[], attrs: A, context: ForwardContext): ForwardResult;
+  /** The tensors backward reads (inputs, outputs or intermediates); default none. */
+  save?(
+    inputs: readonly Tensor[],
+    outputs: readonly Tensor[],
+    attrs: A,
+    intermediates: readonly Tensor[],
+  ): readonly Tensor[];
   /** The gradient of each input; absent for ops that are not differentiable (comparisons, argmax). */
   backward?(args: BackwardArgs<A>): readonly (Tensor | null)[];
 }
+
+/** What a forward knows about the call. */
+export interface ForwardContext {
+  /** Whether the call is recorded for autograd (grad mode on and an input requires grad). */
+  readonly recording: boolean;
+}
+
+/** A forward's result: the output(s), or outputs plus intermediates for `save`. */
+export type ForwardResult =
+  | Tensor
+  | Tensor[]
+  | { readonly outputs: Tensor[]; readonly intermediates: readonly Tensor[] };
 
 /** One op call as a trace sees it. */
 export interface OpCall {
@@ -93,23 +115,28 @@ export function runOp<A extends Attributes>(
 ): Tensor[] {
   for (const t of inputs) t._check(definition.name);
   definition.check?.(inputs, attrs);
+  const { backward } = definition;
+  const recording = backward !== undefined && isGradEnabled() && inputs.some((t) => t.requiresGrad);
   depth++;
   let outputs: Tensor[];
+  let intermediates: readonly Tensor[] = [];
   try {
-    const result = noGrad(() => definition.forward(inputs, attrs));
-    outputs = Array.isArray(result) ? result : [result];
+    const result = noGrad(() => definition.forward(inputs, attrs, { recording }));
+    if (result instanceof Array) outputs = result;
+    else if ('outputs' in result) ({ outputs, intermediates } = result);
+    else outputs = [result];
   } finally {
     depth--;
   }
   if (anomalyState.enabled) checkForward(definition.name, inputs, outputs);
-  const { backward } = definition;
   if (backward !== undefined) {
-    const saved = definition.save?.(inputs, outputs, attrs) ?? [];
+    const saved = definition.save?.(inputs, outputs, attrs, intermediates) ?? [];
     const infos = inputs.map((t) => ({ shape: t.shape, dtype: t.dtype }));
     recordMulti(outputs, definition.name, inputs, saved, (grads, s, needs) =>
       backward({ grads, saved: s, attrs, needs, inputs: infos }),
     );
   }
+  for (const t of intermediates) t.dispose(); // saved ones live on as the node's private views
   if (tracer !== null && depth === 0) tracer({ op: definition.name, inputs, outputs, attrs });
   return outputs;
 }
