@@ -29,6 +29,33 @@ export * as functional from './functional.js';
 export * as init from './init.js';
 export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm.js';
 export { Dropout, dropout } from './layers/dropout.js';
+// Convolutional networks (issue 19): layers, output-size arithmetic, summaries and classic models.
+export { BatchNorm2d } from './layers/batchnorm2d.js';
+export {
+  Conv1d,
+  type Conv1dLayerOptions,
+  Conv2d,
+  type Conv2dLayerOptions,
+  ConvTranspose2d,
+  type ConvTranspose2dLayerOptions,
+  convOutputSize,
+  type PaddingMode,
+} from './layers/conv.js';
+export { Dropout2d, dropout2d } from './layers/dropout2d.js';
+export {
+  type AdaptiveSize,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  AvgPool1d,
+  AvgPool2d,
+  type AvgPool2dLayerOptions,
+  MaxPool1d,
+  MaxPool2d,
+  type MaxPool2dLayerOptions,
+} from './layers/pooling.js';
+export { Upsample } from './layers/upsample.js';
+export * as models from './models/index.js';
+export { summary } from './summary.js';
 export { Embedding } from './layers/embedding.js';
 export { Linear } from './layers/linear.js';
 export { Maxout } from './layers/maxout.js';
