@@ -53,7 +53,11 @@ interface Case {
 }
 
 /** Loads the fixture's parameters into `layer`, runs it and checks output and gradients. */
-function checkAgainstTorch(name: string, layer: Module & { weight?: Tensor | null; bias?: Tensor | null }, c: Case) {
+function checkAgainstTorch(
+  name: string,
+  layer: Module & { weight?: Tensor | null; bias?: Tensor | null },
+  c: Case,
+) {
   noGrad(() => {
     if (c.weight !== undefined) layer.weight!.copy_(fromFixture(c.weight));
     if (c.bias !== undefined) layer.bias!.copy_(fromFixture(c.bias));
@@ -61,7 +65,9 @@ function checkAgainstTorch(name: string, layer: Module & { weight?: Tensor | nul
   const x = fromFixture(c.input).requiresGrad_(true);
   const y = layer.forward(x);
   expectClose(`${name} output`, y, c.output);
-  y.mul(fromFixture(shapeOfCotangent(c.output))).sum().backward();
+  y.mul(fromFixture(shapeOfCotangent(c.output)))
+    .sum()
+    .backward();
   expectClose(`${name} input gradient`, x.grad!, c.inputGrad);
   if (c.weightGrad !== undefined) expectClose(`${name} weight gradient`, layer.weight!.grad!, c.weightGrad);
   if (c.biasGrad !== undefined) expectClose(`${name} bias gradient`, layer.bias!.grad!, c.biasGrad);
@@ -100,8 +106,12 @@ describe('convOutputSize: the course notes’ arithmetic', () => {
 
   it('follows PyTorch with dilation, and rejects kernels larger than the padded input', () => {
     expect(convOutputSize(10, 3, { dilation: 2, padding: 1, stride: 2 })).toBe(4);
-    expect(() => convOutputSize(3, 5)).toThrow(/convOutputSize: the padded input \(3\) is smaller than the kernel \(5\)/);
-    expect(() => convOutputSize(7, 3, { stride: 0 })).toThrow(/convOutputSize: stride must be an integer >= 1/);
+    expect(() => convOutputSize(3, 5)).toThrow(
+      /convOutputSize: the padded input \(3\) is smaller than the kernel \(5\)/,
+    );
+    expect(() => convOutputSize(7, 3, { stride: 0 })).toThrow(
+      /convOutputSize: stride must be an integer >= 1/,
+    );
     expect(() => convOutputSize(7, 3, { strides: 2 } as never)).toThrow(/convOutputSize: .*strides/);
   });
 });
@@ -109,7 +119,11 @@ describe('convOutputSize: the course notes’ arithmetic', () => {
 describe('conv layers against PyTorch', () => {
   it('Conv2d with zero, reflect and replicate padding, padding "same" with an even kernel, groups', () => {
     checkAgainstTorch('zeros', new Conv2d(2, 3, 3, { stride: 2, padding: 1 }), F.conv2dZeros);
-    checkAgainstTorch('reflect', new Conv2d(2, 3, 3, { padding: [1, 2], paddingMode: 'reflect' }), F.conv2dReflect);
+    checkAgainstTorch(
+      'reflect',
+      new Conv2d(2, 3, 3, { padding: [1, 2], paddingMode: 'reflect' }),
+      F.conv2dReflect,
+    );
     checkAgainstTorch(
       'replicate same',
       new Conv2d(2, 3, [2, 3], { padding: 'same', paddingMode: 'replicate', dilation: [1, 2] }),
@@ -119,7 +133,11 @@ describe('conv layers against PyTorch', () => {
   });
 
   it('Conv1d with reflect padding "same"; ConvTranspose2d with stride and output padding', () => {
-    checkAgainstTorch('conv1d', new Conv1d(2, 3, 3, { padding: 'same', paddingMode: 'reflect' }), F.conv1dReflectSame);
+    checkAgainstTorch(
+      'conv1d',
+      new Conv1d(2, 3, 3, { padding: 'same', paddingMode: 'reflect' }),
+      F.conv1dReflectSame,
+    );
     checkAgainstTorch(
       'convTranspose2d',
       new ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1, outputPadding: 1 }),
@@ -157,9 +175,15 @@ describe('conv layers: PyTorch initialisation, names and errors', () => {
   });
 
   it('rejects bad configurations when constructed, naming the layer', () => {
-    expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow(/Conv2d: groups 2 must divide inChannels 3 and outChannels 4/);
-    expect(() => new Conv2d(3, 4, 0)).toThrow(/Conv2d: kernelSize must be a positive integer or a pair of them, got 0/);
-    expect(() => new Conv2d(3, 4, 3, { padding: 'same', stride: 2 })).toThrow(/Conv2d: padding 'same' needs stride 1/);
+    expect(() => new Conv2d(3, 4, 3, { groups: 2 })).toThrow(
+      /Conv2d: groups 2 must divide inChannels 3 and outChannels 4/,
+    );
+    expect(() => new Conv2d(3, 4, 0)).toThrow(
+      /Conv2d: kernelSize must be a positive integer or a pair of them, got 0/,
+    );
+    expect(() => new Conv2d(3, 4, 3, { padding: 'same', stride: 2 })).toThrow(
+      /Conv2d: padding 'same' needs stride 1/,
+    );
     expect(() => new Conv2d(3, 4, 3, { paddingMode: 'circular' as never })).toThrow(
       /Conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate'/,
     );
@@ -171,13 +195,25 @@ describe('conv layers: PyTorch initialisation, names and errors', () => {
     expect(() => new Conv2d(3, 4, 3).forward(randn([1, 2, 8, 8]))).toThrow(
       /Conv2d.forward: expected input \[N, 3, H, W\] or \[3, H, W\], got \[1,2,8,8\]/,
     );
-    expect(() => new MaxPool2d(2, { padding: 2 })).toThrow(/MaxPool2d: padding must be at most half the kernel size/);
+    expect(() => new MaxPool2d(2, { padding: 2 })).toThrow(
+      /MaxPool2d: padding must be at most half the kernel size/,
+    );
     expect(() => new AvgPool2d(2, { stride: 0 })).toThrow(/AvgPool2d: stride must be a positive integer/);
-    expect(() => new AdaptiveAvgPool2d(0)).toThrow(/AdaptiveAvgPool2d: outputSize must be a positive integer/);
-    expect(() => new MaxPool1d(2).forward(randn([2, 3, 4, 5]))).toThrow(/MaxPool1d.forward: expected input \[N, C, L\]/);
-    expect(() => new Upsample({ size: 4, scaleFactor: 2 })).toThrow(/Upsample: give exactly one of size and scaleFactor/);
-    expect(() => new Upsample({ scaleFactor: 2, alignCorners: true })).toThrow(/Upsample: alignCorners applies to mode 'bilinear' only/);
-    expect(() => new BatchNorm2d(3, { momentum: 2 })).toThrow(/BatchNorm2d: momentum must be a number in \[0, 1\]/);
+    expect(() => new AdaptiveAvgPool2d(0)).toThrow(
+      /AdaptiveAvgPool2d: outputSize must be a positive integer/,
+    );
+    expect(() => new MaxPool1d(2).forward(randn([2, 3, 4, 5]))).toThrow(
+      /MaxPool1d.forward: expected input \[N, C, L\]/,
+    );
+    expect(() => new Upsample({ size: 4, scaleFactor: 2 })).toThrow(
+      /Upsample: give exactly one of size and scaleFactor/,
+    );
+    expect(() => new Upsample({ scaleFactor: 2, alignCorners: true })).toThrow(
+      /Upsample: alignCorners applies to mode 'bilinear' only/,
+    );
+    expect(() => new BatchNorm2d(3, { momentum: 2 })).toThrow(
+      /BatchNorm2d: momentum must be a number in \[0, 1\]/,
+    );
     expect(() => new Dropout2d(1)).toThrow(/Dropout2d: p must be a number in \[0, 1\)/);
   });
 });
@@ -187,7 +223,10 @@ describe('pooling layers', () => {
     const x = randn([2, 3, 8, 6]);
     const same = (a: Tensor, b: Tensor) => expect(Array.from(a.data())).toEqual(Array.from(b.data()));
     same(new MaxPool2d(2).forward(x), functional.maxPool2d(x, 2, { stride: 2 }));
-    same(new MaxPool2d(3, { stride: 2, padding: 1 }).forward(x), functional.maxPool2d(x, 3, { stride: 2, padding: 1 }));
+    same(
+      new MaxPool2d(3, { stride: 2, padding: 1 }).forward(x),
+      functional.maxPool2d(x, 3, { stride: 2, padding: 1 }),
+    );
     same(new AvgPool2d([2, 3]).forward(x), functional.avgPool2d(x, [2, 3]));
     const global = x.mean([2, 3], true);
     expectClose('global average', new AdaptiveAvgPool2d(1).forward(x), global.toArray() as Nested);
@@ -196,7 +235,9 @@ describe('pooling layers', () => {
     expect(new MaxPool1d(2).forward(s).toArray()).toEqual([[[3, 5, 4]]]);
     expect(new AvgPool1d(3).forward(s).toArray()).toEqual([[[2, 3]]]);
     expect(new MaxPool2d(2).numParameters()).toBe(0);
-    expect(new MaxPool2d(3, { stride: 2, padding: 1 }).toString()).toContain('MaxPool2d(kernelSize=3, stride=2, padding=1)');
+    expect(new MaxPool2d(3, { stride: 2, padding: 1 }).toString()).toContain(
+      'MaxPool2d(kernelSize=3, stride=2, padding=1)',
+    );
   });
 });
 
@@ -215,13 +256,21 @@ describe('BatchNorm2d', () => {
 
   it('has BatchNorm1d’s parameter and buffer names; without running stats it always uses the batch', () => {
     const bn = new BatchNorm2d(4);
-    expect([...bn.stateDict().keys()]).toEqual(['weight', 'bias', 'runningMean', 'runningVar', 'numBatchesTracked']);
+    expect([...bn.stateDict().keys()]).toEqual([
+      'weight',
+      'bias',
+      'runningMean',
+      'runningVar',
+      'numBatchesTracked',
+    ]);
     const plain = new BatchNorm2d(4, { affine: false, trackRunningStats: false }).eval();
     expect(plain.numParameters()).toBe(0);
     const y = plain.forward(randn([3, 4, 5, 5]).mul(3).add(2));
     const mean = Array.from(y.mean([0, 2, 3]).data());
     for (const m of mean) expect(Math.abs(m)).toBeLessThan(1e-5);
-    expect(() => bn.forward(randn([1, 4, 1, 1]))).toThrow(/BatchNorm2d.forward: expected more than 1 value per channel/);
+    expect(() => bn.forward(randn([1, 4, 1, 1]))).toThrow(
+      /BatchNorm2d.forward: expected more than 1 value per channel/,
+    );
   });
 });
 
@@ -243,10 +292,28 @@ describe('Dropout2d', () => {
 
 describe('Upsample', () => {
   it('bilinear matches PyTorch; nearest by a scale factor repeats pixels', () => {
-    checkAgainstTorch('upsample', new Upsample({ size: [5, 7], mode: 'bilinear', alignCorners: false }), F.upsampleBilinear);
-    const x = tensor([[[[1, 2], [3, 4]]]]);
+    checkAgainstTorch(
+      'upsample',
+      new Upsample({ size: [5, 7], mode: 'bilinear', alignCorners: false }),
+      F.upsampleBilinear,
+    );
+    const x = tensor([
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+    ]);
     expect(new Upsample({ scaleFactor: 2 }).forward(x).toArray()).toEqual([
-      [[[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]],
+      [
+        [
+          [1, 1, 2, 2],
+          [1, 1, 2, 2],
+          [3, 3, 4, 4],
+          [3, 3, 4, 4],
+        ],
+      ],
     ]);
   });
 });

@@ -5,14 +5,28 @@ import { loadDigits, trainTestSplit } from '@myelin/data';
 import { Adam } from '@myelin/optim';
 import { manualSeed, memory } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
-import { Conv2d, crossEntropy, evaluate, Flatten, fit, Linear, MaxPool2d, ReLU, Sequential } from './index.js';
+import {
+  Conv2d,
+  crossEntropy,
+  evaluate,
+  Flatten,
+  fit,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+} from './index.js';
 
 describe('a tiny CNN on the 8×8 digits', () => {
   it('reaches >= 97% test accuracy (the MLP’s threshold) with fit, memory flat across epochs', async () => {
     manualSeed(0);
     const { data, images, target } = loadDigits();
     const x = images.reshape([-1, 1, 8, 8]).div(16);
-    const { xTrain, xTest, yTrain, yTest } = trainTestSplit(x, target, { testSize: 0.2, stratify: true, seed: 0 });
+    const { xTrain, xTest, yTrain, yTest } = trainTestSplit(x, target, {
+      testSize: 0.2,
+      stratify: true,
+      seed: 0,
+    });
     // Freed now rather than by the garbage collector's backstop at some await of fit, which would
     // change the count of live tensors between epochs.
     for (const t of [data, images, target, x]) t.dispose();

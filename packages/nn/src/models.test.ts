@@ -58,7 +58,9 @@ describe('models.lenet5', () => {
     expect(text).toMatch(/\(6\): Flatten.*\[N, 400\]/);
     expect(text).toMatch(/Total parameters: 61,706/);
     expectTrainable(model, [3, 1, 28, 28]);
-    expect(() => models.lenet5({ inputSize: 64 as never })).toThrow(/lenet5: inputSize must be one of 28, 32/);
+    expect(() => models.lenet5({ inputSize: 64 as never })).toThrow(
+      /lenet5: inputSize must be one of 28, 32/,
+    );
   });
 });
 
@@ -68,7 +70,9 @@ describe('models.alexnetSmall', () => {
     const model = models.alexnetSmall();
     expect(model.numParameters()).toBe(2_115_018);
     expectTrainable(model, [2, 3, 32, 32]);
-    expect(models.alexnetSmall({ inChannels: 1, numClasses: 4, dropout: 0 }).forward(randn([1, 1, 32, 32])).shape).toEqual([1, 4]);
+    expect(
+      models.alexnetSmall({ inChannels: 1, numClasses: 4, dropout: 0 }).forward(randn([1, 1, 32, 32])).shape,
+    ).toEqual([1, 4]);
   });
 });
 
@@ -97,7 +101,9 @@ describe('models.resnet', () => {
     const text = summary(model, zeros([2, 3, 32, 32]));
     expect(text).toMatch(/\(layer1\): Sequential\(\)\s+\[N, 16, 32, 32\]/);
     expect(text).toMatch(/\(0\): BasicBlock\(16, 32, stride=2\)\s+\[N, 32, 16, 16\]/);
-    expect(text).toMatch(/\(conv1\): Conv2d\(16, 32, kernelSize=3, stride=2, padding=1, bias=false\)\s+\[N, 32, 16, 16\]\s+4,608/);
+    expect(text).toMatch(
+      /\(conv1\): Conv2d\(16, 32, kernelSize=3, stride=2, padding=1, bias=false\)\s+\[N, 32, 16, 16\]\s+4,608/,
+    );
     expect(text).toMatch(/\(layer3\): Sequential\(\)\s+\[N, 64, 8, 8\]/);
     expect(text).toMatch(/\(fc\): Linear.*\[N, 10\]\s+650/);
     expectTrainable(model, [2, 3, 32, 32]);
@@ -113,7 +119,9 @@ describe('models.resnet', () => {
     expect(() => models.resnet({ blocks: [2, 2], channels: [16] })).toThrow(
       /resnet: blocks and channels must have one entry per stage, got 2 and 1/,
     );
-    expect(() => models.resnet({ blocks: [] })).toThrow(/resnet: blocks must be a non-empty array of positive integers/);
+    expect(() => models.resnet({ blocks: [] })).toThrow(
+      /resnet: blocks must be a non-empty array of positive integers/,
+    );
   });
 
   it('a basic block keeps the identity shortcut when shapes match', () => {

@@ -11,7 +11,8 @@ import { describeValue, requireTensor } from './validate.js';
  * @example console.log(summary(models.lenet5(), zeros([1, 1, 32, 32])));
  */
 export function summary(model: Module, exampleInput: Tensor): string {
-  if (!(model instanceof Module)) throw new TypeError(`summary: model must be a Module, got ${describeValue(model)}`);
+  if (!(model instanceof Module))
+    throw new TypeError(`summary: model must be a Module, got ${describeValue(model)}`);
   requireTensor('summary', 'exampleInput', exampleInput);
   const modes = [...model.namedModules()].map(([, m]) => [m, m.training] as const);
   model.eval();

@@ -199,7 +199,8 @@ export class Conv2d extends ConvBase {
       );
     }
     const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
-    if (this.paddingMode === 'zeros') return conv2d(x, this.weight, this.bias, { ...options, padding: this.padding });
+    if (this.paddingMode === 'zeros')
+      return conv2d(x, this.weight, this.bias, { ...options, padding: this.padding });
     const padded = pad(x, this.paddingAmounts(), { mode: this.paddingMode });
     const y = conv2d(padded, this.weight, this.bias, options);
     padded.dispose();
@@ -247,7 +248,10 @@ function describeConv(
     typeof v === 'string' ? `'${v}'` : v.length === 1 || v[0] === v[1] ? `${v[0]}` : `[${v.join(', ')}]`;
   const parts = [`${inChannels}, ${outChannels}`, `kernelSize=${show(kernelSize)}`];
   if (stride.some((s) => s !== 1)) parts.push(`stride=${show(stride)}`);
-  if (extra.padding !== undefined && (typeof extra.padding === 'string' || extra.padding.some((p) => p !== 0)))
+  if (
+    extra.padding !== undefined &&
+    (typeof extra.padding === 'string' || extra.padding.some((p) => p !== 0))
+  )
     parts.push(`padding=${show(extra.padding)}`);
   if (extra.outputPadding?.some((p) => p !== 0)) parts.push(`outputPadding=${show(extra.outputPadding)}`);
   if (extra.dilation.some((d) => d !== 1)) parts.push(`dilation=${show(extra.dilation)}`);
@@ -289,7 +293,8 @@ export class Conv1d extends ConvBase {
     requireInteger(fn, 'stride', stride, 1);
     requireInteger(fn, 'dilation', dilation, 1);
     if (padding === 'same') {
-      if (stride !== 1) throw new RangeError(`${fn}: padding 'same' needs stride 1, got ${describeValue(stride)}`);
+      if (stride !== 1)
+        throw new RangeError(`${fn}: padding 'same' needs stride 1, got ${describeValue(stride)}`);
     } else if (padding !== 'valid') {
       requireInteger(fn, 'padding', padding, 0);
     }
@@ -314,7 +319,8 @@ export class Conv1d extends ConvBase {
       );
     }
     const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
-    if (this.paddingMode === 'zeros') return conv1d(x, this.weight, this.bias, { ...options, padding: this.padding });
+    if (this.paddingMode === 'zeros')
+      return conv1d(x, this.weight, this.bias, { ...options, padding: this.padding });
     let amounts: number[];
     if (this.padding === 'valid') amounts = [0, 0];
     else if (this.padding === 'same') {

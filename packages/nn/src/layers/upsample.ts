@@ -19,7 +19,9 @@ export class Upsample extends Module {
     super();
     const fn = 'Upsample';
     if (typeof options !== 'object' || options === null)
-      throw new TypeError(`${fn}: expected an options object with size or scaleFactor, got ${describeValue(options)}`);
+      throw new TypeError(
+        `${fn}: expected an options object with size or scaleFactor, got ${describeValue(options)}`,
+      );
     checkOptions(fn, options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
     const { size, scaleFactor, mode = 'nearest', alignCorners } = options;
     if ((size === undefined) === (scaleFactor === undefined))
@@ -33,7 +35,9 @@ export class Upsample extends Module {
     const positive = (v: unknown, integer: boolean) =>
       typeof v === 'number' && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v));
     const check = (name: string, v: unknown, integer: boolean) => {
-      const ok = Array.isArray(v) ? v.length === 2 && v.every((e) => positive(e, integer)) : positive(v, integer);
+      const ok = Array.isArray(v)
+        ? v.length === 2 && v.every((e) => positive(e, integer))
+        : positive(v, integer);
       if (!ok)
         throw new RangeError(
           `${fn}: ${name} must be a positive ${integer ? 'integer' : 'number'} or a pair of them, got ${describeValue(v)}`,
@@ -60,7 +64,8 @@ export class Upsample extends Module {
 
   protected override describe(): string {
     const show = (v: number | readonly number[]) => (typeof v === 'number' ? `${v}` : `[${v.join(', ')}]`);
-    const what = this.size !== undefined ? `size=${show(this.size)}` : `scaleFactor=${show(this.scaleFactor!)}`;
+    const what =
+      this.size !== undefined ? `size=${show(this.size)}` : `scaleFactor=${show(this.scaleFactor!)}`;
     return `${what}, mode='${this.mode}'`;
   }
 }

@@ -1,5 +1,5 @@
-import { Sequential } from '../containers.js';
 import { ReLU, Tanh } from '../activations.js';
+import { Sequential } from '../containers.js';
 import { Conv2d } from '../layers/conv.js';
 import { Linear } from '../layers/linear.js';
 import { AvgPool2d, MaxPool2d } from '../layers/pooling.js';

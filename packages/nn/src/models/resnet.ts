@@ -41,10 +41,16 @@ export class BasicBlock extends Module {
     requireInteger('BasicBlock', 'inChannels', inChannels, 1);
     requireInteger('BasicBlock', 'outChannels', outChannels, 1);
     requireInteger('BasicBlock', 'stride', stride, 1);
-    this.conv1 = this.addModule('conv1', new Conv2d(inChannels, outChannels, 3, { stride, padding: 1, bias: false }));
+    this.conv1 = this.addModule(
+      'conv1',
+      new Conv2d(inChannels, outChannels, 3, { stride, padding: 1, bias: false }),
+    );
     this.bn1 = this.addModule('bn1', new BatchNorm2d(outChannels));
     this.relu = this.addModule('relu', new ReLU());
-    this.conv2 = this.addModule('conv2', new Conv2d(outChannels, outChannels, 3, { padding: 1, bias: false }));
+    this.conv2 = this.addModule(
+      'conv2',
+      new Conv2d(outChannels, outChannels, 3, { padding: 1, bias: false }),
+    );
     this.bn2 = this.addModule('bn2', new BatchNorm2d(outChannels));
     this.downsample =
       stride !== 1 || inChannels !== outChannels
@@ -107,10 +113,17 @@ export class ResNet extends Module {
     super();
     const fn = 'resnet';
     checkOptions(fn, options, ['blocks', 'channels', 'numClasses', 'inChannels']);
-    const { blocks = [2, 2, 2, 2], channels = [64, 128, 256, 512], numClasses = 10, inChannels = 3 } = options;
+    const {
+      blocks = [2, 2, 2, 2],
+      channels = [64, 128, 256, 512],
+      numClasses = 10,
+      inChannels = 3,
+    } = options;
     const list = (name: string, v: unknown) => {
       if (!Array.isArray(v) || v.length === 0 || !v.every((n) => Number.isInteger(n) && n >= 1))
-        throw new RangeError(`${fn}: ${name} must be a non-empty array of positive integers, got ${describeValue(v)}`);
+        throw new RangeError(
+          `${fn}: ${name} must be a non-empty array of positive integers, got ${describeValue(v)}`,
+        );
     };
     list('blocks', blocks);
     list('channels', channels);
@@ -120,14 +133,23 @@ export class ResNet extends Module {
       );
     requireInteger(fn, 'numClasses', numClasses, 1);
     requireInteger(fn, 'inChannels', inChannels, 1);
-    this.conv1 = this.addModule('conv1', new Conv2d(inChannels, channels[0]!, 3, { padding: 1, bias: false }));
+    this.conv1 = this.addModule(
+      'conv1',
+      new Conv2d(inChannels, channels[0]!, 3, { padding: 1, bias: false }),
+    );
     this.bn1 = this.addModule('bn1', new BatchNorm2d(channels[0]!));
     this.relu = this.addModule('relu', new ReLU());
     let previous = channels[0]!;
     blocks.forEach((count, stage) => {
       const layer = new Sequential();
       for (let i = 0; i < count; i++) {
-        layer.append(new BasicBlock(i === 0 ? previous : channels[stage]!, channels[stage]!, i === 0 && stage > 0 ? 2 : 1));
+        layer.append(
+          new BasicBlock(
+            i === 0 ? previous : channels[stage]!,
+            channels[stage]!,
+            i === 0 && stage > 0 ? 2 : 1,
+          ),
+        );
       }
       previous = channels[stage]!;
       this.layers.push(this.addModule(`layer${stage + 1}`, layer));
