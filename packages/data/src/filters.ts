@@ -1,5 +1,6 @@
-// Classic image filters (the course notes' convolution examples) and 2-D filtering of images.
-import { type Tensor, tensor } from '@myelin/tensor';
+// Classic image filters (the course notes' convolution examples) and 2-D filtering of images, as a
+// one-filter conv2d of @myelin/tensor.
+import { checkOptions, conv2d, describeValue, pad, type Tensor, tensor, tidy, zeros } from '@myelin/tensor';
 
 /** A filter kernel: rows of weights (odd sizes). */
 export type FilterKernel = readonly (readonly number[])[];
@@ -38,7 +39,9 @@ export const filters = {
  * Filters images with `kernel` by 2-D cross-correlation (the "convolution" of CNNs and of the course
  * notes): out[y][x] = Σ k[i][j]·img[y + i − h][x + j − w]. Images are [H, W], [C, H, W] or
  * [N, C, H, W]; every channel is filtered alike. The output has the input's shape; pixels beyond
- * the border repeat the nearest edge pixel (`border: 'replicate'`, default) or are 0 ('zero').
+ * the border repeat the nearest edge pixel (`border: 'replicate'`, default) or are 0 ('zero'). It is
+ * `conv2d` with one filter over every plane (after `pad` in 'replicate' mode), so it runs on the
+ * convolution kernels and is differentiable with respect to the images.
  *
  * @example const edges = filter2d(image, filters.sobelX);
  */
@@ -47,7 +50,10 @@ export function filter2d(
   kernel: FilterKernel,
   options: { border?: 'replicate' | 'zero' } = {},
 ): Tensor {
+  checkOptions('filter2d', options, ['border']);
   const { border = 'replicate' } = options;
+  if (border !== 'replicate' && border !== 'zero')
+    throw new RangeError(`filter2d: border must be 'replicate' or 'zero', got ${describeValue(border)}`);
   if (images.ndim < 2 || images.ndim > 4)
     throw new RangeError(
       `filter2d: expected [H, W], [C, H, W] or [N, C, H, W] images, got shape [${images.shape.join(',')}]`,
@@ -57,35 +63,18 @@ export function filter2d(
   if (kh % 2 === 0 || kw % 2 === 0 || kernel.some((row) => row.length !== kw)) {
     throw new RangeError(`filter2d: the kernel must be a rectangle of odd size, got ${kh}×${kw}`);
   }
-  const height = images.shape[images.ndim - 2]!;
-  const width = images.shape[images.ndim - 1]!;
-  const planes = images.size / (height * width);
-  const input = images.data();
-  const out = new Float32Array(input.length);
+  const [height, width] = images.shape.slice(-2) as [number, number];
+  if (images.size === 0) return zeros(images.shape);
   const [hh, hw] = [(kh - 1) / 2, (kw - 1) / 2];
-  for (let p = 0; p < planes; p++) {
-    const base = p * height * width;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        let sum = 0;
-        for (let i = 0; i < kh; i++) {
-          let sy = y + i - hh;
-          if (sy < 0 || sy >= height) {
-            if (border === 'zero') continue;
-            sy = Math.min(Math.max(sy, 0), height - 1);
-          }
-          for (let j = 0; j < kw; j++) {
-            let sx = x + j - hw;
-            if (sx < 0 || sx >= width) {
-              if (border === 'zero') continue;
-              sx = Math.min(Math.max(sx, 0), width - 1);
-            }
-            sum += kernel[i]![j]! * input[base + sy * width + sx]!;
-          }
-        }
-        out[base + y * width + x] = sum;
-      }
-    }
-  }
-  return tensor(out, { shape: [...images.shape] });
+  return tidy(() => {
+    // Every plane is a one-channel image of a batch, filtered by a one-filter convolution.
+    const floats = images.dtype === 'float32' ? images : images.float();
+    const planes = floats.reshape([-1, 1, height, width]);
+    const weight = tensor(kernel.flat(), { shape: [1, 1, kh, kw] });
+    const filtered =
+      border === 'zero'
+        ? conv2d(planes, weight, null, { padding: [hh, hw] })
+        : conv2d(pad(planes, [hw, hw, hh, hh], { mode: 'replicate' }), weight);
+    return filtered.reshape(images.shape);
+  });
 }

@@ -1,4 +1,4 @@
-import { memory, tensor } from '@myelin/tensor';
+import { memory, randn, type Tensor, tensor } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   compose,
@@ -144,6 +144,82 @@ describe('image filters', () => {
         [3, 4],
       ]),
     ).toThrow(/kernel must be a rectangle of odd size, got 2×2/);
+  });
+});
+
+describe('filter2d as a conv2d (issue 19 item 7)', () => {
+  /** The former direct loop: the reference the conv2d version must reproduce. */
+  function reference(images: Tensor, kernel: number[][], border: 'replicate' | 'zero'): number[] {
+    const [height, width] = images.shape.slice(-2) as [number, number];
+    const input = images.data();
+    const out: number[] = [];
+    const [hh, hw] = [(kernel.length - 1) / 2, (kernel[0]!.length - 1) / 2];
+    const clampTo = (v: number, n: number) => Math.min(Math.max(v, 0), n - 1);
+    for (let p = 0; p < images.size / (height * width); p++) {
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          let sum = 0;
+          for (const [i, row] of kernel.entries()) {
+            for (const [j, k] of row.entries()) {
+              const [sy, sx] = [y + i - hh, x + j - hw];
+              const inside = sy >= 0 && sy < height && sx >= 0 && sx < width;
+              if (!inside && border === 'zero') continue;
+              sum += k * input[p * height * width + clampTo(sy, height) * width + clampTo(sx, width)]!;
+            }
+          }
+          out.push(sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  it('gives the direct loop’s values for odd rectangular kernels, both borders, [H, W] to [N, C, H, W]', () => {
+    const kernel = [
+      [0.5, -1, 2, 0.25, -0.75],
+      [1, 0, -2, 0.5, 1.5],
+      [-0.5, 0.3, 1, -1, 0.2],
+    ];
+    for (const shape of [
+      [7, 9],
+      [3, 5, 6],
+      [2, 3, 7, 9],
+    ]) {
+      const images = randn(shape);
+      for (const border of ['replicate', 'zero'] as const) {
+        const got = Array.from(filter2d(images, kernel, { border }).data());
+        const want = reference(images, kernel, border);
+        for (const [i, v] of got.entries()) expect(Math.abs(v - want[i]!)).toBeLessThan(1e-5);
+      }
+    }
+  });
+
+  it('is differentiable, frees its intermediates, accepts int32 images and checks border', () => {
+    const images = randn([1, 2, 5, 5], { requiresGrad: true });
+    filter2d(images, filters.sobelX).sum().backward();
+    expect(images.grad!.shape).toEqual([1, 2, 5, 5]);
+    const x = randn([3, 8, 8]);
+    filter2d(x, filters.gaussian5x5).dispose();
+    const before = memory();
+    for (let i = 0; i < 3; i++) filter2d(x, filters.gaussian5x5).dispose();
+    expect(memory().tensors).toBe(before.tensors);
+    expect(memory().bytes).toBe(before.bytes);
+    const ints = tensor(
+      [
+        [0, 0, 9],
+        [0, 0, 9],
+        [0, 0, 9],
+      ],
+      { dtype: 'int32' },
+    );
+    expect(filter2d(ints, filters.meanBlur).toArray()).toEqual([
+      [0, 3, 6],
+      [0, 3, 6],
+      [0, 3, 6],
+    ]);
+    expect(() => filter2d(x, filters.sobelX, { border: 'wrap' as never })).toThrow(
+      /filter2d: border must be 'replicate' or 'zero', got the string 'wrap'/,
+    );
   });
 });
 

@@ -1,4 +1,20 @@
-// nn.functional: the activations, losses, dropout and penalties as plain functions.
+// nn.functional: the activations, losses, dropout, penalties and the conv/pool ops as plain functions.
+
+// Convolution, pooling, normalisation and resizing (issue 19), with PyTorch's names and argument order.
+export {
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  avgPool1d,
+  avgPool2d,
+  batchNorm,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+  interpolate,
+  maxPool1d,
+  maxPool2d,
+  pad,
+} from '@myelin/tensor';
 export {
   derivative,
   elementwiseActivations,
@@ -15,6 +31,7 @@ export {
   tanh,
 } from './activations.js';
 export { dropout } from './layers/dropout.js';
+export { dropout2d } from './layers/dropout2d.js';
 export { padSequence } from './layers/rnn.js';
 export {
   binaryCrossEntropy,

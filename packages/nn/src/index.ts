@@ -28,11 +28,35 @@ export { ModuleDict, ModuleList, Sequential } from './containers.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
 export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm.js';
+// Convolutional networks (issue 19): layers, output-size arithmetic, summaries and classic models.
+export { BatchNorm2d } from './layers/batchnorm2d.js';
+export {
+  Conv1d,
+  type Conv1dLayerOptions,
+  Conv2d,
+  type Conv2dLayerOptions,
+  ConvTranspose2d,
+  type ConvTranspose2dLayerOptions,
+  convOutputSize,
+  type PaddingMode,
+} from './layers/conv.js';
 export { Dropout, dropout } from './layers/dropout.js';
+export { Dropout2d, dropout2d } from './layers/dropout2d.js';
 export { Embedding } from './layers/embedding.js';
 export { Linear } from './layers/linear.js';
 export { Maxout } from './layers/maxout.js';
 export { GroupNorm, LayerNorm } from './layers/norms.js';
+export {
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  type AdaptiveSize,
+  AvgPool1d,
+  AvgPool2d,
+  type AvgPool2dLayerOptions,
+  MaxPool1d,
+  MaxPool2d,
+  type MaxPool2dLayerOptions,
+} from './layers/pooling.js';
 export { Residual, StochasticDepth } from './layers/residual.js';
 export {
   GRU,
@@ -46,6 +70,7 @@ export {
 } from './layers/rnn.js';
 export { GRUCell, LSTMCell, RNNCell } from './layers/rnn-cells.js';
 export { Flatten, Identity } from './layers/shape.js';
+export { Upsample } from './layers/upsample.js';
 export {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -58,11 +83,13 @@ export {
   nllLoss,
   type Reduction,
 } from './losses.js';
+export * as models from './models/index.js';
 export { type LoadStateDictOptions, Module, type StateDict } from './module.js';
 export { loadModule, loadModuleFile, saveModule, saveModuleFile } from './persistence.js';
 export { l1Penalty, l2Penalty } from './regularization.js';
 export { parseSafetensors, type SafetensorsContents, toSafetensors } from './safetensors.js';
 export { type SampleLogitsOptions, sampleLogits } from './sampling.js';
+export { summary } from './summary.js';
 export type { TrainingData } from './training/batches.js';
 export {
   type Callback,

@@ -19,6 +19,11 @@ export function withMaskGenerator<T>(generator: Generator | undefined, step: () 
   }
 }
 
+/** The generator of a dropout mask: `explicit`, else the running `fit`'s, else the default one. */
+export function maskGenerator(explicit?: Generator): Generator {
+  return explicit ?? stepGenerator ?? defaultGenerator;
+}
+
 /**
  * Inverted dropout: in training each element is zeroed with probability p and the survivors are
  * scaled by 1/(1 − p), so the expected activation equals the input; at evaluation it is the
@@ -42,7 +47,7 @@ export function dropout(
   requireBoolean('dropout', 'training', training);
   checkOptions('dropout', options, ['generator']);
   if (!training || p === 0) return x;
-  const generator = options.generator ?? stepGenerator ?? defaultGenerator;
+  const generator = maskGenerator(options.generator);
   const mask = noGrad(() => {
     const u = rand(x.shape, { generator });
     const keep = u.ge(p);
