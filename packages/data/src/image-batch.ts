@@ -144,7 +144,7 @@ export function normalizeBatch(x: Tensor, mean: readonly number[], std: readonly
   };
   const m = perChannel('mean', mean);
   const s = perChannel('std', std);
-  const zero = s.findIndex((v) => v === 0);
+  const zero = s.indexOf(0);
   if (zero >= 0) throw new RangeError(`${op}: std[${zero}] is 0, which would divide by zero`);
   const out = zeros(x.shape);
   withContiguous(x, (src) =>

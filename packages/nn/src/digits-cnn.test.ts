@@ -52,6 +52,8 @@ describe('a tiny CNN on the 8×8 digits', () => {
     });
     const accuracy = evaluate(model, [xTest, yTest], { metrics: ['accuracy'] })['accuracy']!;
     expect(accuracy).toBeGreaterThanOrEqual(0.97);
-    expect(new Set(live.slice(1)).size).toBe(1);
+    // No growth from epoch to epoch (the garbage collector's backstop may free an escaped tensor at
+    // some await, so the count can only fall).
+    for (const count of live.slice(2)) expect(count, JSON.stringify(live)).toBeLessThanOrEqual(live[1]!);
   });
 });

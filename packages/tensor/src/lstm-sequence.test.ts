@@ -71,8 +71,12 @@ describe('lstmSequence', () => {
           });
         const fused = run((p, h, c, ww, r) => lstmSequence(p, h, c, ww, { reverse: r }));
         const reference = run(stepByStep);
-        fused.values.forEach((v, i) => close(v, reference.values[i]!));
-        fused.grads.forEach((g, i) => close(g, reference.grads[i]!, 2e-5));
+        fused.values.forEach((v, i) => {
+          close(v, reference.values[i]!);
+        });
+        fused.grads.forEach((g, i) => {
+          close(g, reference.grads[i]!, 2e-5);
+        });
         for (const t of [
           ...fused.values,
           ...fused.grads,

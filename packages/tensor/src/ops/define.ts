@@ -122,7 +122,7 @@ export function runOp<A extends Attributes>(
   let intermediates: readonly Tensor[] = [];
   try {
     const result = noGrad(() => definition.forward(inputs, attrs, { recording }));
-    if (result instanceof Array) outputs = result;
+    if (Array.isArray(result)) outputs = result;
     else if ('outputs' in result) ({ outputs, intermediates } = result);
     else outputs = [result];
   } finally {

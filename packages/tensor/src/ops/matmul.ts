@@ -148,7 +148,10 @@ function isTransposedLayout(t: Tensor): boolean {
  * copy. `direct` computes the gradient, `transposed` its transpose.
  */
 function gradientLike(operand: Tensor, direct: () => Tensor, transposed: () => Tensor): Tensor {
-  if (operand.ndim === 2 && isTransposedLayout(operand)) return transposed().mT;
+  if (operand.ndim === 2 && isTransposedLayout(operand)) {
+    // A batched product's gradient is summed over the batch first (x [B, T, I] · wᵀ).
+    return sumToShape(transposed(), [operand.shape[1]!, operand.shape[0]!]).mT;
+  }
   return sumToShape(direct(), operand.shape);
 }
 
