@@ -21,7 +21,7 @@
 import { CharTokenizer, loadText } from '@myelin/data';
 import { crossEntropy, Embedding, Linear, LSTM, Module, sampleLogits } from '@myelin/nn';
 import { Adam, clipGradNorm } from '@myelin/optim';
-import { Generator, kernels, manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
+import { Generator, kernels, manualSeed, memory, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
 import { isMain, parseArgs } from './args.js';
 
 /** The job's options (all can be given on the command line as --name value). */
@@ -155,6 +155,8 @@ export interface CharLMResult {
   /** Entropy of the training text's character frequencies (nats): the context-free baseline. */
   unigramEntropy: number;
   parameters: number;
+  /** Live tensors after each epoch (flat: the loop releases everything it creates). */
+  liveTensors: number[];
 }
 
 /** Trains the character-level LSTM language model; returns its losses and samples per epoch. */
@@ -196,6 +198,7 @@ export function runCharLM(overrides: Partial<typeof defaults> = {}): CharLMResul
     samples: [],
     unigramEntropy: baseline,
     parameters: model.numParameters(),
+    liveTensors: [],
   };
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const epochStart = performance.now();
@@ -230,10 +233,12 @@ export function runCharLM(overrides: Partial<typeof defaults> = {}): CharLMResul
     result.trainLoss.push(trainLoss);
     result.validationLoss.push(validationLoss);
     result.samples.push(text);
+    result.liveTensors.push(memory().tensors);
     progress('');
     log(
       `epoch ${epoch + 1}/${options.epochs}  train ${trainLoss.toFixed(3)}  validation ${validationLoss.toFixed(3)} nats/char ` +
-        `(perplexity ${Math.exp(validationLoss).toFixed(2)})  ${((performance.now() - epochStart) / 1000).toFixed(1)} s`,
+        `(perplexity ${Math.exp(validationLoss).toFixed(2)})  ${((performance.now() - epochStart) / 1000).toFixed(1)} s, ` +
+        `${memory().tensors} live tensors`,
     );
     log(`  "${text.replaceAll('\n', '⏎')}"\n`);
   }
@@ -243,6 +248,7 @@ export function runCharLM(overrides: Partial<typeof defaults> = {}): CharLMResul
       `${Math.exp(final).toFixed(2)} (context-free baseline ${baseline.toFixed(3)}), ${result.parameters} parameters, ` +
       `${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
+  optimizer.dispose();
   model.dispose();
   return result;
 }
