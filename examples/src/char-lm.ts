@@ -46,6 +46,11 @@ export const defaults = {
 /** An LSTM's state: [h, c], each [layers, batch, hidden]. */
 type State = [Tensor, Tensor];
 
+/** Frees a carried state once the next one exists. */
+function release(state: State | null): void {
+  for (const t of state ?? []) t.dispose();
+}
+
 /** Embedding → multi-layer LSTM → Linear: next-character logits for every position. */
 export class CharLM extends Module {
   readonly embed: Embedding;
@@ -101,12 +106,12 @@ function meanLoss(model: CharLM, data: { rows: Int32Array; length: number }, str
         return [crossEntropy(logits.reshape([streams * n, logits.shape[2]!]), y).item(), s] as const;
       }),
     );
-    state?.forEach((t) => t.dispose());
+    release(state);
     state = next;
     total += loss * n;
     count += n;
   }
-  state?.forEach((t) => t.dispose());
+  release(state);
   return total / count;
 }
 
@@ -129,12 +134,12 @@ export function sample(
         return [drawn.item(), s] as const;
       }),
     );
-    state?.forEach((t) => t.dispose());
+    release(state);
     state = next;
     ids.push(id);
     input = Int32Array.of(id);
   }
-  state?.forEach((t) => t.dispose());
+  release(state);
   return options.prompt + tokenizer.decode(ids);
 }
 
@@ -220,13 +225,13 @@ export function runCharLM(overrides: Partial<typeof defaults> = {}): CharLMResul
         // Detach: the next chunk starts from these values but does not backpropagate into this one.
         return [lossTensor.item(), [h.detach(), c.detach()] as State] as const;
       });
-      state?.forEach((t) => t.dispose()); // the previous chunk's state is no longer needed
+      release(state); // the previous chunk's state is no longer needed
       state = next;
       total += loss * steps;
       count += steps;
       progress(`epoch ${epoch + 1}/${options.epochs}  chunk ${k + 1}/${chunks}  loss ${loss.toFixed(3)}`);
     }
-    state?.forEach((t) => t.dispose());
+    release(state);
     const trainLoss = total / count;
     const validationLoss = meanLoss(model, validation, validationStreams, options.seqLength);
     const text = sample(model, tokenizer, sampleOptions(options));

@@ -64,9 +64,9 @@ describe('examples', () => {
     expect(last).toBeLessThan(result.unigramEntropy - 0.3);
     expect(last).toBeLessThan(first!);
     expect(result.trainLoss[2]).toBeLessThan(result.trainLoss[0]!);
-    expect(result.samples.every((s) => s.startsWith('And God said') && s.length === 'And God said'.length + 40)).toBe(
-      true,
-    );
+    expect(
+      result.samples.every((s) => s.startsWith('And God said') && s.length === 'And God said'.length + 40),
+    ).toBe(true);
     expect(new Set(result.liveTensors).size).toBe(1); // the same number of live tensors after every epoch
     expect(memory().tensors).toBe(before); // and nothing left once the model and optimizer are disposed
   });

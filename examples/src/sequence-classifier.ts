@@ -92,7 +92,9 @@ export async function runSequenceClassifier(overrides: Partial<typeof defaults> 
       `${r.kind.padEnd(5)}  ${`${(r.accuracy * 100).toFixed(2)}%`.padStart(13)}  ${String(r.parameters).padStart(10)}  ${r.seconds.toFixed(1).padStart(7)}`,
     );
   const best = results.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
-  log(`\nBest: ${best.kind} with ${(best.accuracy * 100).toFixed(2)}% on ${split.xTest.shape[0]} unseen digits`);
+  log(
+    `\nBest: ${best.kind} with ${(best.accuracy * 100).toFixed(2)}% on ${split.xTest.shape[0]} unseen digits`,
+  );
   return results;
 }
 

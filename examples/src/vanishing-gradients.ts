@@ -19,7 +19,16 @@ import { manualSeed, noGrad, randn, type Tensor, tidy } from '@myelin/tensor';
 import { isMain, parseArgs } from './args.js';
 
 /** The job's options (all can be given on the command line as --name value). */
-export const defaults = { steps: 100, hidden: 32, input: 8, batch: 8, forgetBias: 1, seed: 0, every: 5, verbose: 1 };
+export const defaults = {
+  steps: 100,
+  hidden: 32,
+  input: 8,
+  batch: 8,
+  forgetBias: 1,
+  seed: 0,
+  every: 5,
+  verbose: 1,
+};
 
 /** One model's gradient norms. */
 export interface GradientProfile {
@@ -35,8 +44,14 @@ function setForgetBias(lstm: LSTM, value: number): void {
   const h = lstm.hiddenSize;
   const parameters = lstm.stateDict();
   noGrad(() => {
-    parameters.get('bias_ih_l0')!.slice(0, h, 2 * h).fill_(value);
-    parameters.get('bias_hh_l0')!.slice(0, h, 2 * h).fill_(0);
+    parameters
+      .get('bias_ih_l0')!
+      .slice(0, h, 2 * h)
+      .fill_(value);
+    parameters
+      .get('bias_hh_l0')!
+      .slice(0, h, 2 * h)
+      .fill_(0);
   });
 }
 
@@ -46,7 +61,10 @@ function profile(name: string, model: Module, x: Tensor): GradientProfile {
   const grad = tidy(() => {
     const input = x.detach().requiresGrad_();
     const [output] = model.forward(input) as [Tensor, unknown];
-    output.slice(0, steps - 1).sum().backward();
+    output
+      .slice(0, steps - 1)
+      .sum()
+      .backward();
     return input.grad!.data().slice();
   });
   const per = batch * features;
@@ -81,11 +99,7 @@ export function runVanishingGradients(overrides: Partial<typeof defaults> = {}):
     log(line);
   });
   log('');
-  log(
-    profiles
-      .map((p) => `${p.name}: ‖∂L/∂x_T‖ / ‖∂L/∂x_1‖ = ${p.decay.toExponential(1)}`)
-      .join('; '),
-  );
+  log(profiles.map((p) => `${p.name}: ‖∂L/∂x_T‖ / ‖∂L/∂x_1‖ = ${p.decay.toExponential(1)}`).join('; '));
   return profiles;
 }
 
