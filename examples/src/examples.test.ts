@@ -1,12 +1,16 @@
 // Every example still runs (a few epochs each), and the README's main job reaches its promised
 // accuracy. These run in Node, Deno and Chromium like the package tests.
+import { memory } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
+import { runCharLM } from './char-lm.js';
 import { trainDigits } from './digits.js';
 import { runIris } from './iris.js';
 import { runKFold } from './kfold-iris.js';
 import { runKnnPca } from './knn-pca-digits.js';
 import { runRegression } from './regression.js';
 import { runRegularization } from './regularization.js';
+import { runSequenceClassifier } from './sequence-classifier.js';
+import { runVanishingGradients } from './vanishing-gradients.js';
 import { runXor } from './xor.js';
 
 describe('examples', () => {
@@ -40,5 +44,52 @@ describe('examples', () => {
     expect(twenty!.accuracy).toBeGreaterThan(0.95);
     expect(all!.accuracy).toBeGreaterThan(0.95);
     expect(two!.accuracy).toBeLessThan(twenty!.accuracy);
+  });
+
+  // Issue 13 item 6. Measured (Node, simd build): validation 3.044 → 2.622 → 2.396 nats/char against a
+  // context-free (unigram) entropy of 3.038; 44 live tensors after every epoch.
+  it('char-lm: within a small budget the LSTM beats the context-free baseline by > 0.3 nats/char, memory flat', () => {
+    const before = memory().tensors;
+    const result = runCharLM({
+      verbose: 0,
+      chars: 40_000,
+      epochs: 3,
+      hidden: 64,
+      batch: 16,
+      seqLength: 32,
+      sampleLength: 40,
+    });
+    expect(result.unigramEntropy).toBeGreaterThan(2.9); // English letters: about 3 nats (4.4 bits) each
+    const [first, , last] = result.validationLoss;
+    expect(last).toBeLessThan(result.unigramEntropy - 0.3);
+    expect(last).toBeLessThan(first!);
+    expect(result.trainLoss[2]).toBeLessThan(result.trainLoss[0]!);
+    expect(
+      result.samples.every((s) => s.startsWith('And God said') && s.length === 'And God said'.length + 40),
+    ).toBe(true);
+    expect(new Set(result.liveTensors).size).toBe(1); // the same number of live tensors after every epoch
+    expect(memory().tensors).toBe(before); // and nothing left once the model and optimizer are disposed
+  });
+
+  // Measured (Node, simd build, defaults: hidden 64, 15 epochs): RNN 97.10%, LSTM 96.44%, GRU 97.10%.
+  it('sequence-classifier: RNN, LSTM and GRU read digits row by row to > 93% test accuracy', async () => {
+    const results = await runSequenceClassifier({ verbose: 0 });
+    expect(results.map((r) => r.kind)).toEqual(['RNN', 'LSTM', 'GRU']);
+    for (const r of results) expect(r.accuracy).toBeGreaterThan(0.93);
+    // gates × (hidden·(8 + hidden) + 2·hidden) recurrent parameters, plus the 64·10 + 10 head
+    const recurrent = (gates: number) => gates * (64 * (8 + 64) + 2 * 64) + 650;
+    expect(results.map((r) => r.parameters)).toEqual([recurrent(1), recurrent(4), recurrent(3)]);
+  });
+
+  // Measured (Node, simd build, defaults: 100 steps, hidden 32): ‖∂L/∂x_T‖ / ‖∂L/∂x_1‖ = 3.8e29 for the
+  // tanh RNN, 5.1e21 for the LSTM at PyTorch's init, 2.8e7 for the LSTM with forget-gate bias 1.
+  it('vanishing-gradients: over 100 steps the RNN loses > 1e15 times more gradient than an LSTM', () => {
+    const [rnn, lstmInit, lstm] = runVanishingGradients({ verbose: 0 });
+    expect(rnn!.norms).toHaveLength(100);
+    expect(rnn!.decay).toBeGreaterThan(1e20);
+    expect(lstm!.decay).toBeLessThan(1e12);
+    expect(rnn!.decay / lstm!.decay).toBeGreaterThan(1e15);
+    expect(rnn!.decay).toBeGreaterThan(lstmInit!.decay * 100); // even the untuned LSTM keeps more
+    expect(lstmInit!.decay).toBeGreaterThan(lstm!.decay); // the forget gate's bias is what holds memory
   });
 });
