@@ -1,11 +1,14 @@
 // Runs Myelin and TensorFlow.js (wasm and cpu backends) side by side in this one process and prints
-// a Markdown table with ratios. Run from the repository root: `pnpm bench` (quick: `pnpm bench --quick`).
+// a Markdown table with ratios, then LeNet-5 against PyTorch (1 thread), TF.js and ONNX Runtime. Run
+// from the repository root: `pnpm bench` (quick: `pnpm bench --quick`; one section:
+// `pnpm bench --only kernels|conv|tensor|lenet`).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadMyelin, useTf } from './lib/contenders.mjs';
+import { convCases } from './suites/conv.mjs';
 import { fitCase } from './suites/fit.mjs';
 import {
   addCase,
@@ -15,12 +18,21 @@ import {
   softmaxCase,
   tinyAddCase,
 } from './suites/kernels.mjs';
+import { runLeNet } from './suites/lenet.mjs';
 import { adamStepCase } from './suites/optim.mjs';
 import { mlpStepCase, tensorAddOverheadCase } from './suites/tensor.mjs';
 
 const quick = process.argv.includes('--quick');
+const sections = ['kernels', 'conv', 'tensor', 'lenet'];
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && !sections.includes(only)) {
+  console.error(`bench: --only takes one of ${sections.join(', ')}, got ${only}`);
+  process.exit(1);
+}
+const runs = (section) => only === undefined || only === section;
 
-const cases = [
+const kernelCases = [
   ...(quick ? [256, 512] : [64, 128, 256, 512, 1024]).map((s) => gemmCase(s, s, s, false, false)),
   gemmCase(512, 512, 512, true, false),
   gemmCase(512, 512, 512, false, true),
@@ -43,9 +55,10 @@ const cases = [
   softmaxCase(1024, 1024),
   tinyAddCase(),
 ];
+const cases = [...(runs('kernels') ? kernelCases : []), ...(runs('conv') ? convCases() : [])];
 
 /** Cases at the Tensor API level: Myelin's tensor package runs on one kernels instance (the best build). */
-const tensorCases = [tensorAddOverheadCase(), mlpStepCase(), adamStepCase(), fitCase()];
+const tensorCases = runs('tensor') ? [tensorAddOverheadCase(), mlpStepCase(), adamStepCase(), fitCase()] : [];
 
 /** TF.js's cpu backend is plain JS: skip the cases that would take minutes there. */
 const tooSlowForCpu = (c) => /1024×1024\]·\[1024/.test(c.name);
@@ -91,8 +104,10 @@ console.log(
 console.log(
   `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version}, single thread\n`,
 );
-console.log(`| benchmark | unit | ${columns.join(' | ')} | best Myelin ÷ tfjs-wasm | ÷ tfjs-cpu |`);
-console.log(`|---|---|${columns.map(() => '---:').join('|')}|---:|---:|`);
+if (rows.length > 0) {
+  console.log(`| benchmark | unit | ${columns.join(' | ')} | best Myelin ÷ tfjs-wasm | ÷ tfjs-cpu |`);
+  console.log(`|---|---|${columns.map(() => '---:').join('|')}|---:|---:|`);
+}
 for (const { c, values } of rows) {
   const unit = c.lowerIsBetter ? `${c.unit} (lower is better)` : c.unit;
   console.log(
@@ -101,17 +116,23 @@ for (const { c, values } of rows) {
 }
 
 // Sizes of the shipped kernels.
-const require = createRequire(import.meta.url);
-const tfWasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
-const myelinBuild = join(dirname(require.resolve('@myelin/kernels-wasm')), '..', 'build');
-console.log('\n| wasm binary | raw KB | gzip KB |\n|---|---:|---:|');
-for (const [name, path] of [
-  ['Myelin kernels-simd.wasm', join(myelinBuild, 'kernels-simd.wasm')],
-  ['Myelin kernels-relaxed.wasm', join(myelinBuild, 'kernels-relaxed.wasm')],
-  ['TF.js tfjs-backend-wasm-simd.wasm', join(tfWasmDir, 'tfjs-backend-wasm-simd.wasm')],
-]) {
-  const bytes = await readFile(path);
-  console.log(
-    `| ${name} | ${(bytes.length / 1024).toFixed(1)} | ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} |`,
+if (runs('kernels')) {
+  const require = createRequire(import.meta.url);
+  const tfWasmDir = dirname(
+    require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'),
   );
+  const myelinBuild = join(dirname(require.resolve('@myelin/kernels-wasm')), '..', 'build');
+  console.log('\n| wasm binary | raw KB | gzip KB |\n|---|---:|---:|');
+  for (const [name, path] of [
+    ['Myelin kernels-simd.wasm', join(myelinBuild, 'kernels-simd.wasm')],
+    ['Myelin kernels-relaxed.wasm', join(myelinBuild, 'kernels-relaxed.wasm')],
+    ['TF.js tfjs-backend-wasm-simd.wasm', join(tfWasmDir, 'tfjs-backend-wasm-simd.wasm')],
+  ]) {
+    const bytes = await readFile(path);
+    console.log(
+      `| ${name} | ${(bytes.length / 1024).toFixed(1)} | ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} |`,
+    );
+  }
 }
+
+if (runs('lenet')) await runLeNet({ quick, format });

@@ -53,6 +53,7 @@ export function conv2dCase({ batch, cin, cout, size, kernel, padding, gemmOnly =
       return flops / s / 1e9;
     },
     tf(tf) {
+      if (gemmOnly) return undefined; // TF.js's conv2d has no separate product to time
       const tx = tf.tensor4d(randomData(batch * size * size * cin, 1), [batch, size, size, cin]);
       const tw = tf.tensor4d(randomData(kernel * kernel * cin * cout, 2), [kernel, kernel, cin, cout]);
       const pad = [
