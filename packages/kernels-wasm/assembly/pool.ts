@@ -3,8 +3,9 @@
 // 1, padding 0 along H). Output sizes come from the caller (ceilMode is applied there), so every
 // window start lies in the input or its left/top padding.
 //
-// These loops are scalar: a pooling window reads each input a few times at most, so they are
-// memory-bound and far cheaper than the convolutions around them.
+// These loops are scalar — a pooling window reads each input a few times at most — except the
+// common 2×2 / stride-2 max pooling, whose scalar loop measured as the costliest kernel of a
+// LeNet-5 step (its per-element branch), and which has a SIMD path.
 
 /** gx[0..n) = 0 unless accumulating. */
 @inline
@@ -26,14 +27,23 @@ export function maxPool2d(
 ): void {
   const h = <isize>height;
   const w = <isize>width;
+  // The common 2×2 window with stride 2 and no padding takes a SIMD path for full windows.
+  const pairs = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0 &&
+    dilationH == 1 && dilationW == 1;
   let o: usize = 0;
   for (let p: usize = 0; p < planes; p++) {
     const src = x + ((p * height * width) << 2);
     for (let oy: usize = 0; oy < outH; oy++) {
+      let done: usize = 0;
+      if (pairs && (oy << 1) + 1 < height) {
+        done = maxPool2x2Row(src, out + (o << 2), indices + (o << 2), oy, width, outW);
+        o += done;
+        if (done == outW) continue;
+      }
       let y0 = <isize>(oy * strideH) - <isize>padH;
       const y1 = min<isize>(y0 + <isize>((kernelH - 1) * dilationH) + 1, h);
       while (y0 < 0) y0 += <isize>dilationH;
-      for (let ox: usize = 0; ox < outW; ox++) {
+      for (let ox: usize = done; ox < outW; ox++) {
         let x0 = <isize>(ox * strideW) - <isize>padW;
         const x1 = min<isize>(x0 + <isize>((kernelW - 1) * dilationW) + 1, w);
         while (x0 < 0) x0 += <isize>dilationW;
@@ -55,6 +65,52 @@ export function maxPool2d(
       }
     }
   }
+}
+
+/**
+ * One output row of 2×2 / stride-2 max pooling, four outputs per step: rows 2·oy and 2·oy + 1 are
+ * split into even and odd columns, and the four taps of each window are compared in window order
+ * with the scalar path's rule (a later tap wins if greater, or if NaN), indices alongside. Returns how
+ * many outputs it wrote (the rest of the row, whose windows pass the last 8 columns, is left to the
+ * scalar path).
+ */
+function maxPool2x2Row(src: usize, out: usize, indices: usize, oy: usize, width: usize, outW: usize): usize {
+  const row0 = src + (((oy << 1) * width) << 2);
+  const row1 = row0 + (width << 2);
+  const base = <i32>((oy << 1) * width);
+  const stepIndex = i32x4(0, 2, 4, 6);
+  const offset1 = i32x4.splat(1);
+  const offset2 = i32x4.splat(<i32>width);
+  const offset3 = i32x4.splat(<i32>width + 1);
+  let ox: usize = 0;
+  while (ox + 4 <= outW && (ox << 1) + 8 <= width) {
+    const at = ox << 3;
+    const a = v128.load(row0 + at);
+    const b = v128.load(row0 + at, 16);
+    const c = v128.load(row1 + at);
+    const d = v128.load(row1 + at, 16);
+    // Taps in window order: (y, x), (y, x+1), (y+1, x), (y+1, x+1).
+    const t0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+    const t1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+    const t2 = v128.shuffle<f32>(c, d, 0, 2, 4, 6);
+    const t3 = v128.shuffle<f32>(c, d, 1, 3, 5, 7);
+    let best = t0;
+    let which = i32x4.splat(0);
+    let take = v128.or(f32x4.gt(t1, best), f32x4.ne(t1, t1));
+    best = v128.bitselect(t1, best, take);
+    which = v128.bitselect(offset1, which, take);
+    take = v128.or(f32x4.gt(t2, best), f32x4.ne(t2, t2));
+    best = v128.bitselect(t2, best, take);
+    which = v128.bitselect(offset2, which, take);
+    take = v128.or(f32x4.gt(t3, best), f32x4.ne(t3, t3));
+    best = v128.bitselect(t3, best, take);
+    which = v128.bitselect(offset3, which, take);
+    const first = i32x4.add(i32x4.splat(base + <i32>(ox << 1)), stepIndex);
+    v128.store(out + (ox << 2), best);
+    v128.store(indices + (ox << 2), i32x4.add(first, which));
+    ox += 4;
+  }
+  return ox;
 }
 
 /**

@@ -156,6 +156,31 @@ describe.each(variants.map((k) => [k.variant, k] as const))('pooling kernels (%s
     });
   }
 
+  it('maxPool2d 2×2 / stride 2 (the SIMD path): ties, NaNs and ±∞ in every tap position, odd sizes, ceilMode', () => {
+    for (const [height, width, ceilMode] of [
+      [8, 16, false],
+      [9, 19, false],
+      [7, 23, true],
+      [4, 8, true],
+    ] as const) {
+      const g = pool2dGeometry({ batch: 2, channels: 3, height, width, kernel: 2, stride: 2, ceilMode });
+      const n = planesOf(g) * height * width;
+      const m = planesOf(g) * g.outH * g.outW;
+      const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+      const random = mulberry32(n + width);
+      const x = Array.from({ length: n }, () => {
+        const r = random();
+        return r < 0.08 ? special[Math.floor(random() * 3)]! : Math.floor(r * 5);
+      });
+      const out = put(kernels, new Float32Array(m), 1);
+      const indices = putI32(kernels, new Int32Array(m).fill(-7));
+      kernels.maxPool2d(put(kernels, x, 2), out, indices, g);
+      const want = referenceMaxPool(g, x);
+      expect(Array.from(take(kernels, out, m))).toEqual(want.out.map((v) => Math.fround(v)));
+      expect(Array.from(takeI32(kernels, indices, m))).toEqual(want.indices);
+    }
+  });
+
   it('maxPool2d propagates NaN (the last NaN of a window) and treats padding as −∞', () => {
     const g = pool2dGeometry({ channels: 1, height: 2, width: 4, kernel: 2, padding: 1 });
     // Windows (pad 1, stride 2) cover rows [-1,1) and [1,3), columns [-1,1), [1,3), [3,5).
