@@ -110,13 +110,20 @@ function blockSizes(g: Conv2dGeometry, groups: number, cout: number) {
 }
 
 /** y [batch, cout, outH, outW] = the convolution of dense `x` by dense `w` [cout, channels/groups, kh, kw]. */
-function convForward(x: Tensor, w: Tensor, g: Conv2dGeometry, groups: number, cout: number): Tensor {
+function convForward(
+  x: Tensor,
+  w: Tensor,
+  g: Conv2dGeometry,
+  groups: number,
+  cout: number,
+  keepCols = false,
+): { y: Tensor; cols: Tensor | null } {
   const { K, L, M } = blockSizes(g, groups, cout);
   const y = Tensor._empty([g.batch, cout, g.outH, g.outW]);
-  if (y.size === 0) return y;
+  if (y.size === 0) return { y, cols: null };
   if (K === 0) {
     kernels.fill(y._ptr, y.size, 0);
-    return y;
+    return { y, cols: null };
   }
   const cols = unfold(x, g);
   for (let group = 0; group < groups; group++) {
@@ -136,8 +143,9 @@ function convForward(x: Tensor, w: Tensor, g: Conv2dGeometry, groups: number, co
       strideC: cout * L,
     });
   }
+  if (keepCols && cols !== x) return { y, cols };
   release(cols, x);
-  return y;
+  return { y, cols: null };
 }
 
 /** gx [batch, channels, height, width] = col2im(wᵀ · gy) for dense gy [batch, cout, outH, outW]. */
@@ -177,13 +185,20 @@ function convInputGrad(gy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number,
 }
 
 /** gw [cout, channels/groups, kh, kw] = Σ over the batch of gy · colsᵀ, for dense x and gy. */
-function convWeightGrad(x: Tensor, gy: Tensor, g: Conv2dGeometry, groups: number, cout: number): Tensor {
+function convWeightGrad(
+  x: Tensor | null,
+  gy: Tensor,
+  g: Conv2dGeometry,
+  groups: number,
+  cout: number,
+  savedCols: Tensor | null = null,
+): Tensor {
   const { K, L, M } = blockSizes(g, groups, cout);
   const gw = Tensor._empty([cout, g.channels / groups, g.kernelH, g.kernelW]);
   if (gw.size === 0) return gw;
   kernels.fill(gw._ptr, gw.size, 0);
   if (g.batch === 0 || L === 0) return gw;
-  const cols = unfold(x, g);
+  const cols = savedCols ?? unfold(x!, g);
   for (let group = 0; group < groups; group++) {
     // strideC 0 with beta 1: the batch entries run in order, each adding its product into gw.
     kernels.sgemm({
@@ -204,7 +219,7 @@ function convWeightGrad(x: Tensor, gy: Tensor, g: Conv2dGeometry, groups: number
       strideC: 0,
     });
   }
-  release(cols, x);
+  if (cols !== savedCols) release(cols, x!);
   return gw;
 }
 
@@ -237,7 +252,7 @@ function addChannelBias(y: Tensor, bias: Tensor): void {
 }
 
 /** The geometry of conv2d of x [N, C, H, W] by w [Cout, C/groups, kh, kw]. */
-function convGeometry(x: Tensor, w: Tensor, attrs: ConvAttrs): Conv2dGeometry {
+function convGeometry(x: { readonly shape: readonly number[] }, w: Tensor, attrs: ConvAttrs): Conv2dGeometry {
   const [batch, channels, height, width] = x.shape as [number, number, number, number];
   return conv2dGeometry(
     {
@@ -269,19 +284,30 @@ function withDense<T>(tensors: readonly Tensor[], fn: (...dense: Tensor[]) => T)
 /** conv2d of x [N, C, H, W] by w [Cout, C/groups, kh, kw], plus an optional bias [Cout]. */
 const conv2dOp = defineOp<ConvAttrs>({
   name: 'conv2d',
-  forward([x, w, bias], attrs) {
+  forward([x, w, bias], attrs, { recording }) {
     const g = convGeometry(x!, w!, attrs);
-    const y = withDense([x!, w!], (xd, wd) => convForward(xd!, wd!, g, attrs.groups, w!.shape[0]!));
+    // When the weight will want a gradient, its product reuses these columns: keep them rather
+    // than run im2col again in backward (and then x itself need not be kept).
+    const keepCols = recording && w!.requiresGrad;
+    const { y, cols } = withDense([x!, w!], (xd, wd) =>
+      convForward(xd!, wd!, g, attrs.groups, w!.shape[0]!, keepCols),
+    );
     if (bias !== undefined) addChannelBias(y, bias);
-    return y;
+    return cols === null ? y : { outputs: [y], intermediates: [cols] };
   },
-  save: ([x, w]) => [x!, w!],
-  backward({ grads: [gy], saved: [x, w], attrs, needs }) {
-    const g = convGeometry(x!, w!, attrs);
+  // x is needed only to rebuild the columns, when they were not kept.
+  save: ([x, w], _, __, [cols]) => (cols === undefined ? [w!, x!] : [w!, cols]),
+  backward({ grads: [gy], saved: [w, xOrCols], attrs, needs, inputs: [input] }) {
     const cout = w!.shape[0]!;
-    return withDense([gy!, x!, w!], (gyd, xd, wd) => [
+    const g = convGeometry(input!, w!, attrs);
+    const cols = xOrCols!.ndim === 1 ? xOrCols! : null; // the kept columns (x is 4-D)
+    return withDense([gy!, w!], (gyd, wd) => [
       needs[0] ? convInputGrad(gyd!, wd!, g, attrs.groups, cout) : null,
-      needs[1] ? convWeightGrad(xd!, gyd!, g, attrs.groups, cout) : null,
+      needs[1]
+        ? cols !== null
+          ? convWeightGrad(null, gyd!, g, attrs.groups, cout, cols)
+          : withDense([xOrCols!], (xd) => convWeightGrad(xd!, gyd!, g, attrs.groups, cout))
+        : null,
       needs[2] ? gyd!.sum([0, 2, 3]) : null,
     ]);
   },
@@ -340,7 +366,7 @@ const convTranspose2dOp = defineOp<ConvTransposeAttrs>({
     const g = transposeGeometry('convTranspose2d', x!, w!, attrs);
     const cin = x!.shape[1]!;
     return withDense([gy!, x!, w!], (gyd, xd, wd) => [
-      needs[0] ? convForward(gyd!, wd!, g, attrs.groups, cin) : null,
+      needs[0] ? convForward(gyd!, wd!, g, attrs.groups, cin).y : null,
       needs[1] ? convWeightGrad(gyd!, xd!, g, attrs.groups, cin) : null,
       needs[2] ? gyd!.sum([0, 2, 3]) : null,
     ]);
