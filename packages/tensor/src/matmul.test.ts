@@ -122,8 +122,11 @@ describe('matmul gradients of transposed 2-D operands', () => {
     x.matmul(w.transpose()).sum().backward();
     // d/dw Σ x·wᵀ = Σ over batch and time of x's rows, for every output row.
     const rowSum = x.sum([0, 1]).toArray() as number[];
-    for (const row of w.grad!.toArray() as number[][])
-      row.forEach((v, j) => expect(v).toBeCloseTo(rowSum[j]!, 4));
+    for (const row of w.grad!.toArray() as number[][]) {
+      row.forEach((v, j) => {
+        expect(v).toBeCloseTo(rowSum[j]!, 4);
+      });
+    }
     expect(gradcheck((a, b) => a!.matmul(b!.transpose()), [x, w]).ok).toBe(true);
     const z = randn([2, 4, 5], { requiresGrad: true });
     expect(gradcheck((a, b) => b!.transpose().matmul(a!), [z, w]).ok).toBe(true); // wᵀ first: [3,4]·[2,4,5]
