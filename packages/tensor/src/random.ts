@@ -2,6 +2,7 @@
 // Plain JavaScript integer arithmetic and V8's fdlibm-derived Math.log/cos/sin, so a seed gives
 // bit-identical tensors in Node, Deno and Chromium.
 import { type CreateOptions, checkDType, fromValues } from './creation.js';
+import { describeValue } from './errors.js';
 import { checkShape, type Shape, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -129,7 +130,16 @@ export function randint(
   options: { generator?: Generator } = {},
 ): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
+    throw new RangeError(
+      `randint: expected integers low < high, got ${describeValue(low)} and ${describeValue(high)}`,
+    );
+  }
+  // The values are int32, and the generator draws from 24 random bits: wider ranges would wrap or
+  // leave values unreachable.
+  if (low < -(2 ** 31) || high > 2 ** 31 || high - low > 2 ** 24) {
+    throw new RangeError(
+      `randint: the range [${low}, ${high}) must lie within int32 and span at most 2^24 values, got ${high - low} values`,
+    );
   }
   const g = options.generator ?? defaultGenerator;
   return generate('randint', shape, () => g.nextInt(low, high), { dtype: 'int32' });

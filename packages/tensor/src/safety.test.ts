@@ -10,6 +10,7 @@ import {
   gradcheck,
   memory,
   ones,
+  randint,
   randn,
   stack,
   type Tensor,
@@ -187,5 +188,22 @@ describe('cdist', () => {
     const y = randn([2, 4], { requiresGrad: true });
     expect(gradcheck((p, q) => cdist(p!, q!, { p: 1 }), [x, y]).ok).toBe(true);
     expect(() => cdist(a, tensor([[1, 2, 3]]))).toThrow(/cdist: expected \[M, D\] and \[N, D\]/);
+  });
+});
+
+describe('randint (issue 12 #16)', () => {
+  it('refuses ranges that would wrap in int32 or outrun the generator', () => {
+    expect(() => randint(0, 2 ** 40, [2])).toThrow(
+      /randint: the range \[0, 1099511627776\) must lie within int32/,
+    );
+    expect(() => randint(-(2 ** 31) - 1, 0, [2])).toThrow(/within int32/);
+    expect(() => randint(0, '5' as unknown as number, [2])).toThrow(
+      /randint: expected integers low < high, got 0 and the string '5'/,
+    );
+    const t = randint(-3, 3, [1000]);
+    const v = Array.from(t.data());
+    expect(Math.min(...v)).toBe(-3);
+    expect(Math.max(...v)).toBe(2);
+    t.dispose();
   });
 });
