@@ -32,6 +32,8 @@ interface WorkerHandle {
   /** Calls `listener` once the worker crashes or exits. */
   onFailure(listener: (reason: string) => void): void;
   terminate(): Promise<void>;
+  /** Lets Node and Deno exit while the worker lives (call it after adding listeners, which re-ref it). */
+  unref(): void;
 }
 
 interface NodeWorker {
@@ -54,8 +56,8 @@ async function createWorker(): Promise<WorkerHandle> {
       Worker: new (source: string, options: { eval: boolean }) => NodeWorker;
     };
     const worker = new Worker(nodeWorkerSource, { eval: true });
-    worker.unref(); // an idle pool must not keep Node or Deno from exiting
     return {
+      unref: () => worker.unref(),
       post: (message) => worker.postMessage(message),
       onMessage: (listener) => worker.on('message', listener),
       onFailure: (listener) => {
@@ -71,6 +73,7 @@ async function createWorker(): Promise<WorkerHandle> {
   const worker = new Worker(url, { type: 'module' });
   URL.revokeObjectURL(url);
   return {
+    unref: () => undefined, // a page's workers end with the page
     post: (message) => worker.postMessage(message),
     onMessage: (listener) => worker.addEventListener('message', (event) => listener(event.data)),
     onFailure: (listener) => worker.addEventListener('error', (event) => listener(`threw ${event.message}`)),
@@ -147,6 +150,7 @@ export class SgemmThreadPool {
           worker.post({ module, memory, control: control.buffer, slot, spinMs });
         });
       }
+      for (const worker of workers) worker.unref(); // an idle pool must not keep Node or Deno running
     } catch (error) {
       await Promise.all(workers.map((worker) => worker.terminate()));
       throw new Error(`a worker thread failed to start: ${(error as Error).message}`);
