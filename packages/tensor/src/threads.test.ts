@@ -17,10 +17,10 @@ import {
 } from './index.js';
 
 /** Forward and backward of a few products on random shapes (some below the threads' threshold). */
-function workload(): Float32Array[] {
+function workload(): ArrayLike<number>[] {
   manualSeed(14);
   return tidy(() => {
-    const out: Float32Array[] = [];
+    const out: ArrayLike<number>[] = [];
     for (let trial = 0; trial < 12; trial++) {
       const [m, k, n] = [0, 1, 2].map(() => randint(1, trial < 4 ? 9 : 160, []).item());
       const x = randn([m!, k!], { requiresGrad: true });
