@@ -28,18 +28,21 @@ interface Shape {
   transB: boolean;
   batch: number;
   beta: number;
+  /** Sum the batch into one C (strideC 0), as a convolution's weight gradient does. */
+  sumBatch?: boolean;
 }
 
 /** C after one SGEMM of `shape` on random operands seeded by `seed`. */
 function product(kernels: Kernels, shape: Shape, seed: number): Float32Array {
-  const { m, n, k, transA, transB, batch, beta } = shape;
+  const { m, n, k, transA, transB, batch, beta, sumBatch = false } = shape;
   const random = mulberry32(seed);
   const a = put(kernels, uniform(random, batch * m * k, -1, 1));
   const b = put(kernels, uniform(random, batch * k * n, -1, 1));
-  const c = put(kernels, uniform(random, batch * m * n, -1, 1));
+  const cLength = (sumBatch ? 1 : batch) * m * n;
+  const c = put(kernels, uniform(random, cLength, -1, 1));
   try {
-    kernels.sgemm({ m, n, k, transA, transB, a, b, c, beta, batch });
-    return take(kernels, c, batch * m * n);
+    kernels.sgemm({ m, n, k, transA, transB, a, b, c, beta, batch, strideC: sumBatch ? 0 : m * n });
+    return take(kernels, c, cLength);
   } finally {
     for (const block of [a, b, c]) kernels.free(block);
   }
@@ -56,6 +59,7 @@ function randomShape(random: () => number): Shape {
     transB: random() < 0.5,
     batch: random() < 0.25 ? randomInt(random, 2, 5) : 1,
     beta: random() < 0.3 ? 1 : 0,
+    sumBatch: random() < 0.2,
   };
 }
 
@@ -70,11 +74,15 @@ describe.each(supportedVariants())('threaded SGEMM, %s build', (variant) => {
       { m: 8, n: 700, k: 129, transA: true, transB: true, batch: 1, beta: 1 }, // columns split
       { m: 33, n: 45, k: 97, transA: false, transB: true, batch: 6, beta: 0 }, // batch split
       { m: 3, n: 5, k: 7, transA: false, transB: false, batch: 1, beta: 0 }, // tiny: one thread
+      // The batch summed into one C must not be split by batch entries: two threads would race on C
+      // (found by the Deno run of tensor's threads test, a convolution's weight gradient).
+      { m: 16, n: 27, k: 400, transA: false, transB: true, batch: 8, beta: 1, sumBatch: true },
       ...Array.from({ length: 30 }, () => randomShape(random)),
     ];
     let split = 0;
     for (const [index, shape] of shapes.entries()) {
-      const call = { ...shape, a: 0, lda: 1, b: 0, ldb: 1, c: 0, ldc: 1, strideA: 0, strideB: 0, strideC: 0 };
+      const strideC = shape.sumBatch ? 0 : 1;
+      const call = { ...shape, a: 0, lda: 1, b: 0, ldb: 1, c: 0, ldc: 1, strideA: 0, strideB: 0, strideC };
       if (splitSgemm(call, 2).length > 1) split++;
       expect({ index, c: product(two, shape, index) }).toEqual({ index, c: product(one, shape, index) });
     }

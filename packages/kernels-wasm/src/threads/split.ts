@@ -31,7 +31,8 @@ function ranges(total: number, parts: number, unit: number): [number, number][] 
 
 /**
  * Splits one SGEMM into at most `parts` independent calls over disjoint blocks of C: whole batch
- * entries when there are at least `parts` of them, otherwise rows (in multiples of the micro-kernel's
+ * entries when there are at least `parts` of them and their blocks of C do not overlap (a `strideC`
+ * of 0 sums the batch into one C, in batch order), otherwise rows (in multiples of the micro-kernel's
  * 4) when op(A) has at least as many rows as op(B) has columns, otherwise columns (multiples of 8).
  * Every element of C is still computed by the same code from the same operands in the same order
  * (the kernel's K blocking does not depend on where a block starts), so the result is bit-identical
@@ -42,7 +43,7 @@ function ranges(total: number, parts: number, unit: number): [number, number][] 
 export function splitSgemm(call: SgemmCall, parts: number): SgemmCall[] {
   const { m, n, k, batch } = call;
   if (parts < 2 || m * n * k * batch < THREADED_SGEMM_MIN_WORK) return [call];
-  if (batch >= parts) {
+  if (batch >= parts && call.strideC >= (m - 1) * call.ldc + n) {
     return ranges(batch, parts, 1).map(([from, to]) => ({
       ...call,
       a: call.a + from * call.strideA * 4,
