@@ -436,15 +436,17 @@ export class Kernels {
     }
   }
 
-  /** Stops the workers and frees their scratch. */
+  /** Stops the workers and frees their scratch (except a runaway worker's, which is never reused). */
   private async closePool(): Promise<void> {
     const pool = this.pool;
     const scratch = this.poolScratch;
     this.pool = null;
     this.poolScratch = [];
     if (pool === null) return;
-    await pool.close();
-    for (const block of scratch) this.allocator.free(block);
+    const reusable = await pool.close();
+    scratch.forEach((block, index) => {
+      if (reusable[index]) this.allocator.free(block);
+    });
   }
 
   /** Drops a broken pool at once; its scratch is freed once its workers are surely gone. */

@@ -31,7 +31,11 @@ interface WorkerHandle {
   onMessage(listener: (message: { type: string; message?: string }) => void): void;
   /** Calls `listener` once the worker crashes or exits. */
   onFailure(listener: (reason: string) => void): void;
-  terminate(): Promise<void>;
+  /**
+   * Ends the worker; resolves to whether it has surely stopped running (Node's and Deno's workers
+   * have; a browser's `terminate()` does not say, and does not stop a thread in a loop).
+   */
+  terminate(): Promise<boolean>;
   /** Lets Node and Deno exit while the worker lives (call it after adding listeners, which re-ref it). */
   unref(): void;
 }
@@ -66,6 +70,7 @@ async function createWorker(): Promise<WorkerHandle> {
       },
       terminate: async () => {
         await worker.terminate();
+        return true;
       },
     };
   }
@@ -77,7 +82,10 @@ async function createWorker(): Promise<WorkerHandle> {
     post: (message) => worker.postMessage(message),
     onMessage: (listener) => worker.addEventListener('message', (event) => listener(event.data)),
     onFailure: (listener) => worker.addEventListener('error', (event) => listener(`threw ${event.message}`)),
-    terminate: async () => worker.terminate(),
+    terminate: async () => {
+      worker.terminate();
+      return false;
+    },
   };
 }
 
@@ -94,6 +102,8 @@ export class SgemmThreadPool {
   /** Why the pool can no longer be used (a worker died or stalled), or undefined. */
   private failure: string | undefined;
   private closing = false;
+  /** Workers whose thread has ended or whose serving loop was left by an error. */
+  private readonly gone: boolean[];
   private seq = 0;
   private readonly canBlock: boolean;
 
@@ -111,8 +121,10 @@ export class SgemmThreadPool {
     } catch {
       this.canBlock = false;
     }
+    this.gone = workers.map(() => false);
     workers.forEach((worker, index) => {
       worker.onFailure((reason) => {
+        this.gone[index] = true;
         if (!this.closing) this.failure ??= `worker thread ${index + 1} ${reason}`;
       });
     });
@@ -152,7 +164,7 @@ export class SgemmThreadPool {
       }
       for (const worker of workers) worker.unref(); // an idle pool must not keep Node or Deno running
     } catch (error) {
-      await Promise.all(workers.map((worker) => worker.terminate()));
+      await Promise.all(workers.map((worker) => worker.terminate())); // they never had a job
       throw new Error(`a worker thread failed to start: ${(error as Error).message}`);
     }
     return new SgemmThreadPool(workers, control, scratch, spinMs, options.stallTimeoutMs ?? 10_000);
@@ -244,8 +256,12 @@ export class SgemmThreadPool {
     }
   }
 
-  /** Stops and terminates every worker. Their scratch may be reused once this resolves. */
-  async close(): Promise<void> {
+  /**
+   * Stops and terminates every worker. Resolves to which workers' scratch may be reused: those that
+   * acknowledged the stop (a busy or stalled worker may do so up to `stallTimeoutMs` later) or
+   * whose thread has surely ended. A worker that never stops keeps its scratch forever.
+   */
+  async close(): Promise<boolean[]> {
     this.closing = true;
     this.seq = (this.seq + 1) | 0;
     const seq = this.seq;
@@ -255,6 +271,16 @@ export class SgemmThreadPool {
       Atomics.store(this.control, base + JOB, seq);
       Atomics.notify(this.control, base + JOB);
     }
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    const deadline = now() + this.stallTimeoutMs;
+    const stopped = () =>
+      this.workers.map(
+        (_, index) => this.gone[index] || Atomics.load(this.control, index * SLOT_INTS + DONE) === seq,
+      );
+    while (!stopped().every(Boolean) && now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const acknowledged = stopped();
+    const ended = await Promise.all(this.workers.map((worker) => worker.terminate()));
+    return acknowledged.map((ok, index) => ok || ended[index]!);
   }
 }

@@ -40,7 +40,11 @@ function serve(kernels, slot, spinMs) {
       if (performance.now() > spinEnd) Atomics.wait(slot, ${JOB}, last);
     }
     last = seq;
-    if (slot[${COMMAND}] === ${STOP}) return;
+    if (slot[${COMMAND}] === ${STOP}) {
+      Atomics.store(slot, ${DONE}, seq); // the caller may now reuse this worker's scratch
+      Atomics.notify(slot, ${DONE});
+      return;
+    }
     const a = ${ARGS};
     try {
       kernels.sgemm(slot[a], slot[a + 1], slot[a + 2], slot[a + 3], slot[a + 4], slot[a + 5], slot[a + 6],
