@@ -1,7 +1,7 @@
 // Issue 14: matrix products on several threads. Splitting a product between threads keeps every
 // element's reduction order, so results on 1 and 2 threads (and on the single-threaded build) must
 // be bit-identical, gradients included; threads must be turned on before tensors exist.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   conv2d,
   getKernelVariant,
@@ -66,6 +66,18 @@ describe('setNumThreads', () => {
       'setNumThreads: expected a whole number of threads ≥ 1, got 0',
     );
     await expect(setNumThreads(1.5)).rejects.toThrow('got 1.5');
+  });
+
+  it('says what a page lacks when it is not cross-origin isolated', async () => {
+    vi.stubGlobal('crossOriginIsolated', false);
+    try {
+      await expect(setNumThreads(2)).rejects.toThrow(
+        "setNumThreads: cannot run on 2 threads: this page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the headers 'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp'",
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(getNumThreads()).toBe(1);
   });
 
   it('keeps its threads when the kernel build changes', async () => {

@@ -106,6 +106,8 @@ export class SgemmThreadPool {
   private readonly gone: boolean[];
   private seq = 0;
   private readonly canBlock: boolean;
+  /** The control block as floats, for beta. */
+  private readonly floats: Float32Array;
 
   private constructor(
     private readonly workers: WorkerHandle[],
@@ -114,6 +116,7 @@ export class SgemmThreadPool {
     private readonly spinMs: number,
     private readonly stallTimeoutMs: number,
   ) {
+    this.floats = new Float32Array(control.buffer);
     // Atomics.wait throws on a browser's main thread: there the caller spins instead.
     try {
       Atomics.wait(control, JOB, 1, 0);
@@ -189,7 +192,6 @@ export class SgemmThreadPool {
     if (this.failure !== undefined) throw new Error(`${this.failure}; multi-threading is now off`);
     this.seq = (this.seq + 1) | 0;
     const seq = this.seq;
-    const floats = new Float32Array(this.control.buffer);
     calls.forEach((call, index) => {
       const base = index * SLOT_INTS;
       const args = [
@@ -212,7 +214,7 @@ export class SgemmThreadPool {
         this.scratch[index]!,
       ];
       this.control.set(args, base + ARGS);
-      floats[base + ARGS + 11] = call.beta;
+      this.floats[base + ARGS + 11] = call.beta;
       this.control[base + COMMAND] = RUN_SGEMM;
       Atomics.store(this.control, base + JOB, seq);
       Atomics.notify(this.control, base + JOB);
