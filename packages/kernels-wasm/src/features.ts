@@ -24,3 +24,34 @@ export function supportedVariants(): KernelVariant[] {
   if (typeof WebAssembly !== 'object' || !WebAssembly.validate(SIMD_PROBE)) return [];
   return WebAssembly.validate(RELAXED_PROBE) ? ['relaxed', 'simd'] : ['simd'];
 }
+
+/**
+ * Why this runtime cannot run the kernels on several threads, or undefined if it can. Threads need
+ * `SharedArrayBuffer`, WebAssembly shared memory and workers; browsers give the first only to pages
+ * that are cross-origin isolated.
+ *
+ * @example threadsUnavailableReason() // undefined in Node, Deno and isolated pages
+ */
+export function threadsUnavailableReason(): string | undefined {
+  const g = globalThis as {
+    crossOriginIsolated?: boolean;
+    Worker?: unknown;
+    Deno?: unknown;
+    process?: unknown;
+  };
+  if (typeof SharedArrayBuffer === 'undefined' || g.crossOriginIsolated === false) {
+    return (
+      'this page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the headers ' +
+      "'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp'"
+    );
+  }
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return 'this runtime does not support WebAssembly threads (shared memory)';
+  }
+  if (typeof g.Worker !== 'function' && g.Deno === undefined && g.process === undefined) {
+    return 'this runtime has no workers';
+  }
+  return undefined;
+}

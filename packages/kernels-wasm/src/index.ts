@@ -17,7 +17,7 @@ export {
   type Pool2dOptions,
   pool2dGeometry,
 } from './conv.js';
-export { type KernelVariant, supportedVariants } from './features.js';
+export { type KernelVariant, supportedVariants, threadsUnavailableReason } from './features.js';
 export {
   elementIndex,
   type KernelExports,
@@ -29,3 +29,5 @@ export {
 export { Kernels, MAX_DIMS, type SgemmArgs } from './kernels.js';
 export { type LoadKernelsOptions, loadKernels, loadKernelsSync } from './load.js';
 export { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';
+export type { ThreadPoolOptions } from './threads/pool.js';
+export { THREADED_SGEMM_MIN_WORK } from './threads/split.js';

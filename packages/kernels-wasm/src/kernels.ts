@@ -1,7 +1,9 @@
 import { LinearAllocator } from './allocator.js';
-import type { KernelVariant } from './features.js';
+import { type KernelVariant, threadsUnavailableReason } from './features.js';
 import { checkKernelExports, elementIndex, type KernelExports } from './kernel-table.js';
 import type { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';
+import { SgemmThreadPool, type ThreadPoolOptions } from './threads/pool.js';
+import { type SgemmCall, splitSgemm } from './threads/split.js';
 
 /** Most dimensions a strided kernel call accepts. */
 export const MAX_DIMS = 16;
@@ -65,6 +67,11 @@ export class Kernels {
   private readonly metaBase: number;
   private metaTop: number;
   private scratch = 0;
+  private pool: SgemmThreadPool | null = null;
+  /** Each worker's SGEMM scratch, allocated here and freed once the pool is closed. */
+  private poolScratch: number[] = [];
+  /** The last {@link Kernels.setThreads} in progress, so that calls apply in order. */
+  private threadsChange: Promise<void> = Promise.resolve();
 
   constructor(
     /** Which build this instance runs. */
@@ -72,6 +79,8 @@ export class Kernels {
     /** The raw kernel exports, for callers that have already validated their arguments. */
     readonly raw: KernelExports,
     readonly memory: WebAssembly.Memory,
+    /** The compiled module, which worker threads instantiate on the same (shared) memory. */
+    readonly module?: WebAssembly.Module,
   ) {
     checkKernelExports(raw, 'loadKernels');
     // heapBase is a usize, which reaches JavaScript as a signed i32: read it unsigned.
@@ -321,33 +330,129 @@ export class Kernels {
    */
   sgemm(args: SgemmArgs): void {
     const { m, n, k, transA = false, transB = false, beta = 0, batch = 1 } = args;
-    const lda = args.lda ?? (transA ? m : k);
-    const ldb = args.ldb ?? (transB ? k : n);
-    const ldc = args.ldc ?? n;
-    const strideA = args.strideA ?? m * k;
-    const strideB = args.strideB ?? k * n;
-    const strideC = args.strideC ?? m * n;
-    // One scratch per instance suffices: it is only used inside the one wasm call below.
-    if (this.scratch === 0) this.scratch = this.allocator.allocate(this.raw.sgemmScratchBytes() >>> 0);
-    this.raw.sgemm(
-      transA ? 1 : 0,
-      transB ? 1 : 0,
+    const call: SgemmCall = {
+      transA,
+      transB,
       m,
       n,
       k,
-      args.a,
-      lda,
-      args.b,
-      ldb,
-      args.c,
-      ldc,
+      a: args.a,
+      lda: args.lda ?? (transA ? m : k),
+      b: args.b,
+      ldb: args.ldb ?? (transB ? k : n),
+      c: args.c,
+      ldc: args.ldc ?? n,
       beta,
       batch,
-      strideA,
-      strideB,
-      strideC,
-      this.scratch,
+      strideA: args.strideA ?? m * k,
+      strideB: args.strideB ?? k * n,
+      strideC: args.strideC ?? m * n,
+    };
+    // One scratch per instance suffices: it is only used inside one wasm call on this thread.
+    if (this.scratch === 0) this.scratch = this.allocator.allocate(this.raw.sgemmScratchBytes() >>> 0);
+    const pool = this.pool;
+    const parts = pool === null ? [call] : splitSgemm(call, pool.size + 1);
+    if (pool === null || parts.length === 1) {
+      this.sgemmOn(call, this.scratch);
+      return;
+    }
+    try {
+      pool.run(parts.slice(1), () => this.sgemmOn(parts[0]!, this.scratch));
+    } catch (error) {
+      if (pool.broken) this.retirePool();
+      throw new Error(`matrix product on ${parts.length} threads: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  private sgemmOn(call: SgemmCall, scratch: number): void {
+    this.raw.sgemm(
+      call.transA ? 1 : 0,
+      call.transB ? 1 : 0,
+      call.m,
+      call.n,
+      call.k,
+      call.a,
+      call.lda,
+      call.b,
+      call.ldb,
+      call.c,
+      call.ldc,
+      call.beta,
+      call.batch,
+      call.strideA,
+      call.strideB,
+      call.strideC,
+      scratch,
     );
+  }
+
+  /** How many threads {@link Kernels.sgemm} runs on (the calling thread included); 1 by default. */
+  get threads(): number {
+    return this.pool === null ? 1 : this.pool.size + 1;
+  }
+
+  /**
+   * Runs matrix products on `count` threads: the calling thread and `count − 1` workers sharing this
+   * instance's memory. Products below 64³ multiply-adds stay on the calling thread. Results are
+   * bit-identical for any count (each element of C is reduced in the same order). Needs kernels
+   * loaded with `{ threads: true }`; `count` = 1 stops the workers. If a worker dies or stalls,
+   * the product that met it throws and the instance goes back to one thread.
+   *
+   * @example
+   * const kernels = await loadKernels({ threads: true });
+   * await kernels.setThreads(2);
+   */
+  setThreads(count: number, options: ThreadPoolOptions = {}): Promise<void> {
+    const change = this.threadsChange.then(() => this.changeThreads(count, options));
+    this.threadsChange = change.catch(() => undefined);
+    return change;
+  }
+
+  private async changeThreads(count: number, options: ThreadPoolOptions): Promise<void> {
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError(`setThreads: expected a whole number of threads ≥ 1, got ${String(count)}`);
+    }
+    if (count === this.threads && options.spinMs === undefined && options.stallTimeoutMs === undefined)
+      return;
+    await this.closePool();
+    if (count === 1) return;
+    const reason = threadsUnavailableReason();
+    if (reason !== undefined) throw new Error(`setThreads: cannot start threads: ${reason}`);
+    if (!(this.memory.buffer instanceof SharedArrayBuffer) || this.module === undefined) {
+      throw new Error(
+        'setThreads: these kernels were loaded without threads; load them with { threads: true }',
+      );
+    }
+    const bytes = this.raw.sgemmScratchBytes() >>> 0;
+    const scratch = Array.from({ length: count - 1 }, () => this.allocator.allocate(bytes));
+    try {
+      this.pool = await SgemmThreadPool.start(this.module, this.memory, scratch, options);
+      this.poolScratch = scratch;
+    } catch (error) {
+      for (const block of scratch) this.allocator.free(block);
+      throw new Error(`setThreads: ${(error as Error).message}`);
+    }
+  }
+
+  /** Stops the workers and frees their scratch (except a runaway worker's, which is never reused). */
+  private async closePool(): Promise<void> {
+    const pool = this.pool;
+    const scratch = this.poolScratch;
+    this.pool = null;
+    this.poolScratch = [];
+    if (pool === null) return;
+    const reusable = await pool.close();
+    scratch.forEach((block, index) => {
+      if (reusable[index]) this.allocator.free(block);
+    });
+  }
+
+  /** Drops a broken pool at once; its scratch is freed once its workers are surely gone. */
+  private retirePool(): void {
+    const closing = this.closePool();
+    this.threadsChange = this.threadsChange.then(() => closing).catch(() => undefined);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { type Kernels, type KernelVariant, loadKernels } from '@myelin/kernels-wasm';
+import { type Kernels, type KernelVariant, type LoadKernelsOptions, loadKernels } from '@myelin/kernels-wasm';
 import { liveStats } from './storage.js';
 
 /**
@@ -47,14 +47,32 @@ export async function setKernelVariant(variant: KernelVariant | 'auto'): Promise
   if (variant !== 'auto' && variant !== 'simd' && variant !== 'relaxed') {
     throw new TypeError(`setKernelVariant: expected 'simd', 'relaxed' or 'auto', got '${String(variant)}'`);
   }
+  const threads = kernels.threads;
+  await reloadKernels('setKernelVariant', 'choose the build', { variant, threads: threads > 1 });
+  await kernels.setThreads(threads);
+  return kernels.variant;
+}
+
+/**
+ * Replaces the kernels instance (and so its memory) by a freshly loaded one, after stopping the old
+ * one's threads; refuses while tensors live in the old memory. `caller` and `advice` go into the
+ * error message. Internal: used by {@link setKernelVariant} and `setNumThreads`.
+ */
+export async function reloadKernels(
+  caller: string,
+  advice: string,
+  options: LoadKernelsOptions,
+): Promise<void> {
   if (liveStats.storages > 0) {
     throw new Error(
-      `setKernelVariant: ${liveStats.tensors} tensors (${liveStats.bytes} bytes) live in the current kernels' memory; ` +
-        'choose the build before creating any tensor, or dispose them all first',
+      `${caller}: ${liveStats.tensors} tensors (${liveStats.bytes} bytes) live in the current kernels' memory; ` +
+        `${advice} before creating any tensor, or dispose them all first`,
     );
   }
-  kernels = await loadKernels({ variant });
-  return kernels.variant;
+  const next = await loadKernels(options);
+  const previous = kernels;
+  kernels = next;
+  await previous.setThreads(1);
 }
 
 /** Which build the kernels run: `'simd'` or `'relaxed'`. @example getKernelVariant() */
