@@ -1,7 +1,7 @@
 // Runs Myelin and TensorFlow.js (wasm and cpu backends) side by side in this one process and prints
 // a Markdown table with ratios, then LeNet-5 against PyTorch (1 thread), TF.js and ONNX Runtime. Run
 // from the repository root: `pnpm bench` (quick: `pnpm bench --quick`; one section:
-// `pnpm bench --only kernels|conv|tensor|lenet`).
+// `pnpm bench --only kernels|conv|tensor|lenet|recurrent`).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -20,10 +20,11 @@ import {
 } from './suites/kernels.mjs';
 import { runLeNet } from './suites/lenet.mjs';
 import { adamStepCase } from './suites/optim.mjs';
+import { runRecurrent } from './suites/recurrent.mjs';
 import { mlpStepCase, tensorAddOverheadCase } from './suites/tensor.mjs';
 
 const quick = process.argv.includes('--quick');
-const sections = ['kernels', 'conv', 'tensor', 'lenet'];
+const sections = ['kernels', 'conv', 'tensor', 'lenet', 'recurrent'];
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 if (only !== undefined && !sections.includes(only)) {
@@ -136,3 +137,4 @@ if (runs('kernels')) {
 }
 
 if (runs('lenet')) await runLeNet({ quick, format });
+if (runs('recurrent')) await runRecurrent({ quick });
