@@ -58,6 +58,7 @@ export {
 export { cdist } from './ops/distance.js';
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
+export { bincount } from './ops/integer.js';
 export { type InterpolateOptions, interpolate } from './ops/interpolate.js';
 export { lstmSequence } from './ops/lstm-sequence.js';
 export { type BatchNormOptions, batchNorm } from './ops/norm.js';

@@ -8,6 +8,7 @@ import { broadcastShapes, broadcastStrides, type Shape } from '../shape.js';
 import { type DType, Tensor, type TensorLike } from '../tensor.js';
 import { contiguousRaw, release, requireDims, requireFloat, sameShape, sumToShape } from './common.js';
 import { defineOp } from './define.js';
+import { denseInt32, integerBinary, staysInteger } from './integer.js';
 
 /** Runs a binary kernel with broadcasting (checked operands); no autograd. */
 function binaryForward(op: BinaryOp, a: Tensor, b: TensorLike): Tensor {
@@ -92,14 +93,29 @@ function defineBinary(name: string, op: BinaryOp, saves: BinarySaves, rule: Bina
   });
 }
 
-/** Runs a binary op on a tensor and a tensor or number, checking the operands' kinds. */
+/**
+ * Runs a binary op on a tensor and a tensor or number, checking the operands' kinds, with PyTorch's
+ * type promotion: int32 with int32 (or an integer number) stays int32 where the op allows it
+ * (integer.ts); otherwise int32 operands are promoted to float32.
+ */
 function applyBinary(name: string, run: ReturnType<typeof defineBinary>, a: Tensor, b: TensorLike): Tensor {
   if (!(a instanceof Tensor)) throw new TypeError(`${name}: expected a tensor, got ${describeValue(a)}`);
-  if (typeof b === 'number') return run([a], { scalar: b })[0]!;
-  if (!(b instanceof Tensor))
+  if (typeof b !== 'number' && !(b instanceof Tensor))
     throw new TypeError(
       `${name}: expected a tensor or a number as the second operand, got ${describeValue(b)}`,
     );
+  a._check(name);
+  if (b instanceof Tensor) b._check(name);
+  if (a.dtype === 'int32' || (b instanceof Tensor && b.dtype === 'int32')) {
+    if (staysInteger(name, a, b)) return integerBinary(name, a, b);
+    const fa = a.dtype === 'int32' ? a.float() : a;
+    const fb = b instanceof Tensor && b.dtype === 'int32' ? b.float() : b;
+    const out = applyBinary(name, run, fa, fb);
+    if (fa !== a) fa.dispose();
+    if (fb !== b) (fb as Tensor).dispose();
+    return out;
+  }
+  if (typeof b === 'number') return run([a], { scalar: b })[0]!;
   return run([a, b], { scalar: null })[0]!;
 }
 
@@ -289,8 +305,29 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
         `where: ${name} must be a tensor${name === 'condition' ? '' : ' or a number'}, got ${describeValue(value)}`,
       );
   }
-  const inputs = [condition, a, b].filter((t): t is Tensor => t instanceof Tensor);
-  return whereOp(inputs, { a: typeof a === 'number' ? a : null, b: typeof b === 'number' ? b : null })[0]!;
+  const isInt = (v: TensorLike) => (v instanceof Tensor ? v.dtype === 'int32' : Number.isInteger(v));
+  if ((a instanceof Tensor && a.dtype === 'int32') || (b instanceof Tensor && b.dtype === 'int32')) {
+    if (isInt(a) && isInt(b)) return integerWhere(condition, a, b);
+    // Mixed int32 and float32 branches: promote, as PyTorch does.
+    const fa = a instanceof Tensor && a.dtype === 'int32' ? a.float() : a;
+    const fb = b instanceof Tensor && b.dtype === 'int32' ? b.float() : b;
+    const out = where(condition, fa, fb);
+    for (const [t, original] of [
+      [fa, a],
+      [fb, b],
+    ] as const)
+      if (t !== original) (t as Tensor).dispose();
+    return out;
+  }
+  // An int32 condition means what a float32 one does: nonzero is true.
+  const cond = condition.dtype === 'int32' ? condition.float() : condition;
+  const inputs = [cond, a, b].filter((t): t is Tensor => t instanceof Tensor);
+  const out = whereOp(inputs, {
+    a: typeof a === 'number' ? a : null,
+    b: typeof b === 'number' ? b : null,
+  })[0]!;
+  if (cond !== condition) cond.dispose();
+  return out;
 }
 
 const castOp = defineOp<{ readonly dtype: DType }>({
@@ -305,6 +342,25 @@ const castOp = defineOp<{ readonly dtype: DType }>({
     return out;
   },
 });
+
+/** `condition ? a : b` for int32 branches (tensors or integers): int32, no gradient. */
+function integerWhere(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const shapes = [condition, a, b].filter((t): t is Tensor => t instanceof Tensor).map((t) => t.shape);
+  const shape = shapes.reduce((s, t) => broadcastShapes('where', s, t));
+  const cond = condition.dtype === 'int32' ? condition.float() : condition;
+  const mask = materialise(cond, shape);
+  if (cond !== condition) cond.dispose();
+  const flags = kernels.f32.slice(mask._ptr >>> 2, (mask._ptr >>> 2) + mask.size);
+  mask.dispose();
+  const pick = (v: TensorLike) => (typeof v === 'number' ? null : denseInt32(v, shape));
+  const [xa, xb] = [pick(a), pick(b)];
+  const out = Tensor._empty(shape, 'int32');
+  const values = new Int32Array(out.size);
+  for (let i = 0; i < values.length; i++)
+    values[i] = flags[i] !== 0 ? (xa?.[i] ?? (a as number)) : (xb?.[i] ?? (b as number));
+  kernels.i32.set(values, out._ptr >>> 2);
+  return out;
+}
 
 /** A copy converted to `dtype` (int32 truncates toward zero, saturating; no gradient). */
 export function cast(x: Tensor, dtype: DType): Tensor {

@@ -8,6 +8,7 @@ import { Tensor } from '../tensor.js';
 import { contiguousRaw, release, requireFloat } from './common.js';
 import { defineOp } from './define.js';
 import { where } from './elementwise.js';
+import { integerSum } from './integer.js';
 
 /** Reduces one dimension with a kernel; the result keeps that dimension with size 1. */
 function reduceDim(op: ReduceOp, x: Tensor, dim: number): Tensor {
@@ -76,6 +77,7 @@ const sumOp = defineOp<{ readonly dims: readonly number[]; readonly keepDim: boo
  */
 export function sum(x: Tensor, dim?: number | readonly number[], keepDim = false): Tensor {
   x._check('sum');
+  if (x.dtype === 'int32') return integerSum(x, dim, keepDim);
   return sumOp([x], { dims: normalizeDims('sum', dim, x.ndim), keepDim })[0]!;
 }
 
