@@ -27,7 +27,13 @@ describe('jacobian', () => {
       [2, 0, 0, 0, -4, 0, 0, 0, 6],
     );
     // row sums of a 2×2 matrix: d s[i] / d X[k][l] = [i = k]
-    const J = jacobian((m) => m.sum(1), tensor([[1, 2], [3, 4]]));
+    const J = jacobian(
+      (m) => m.sum(1),
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
     expect(J.shape).toEqual([2, 2, 2]);
     expectClose(J, [1, 1, 0, 0, 0, 0, 1, 1]);
   });
@@ -62,8 +68,12 @@ describe('jacobian', () => {
 
   it('names itself in errors', () => {
     expect(() => jacobian((x) => x, [] as Tensor[])).toThrow(/^jacobian: inputs must be/);
-    expect(() => jacobian((x) => x, tensor([1], { dtype: 'int32' }))).toThrow(/jacobian: input 0 is a int32 tensor/);
-    expect(() => jacobian(() => 3 as unknown as Tensor, tensor([1]))).toThrow(/jacobian: fn must return a float32 tensor, got 3/);
+    expect(() => jacobian((x) => x, tensor([1], { dtype: 'int32' }))).toThrow(
+      /jacobian: input 0 is a int32 tensor/,
+    );
+    expect(() => jacobian(() => 3 as unknown as Tensor, tensor([1]))).toThrow(
+      /jacobian: fn must return a float32 tensor, got 3/,
+    );
     expect(() => noGrad(() => jacobian((x) => x, tensor([1])))).toThrow(/jacobian: called inside noGrad/);
   });
 });
@@ -83,7 +93,9 @@ describe('vjp', () => {
   });
 
   it('checks v', () => {
-    expect(() => vjp((x) => x.square(), tensor([1, 2]))).toThrow(/vjp: v may be left out only when fn returns one element/);
+    expect(() => vjp((x) => x.square(), tensor([1, 2]))).toThrow(
+      /vjp: v may be left out only when fn returns one element/,
+    );
     expect(() => vjp((x) => x.square(), tensor([1, 2]), tensor([1, 2, 3]))).toThrow(
       /vjp: v is a float32 tensor of shape \[3\], expected a float32 tensor of shape \[2\]/,
     );
@@ -99,7 +111,11 @@ describe('jvp', () => {
   });
 
   it('sums over several inputs: d/dε of (a+εu)·(b+εv) = u·b + a·v', () => {
-    const [y, t] = jvp((a, b) => a.mul(b), [tensor([1, 2]), tensor([3, 4])], [tensor([1, 0]), tensor([0, 1])]);
+    const [y, t] = jvp(
+      (a, b) => a.mul(b),
+      [tensor([1, 2]), tensor([3, 4])],
+      [tensor([1, 0]), tensor([0, 1])],
+    );
     expectClose(y, [3, 8]);
     expectClose(t, [3, 2]);
   });
@@ -107,7 +123,15 @@ describe('jvp', () => {
   it('defaults v to 1 for a one-element input; x²·y at (1, 2) along (1, −1) is 4 − 1', () => {
     const [, t] = jvp((x) => x.pow(3), tensor([2]));
     expectClose(t, [12]);
-    const [, t2] = jvp((x) => x.slice(0, 0, 1).square().mul(x.slice(0, 1, 2)), tensor([1, 2]), tensor([1, -1]));
+    const [, t2] = jvp(
+      (x) =>
+        x
+          .slice(0, 0, 1)
+          .square()
+          .mul(x.slice(0, 1, 2)),
+      tensor([1, 2]),
+      tensor([1, -1]),
+    );
     expectClose(t2, [3]);
     expect(() => jvp((x) => x, tensor([1, 2]))).toThrow(/jvp: v may be left out only/);
   });
@@ -123,8 +147,17 @@ describe('hessian', () => {
   });
 
   it('of cubic terms (not quadratic) within 1e-3: Σx³ → diag(6x), x₀²x₁ → [[2x₁, 2x₀], [2x₀, 0]]', () => {
-    expectClose(hessian((x) => x.pow(3).sum(), tensor([1, 2])), [6, 0, 0, 12], 1e-3);
-    const f = (x: Tensor): Tensor => x.slice(0, 0, 1).square().mul(x.slice(0, 1, 2)).sum();
+    expectClose(
+      hessian((x) => x.pow(3).sum(), tensor([1, 2])),
+      [6, 0, 0, 12],
+      1e-3,
+    );
+    const f = (x: Tensor): Tensor =>
+      x
+        .slice(0, 0, 1)
+        .square()
+        .mul(x.slice(0, 1, 2))
+        .sum();
     expectClose(hessian(f, tensor([1, 2])), [4, 2, 2, 0], 1e-3);
   });
 

@@ -28,11 +28,14 @@ export interface HessianOptions {
 function inputList(name: string, inputs: Tensor | readonly Tensor[]): readonly Tensor[] {
   const list = inputs instanceof Tensor ? [inputs] : inputs;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new TypeError(`${name}: inputs must be a tensor or a non-empty array of tensors, got ${describeValue(inputs)}`);
+    throw new TypeError(
+      `${name}: inputs must be a tensor or a non-empty array of tensors, got ${describeValue(inputs)}`,
+    );
   }
   list.forEach((t: unknown, i) => {
     if (!(t instanceof Tensor) || t.isDisposed || t.dtype !== 'float32') {
-      const what = t instanceof Tensor ? (t.isDisposed ? 'a disposed tensor' : `a ${t.dtype} tensor`) : describeValue(t);
+      const what =
+        t instanceof Tensor ? (t.isDisposed ? 'a disposed tensor' : `a ${t.dtype} tensor`) : describeValue(t);
       throw new TypeError(`${name}: input ${i} is ${what}, expected a float32 tensor`);
     }
   });
@@ -52,7 +55,8 @@ function leavesOf(inputs: readonly Tensor[]): Tensor[] {
 
 /** Calls `fn` on `leaves` and checks that it returned a float32 tensor. */
 function evaluate(name: string, fn: TensorFunction, leaves: readonly Tensor[]): Tensor {
-  if (typeof fn !== 'function') throw new TypeError(`${name}: fn must be a function, got ${describeValue(fn)}`);
+  if (typeof fn !== 'function')
+    throw new TypeError(`${name}: fn must be a function, got ${describeValue(fn)}`);
   const out: unknown = fn(...leaves);
   if (!(out instanceof Tensor) || out.dtype !== 'float32') {
     throw new TypeError(`${name}: fn must return a float32 tensor, got ${describeValue(out)}`);
@@ -61,10 +65,17 @@ function evaluate(name: string, fn: TensorFunction, leaves: readonly Tensor[]): 
 }
 
 /** The cotangent/tangent `v` as a list matching `like` in shapes (checked). */
-function vectorList(name: string, v: Tensor | readonly Tensor[], like: readonly Tensor[], what: string): Tensor[] {
+function vectorList(
+  name: string,
+  v: Tensor | readonly Tensor[],
+  like: readonly Tensor[],
+  what: string,
+): Tensor[] {
   const list = v instanceof Tensor ? [v] : v;
   if (!Array.isArray(list) || list.length !== like.length) {
-    throw new TypeError(`${name}: v must be ${like.length === 1 ? 'a tensor' : `${like.length} tensors`} shaped like ${what}, got ${describeValue(v)}`);
+    throw new TypeError(
+      `${name}: v must be ${like.length === 1 ? 'a tensor' : `${like.length} tensors`} shaped like ${what}, got ${describeValue(v)}`,
+    );
   }
   return list.map((t: unknown, i) => {
     if (
@@ -82,7 +93,12 @@ function vectorList(name: string, v: Tensor | readonly Tensor[], like: readonly 
 }
 
 /** d(Σ seed·out)/d(leaf) for each leaf as float64 values (zeros where out does not depend on it). */
-function pullback(out: Tensor, seed: Tensor, leaves: readonly Tensor[], retainGraph: boolean): Float64Array[] {
+function pullback(
+  out: Tensor,
+  seed: Tensor,
+  leaves: readonly Tensor[],
+  retainGraph: boolean,
+): Float64Array[] {
   if (out.requiresGrad) out.backward(seed, { retainGraph });
   return leaves.map((leaf) => {
     const g = leaf.grad;
@@ -146,7 +162,11 @@ export function jacobian(fn: TensorFunction, inputs: Tensor | readonly Tensor[])
  */
 export function vjp(fn: TensorFunction, inputs: Tensor, v?: Tensor): [Tensor, Tensor];
 export function vjp(fn: TensorFunction, inputs: readonly Tensor[], v?: Tensor): [Tensor, Tensor[]];
-export function vjp(fn: TensorFunction, inputs: Tensor | readonly Tensor[], v?: Tensor): [Tensor, Tensor | Tensor[]] {
+export function vjp(
+  fn: TensorFunction,
+  inputs: Tensor | readonly Tensor[],
+  v?: Tensor,
+): [Tensor, Tensor | Tensor[]] {
   requireGrad('vjp');
   const list = inputList('vjp', inputs);
   const [output, grads] = tidy(() => {
@@ -180,7 +200,11 @@ export function vjp(fn: TensorFunction, inputs: Tensor | readonly Tensor[], v?: 
  * @example
  * const [y, t] = jvp((x) => x.square().sum(), tensor([1, 2]), tensor([1, 1])); // t = 2·1 + 2·2 = 6
  */
-export function jvp(fn: TensorFunction, inputs: Tensor | readonly Tensor[], v?: Tensor | readonly Tensor[]): [Tensor, Tensor] {
+export function jvp(
+  fn: TensorFunction,
+  inputs: Tensor | readonly Tensor[],
+  v?: Tensor | readonly Tensor[],
+): [Tensor, Tensor] {
   requireGrad('jvp');
   const list = inputList('jvp', inputs);
   let tangents: Tensor[];
@@ -196,7 +220,9 @@ export function jvp(fn: TensorFunction, inputs: Tensor | readonly Tensor[], v?: 
     const leaves = leavesOf(list);
     const out = evaluate('jvp', fn, leaves);
     const rows = jacobianRows(out, leaves);
-    const t = leaves.map((leaf, k) => (tangents[k] === undefined ? new Float64Array([1]) : Float64Array.from(tangents[k]!.data())));
+    const t = leaves.map((leaf, k) =>
+      tangents[k] === undefined ? new Float64Array([1]) : Float64Array.from(tangents[k]!.data()),
+    );
     const values = new Float32Array(out.size);
     for (let o = 0; o < out.size; o++) {
       let s = 0;
@@ -237,7 +263,9 @@ export function hessian(fn: TensorFunction, input: Tensor, options: HessianOptio
       const [leaf] = leavesOf([tensor(values, { shape: x!.shape })]);
       const out = evaluate('hessian', fn, [leaf!]);
       if (out.size !== 1) {
-        throw new RangeError(`hessian: fn must return one element, but it returned shape ${formatShape(out.shape)}`);
+        throw new RangeError(
+          `hessian: fn must return one element, but it returned shape ${formatShape(out.shape)}`,
+        );
       }
       return pullback(out, tensor([1], { shape: out.shape }), [leaf!], false)[0]!;
     });
@@ -254,6 +282,7 @@ export function hessian(fn: TensorFunction, input: Tensor, options: HessianOptio
     for (let i = 0; i < n; i++) h[i * n + j] = (gp[i]! - gm[i]!) / width;
   }
   const values = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) values[i * n + j] = (h[i * n + j]! + h[j * n + i]!) / 2;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) values[i * n + j] = (h[i * n + j]! + h[j * n + i]!) / 2;
   return tensor(values, { shape: [...x!.shape, ...x!.shape] });
 }
