@@ -4,7 +4,9 @@ import { hessian, jacobian, jvp, memory, noGrad, type Tensor, tensor, tidy, vjp 
 function expectClose(t: Tensor, want: number[], tol = 1e-5): void {
   const got = Array.from(t.data());
   expect(got.length).toBe(want.length);
-  got.forEach((v, i) => expect(Math.abs(v - want[i]!), `element ${i}: ${got} vs ${want}`).toBeLessThan(tol));
+  got.forEach((v, i) => {
+    expect(Math.abs(v - want[i]!), `element ${i}: ${got} vs ${want}`).toBeLessThan(tol);
+  });
 }
 
 const W = [

@@ -118,7 +118,9 @@ function jacobianRows(out: Tensor, leaves: readonly Tensor[]): Float64Array[][] 
     const seed = tensor(seedValues, { shape: out.shape });
     const grads = pullback(out, seed, leaves, o < out.size - 1);
     seed.dispose();
-    grads.forEach((g, k) => rows[k]!.push(g));
+    grads.forEach((g, k) => {
+      rows[k]!.push(g);
+    });
   }
   return rows;
 }
@@ -145,7 +147,9 @@ export function jacobian(fn: TensorFunction, inputs: Tensor | readonly Tensor[])
     const rows = jacobianRows(out, leaves);
     return leaves.map((leaf, k) => {
       const values = new Float32Array(out.size * leaf.size);
-      rows[k]!.forEach((row, o) => values.set(row, o * leaf.size));
+      rows[k]!.forEach((row, o) => {
+        values.set(row, o * leaf.size);
+      });
       return tensor(values, { shape: [...out.shape, ...leaf.shape] });
     });
   });
