@@ -224,7 +224,7 @@ export function jvp(
     const leaves = leavesOf(list);
     const out = evaluate('jvp', fn, leaves);
     const rows = jacobianRows(out, leaves);
-    const t = leaves.map((leaf, k) =>
+    const t = leaves.map((_leaf, k) =>
       tangents[k] === undefined ? new Float64Array([1]) : Float64Array.from(tangents[k]!.data()),
     );
     const values = new Float32Array(out.size);
