@@ -38,6 +38,7 @@ export {
   binaryCrossEntropyWithLogits,
   crossEntropy,
   huberLoss,
+  klDiv,
   l1Loss,
   mseLoss,
   multiMarginLoss,

@@ -77,6 +77,8 @@ export {
   type ClassificationLossOptions,
   crossEntropy,
   huberLoss,
+  type KlDivReduction,
+  klDiv,
   l1Loss,
   mseLoss,
   multiMarginLoss,

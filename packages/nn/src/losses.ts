@@ -6,6 +6,7 @@ import {
   closed,
   describeValue,
   positive,
+  requireBoolean,
   requireChoice,
   requireNumber,
   requireSameShape,
@@ -292,4 +293,44 @@ export function multiMarginLoss(
   });
   const loss = hinge.mul(notTarget).sum(1).div(classes);
   return reduce(loss, options.reduction ?? 'mean');
+}
+
+/** How {@link klDiv} combines its per-element values: 'batchmean' divides the sum by the batch size. */
+export type KlDivReduction = Reduction | 'batchmean';
+
+/**
+ * Kullback–Leibler divergence KL(target ‖ q) as torch.nn.functional.kl_div: `input` holds
+ * log-probabilities log q (e.g. from logSoftmax), `target` probabilities p (or log p with
+ * `logTarget`). Per element: p·(log p − input), taken as 0 where p = 0; with `logTarget`,
+ * eᵗ·(t − input). `reduction` is 'mean' (PyTorch's default: over all elements), 'batchmean' (the
+ * sum divided by the batch size input.shape[0] — the true KL per sample), 'sum' or 'none'. Where
+ * p = 0 the target's gradient is −input (PyTorch's is NaN there).
+ *
+ * @example klDiv(logSoftmax(logits, 1), targetProbabilities, { reduction: 'batchmean' })
+ */
+export function klDiv(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: KlDivReduction; logTarget?: boolean } = {},
+): Tensor {
+  checkOptions('klDiv', options, ['reduction', 'logTarget']);
+  requireTensor('klDiv', 'input', input, 'float32');
+  requireTensor('klDiv', 'target', target, 'float32');
+  requireSameShape('klDiv', input, target);
+  const reduction = options.reduction ?? 'mean';
+  requireChoice('klDiv', 'reduction', reduction, ['mean', 'batchmean', 'sum', 'none']);
+  const logTarget = options.logTarget ?? false;
+  requireBoolean('klDiv', 'logTarget', logTarget);
+  if (reduction === 'batchmean' && input.ndim === 0)
+    throw new RangeError("klDiv: reduction 'batchmean' needs a batch dimension, got a 0-d input");
+  let loss: Tensor;
+  if (logTarget) {
+    loss = target.exp().mul(target.sub(input));
+  } else {
+    // p·log p with 0·log 0 = 0: log of 1 where p = 0 keeps the value and its gradient finite.
+    const safe = where(target.gt(0), target, 1);
+    loss = target.mul(safe.log().sub(input));
+  }
+  if (reduction === 'batchmean') return loss.sum().div(input.shape[0]!);
+  return reduce(loss, reduction);
 }

@@ -7,6 +7,7 @@
  * const opt = new Adam(model.parameters(), { lr: 1e-3 });
  * opt.zeroGrad(); loss.backward(); clipGradNorm(model.parameters(), 1); opt.step();
  */
+export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { Adam, type AdamOptions, AdamW } from './adam.js';
 export { clipGradNorm, clipGradValue } from './clip.js';

@@ -10,6 +10,14 @@
  */
 export { detectAnomaly, setDetectAnomaly } from './anomaly.js';
 export type { BackwardOptions } from './autograd.js';
+export {
+  type HessianOptions,
+  hessian,
+  jacobian,
+  jvp,
+  type TensorFunction,
+  vjp,
+} from './autograd-functional.js';
 export { clipGradNorm, clipGradValue } from './clip-grad.js';
 export {
   arange,
