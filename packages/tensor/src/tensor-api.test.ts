@@ -253,6 +253,15 @@ describe('Tensor API: semantics and errors', () => {
       "maskedFill: value must be a number or a 0-d tensor, got the string 'a'",
     );
     expect(() => x.clampTensor()).toThrow('clampTensor: give at least one of min and max');
+    expect(() => x.clampTensor(zeros([2]))).toThrow(
+      /^clampTensor: shapes \[2,3\] and \[2\] cannot be broadcast/,
+    );
+    expect(() => x.lerp(x, zeros([4]))).toThrow(/^lerp: shapes \[2,3\] and \[4\] cannot be broadcast/);
+    expect(() => x.lerp(x, 'half' as never)).toThrow(
+      "lerp: weight must be a number or a tensor, got the string 'half'",
+    );
+    expect(() => x.any(0, { keepDim: 1 } as never)).toThrow('any: keepDim must be a boolean, got 1');
+    expect(() => x.norm(2, 0, { keepdim: true } as never)).toThrow(/norm: unknown option 'keepdim'/);
     expect(() => x.cumsum(2)).toThrow(/^cumsum: dimension 2 is out of range/);
     expect(() => x.norm('nuc' as never)).toThrow("norm: p must be a number or 'fro', got the string 'nuc'");
     expect(() => x.unique({ sorted: 1 } as never)).toThrow('unique: sorted must be a boolean, got 1');

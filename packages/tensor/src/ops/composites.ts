@@ -32,6 +32,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
     );
   if (value instanceof Tensor) {
     value._check('maskedFill');
+    requireFloat('maskedFill', value);
     if (value.ndim !== 0)
       throw new RangeError(
         `maskedFill: value must be a number or a 0-d tensor, got a tensor of shape ${formatShape(value.shape)}`,
@@ -53,14 +54,22 @@ export function lerp(x: Tensor, end: Tensor, weight: TensorLike): Tensor {
   requireTensor('lerp', 'end', end);
   if (!(weight instanceof Tensor) && typeof weight !== 'number')
     throw new TypeError(`lerp: weight must be a number or a tensor, got ${describeValue(weight)}`);
-  broadcastShapes('lerp', x.shape, end.shape);
+  requireFloat('lerp', x);
+  requireFloat('lerp', end);
+  const shape = broadcastShapes('lerp', x.shape, end.shape);
+  if (weight instanceof Tensor) {
+    weight._check('lerp');
+    requireFloat('lerp', weight);
+    broadcastShapes('lerp', shape, weight.shape);
+  }
   return x.add(end.sub(x).mul(weight));
 }
 
 /**
  * Clamps elementwise between `min` and `max`, each a tensor (broadcasting), a number or null (no
  * bound), as torch.clamp with tensor bounds: max(x, min) then min(·, max). Where a bound is
- * active the gradient goes to that bound.
+ * active the gradient goes to that bound. NOTE: where x equals a bound exactly, x and the bound
+ * share the gradient equally (maximum/minimum's rule); PyTorch gives it all to x there.
  *
  * @example x.clampTensor(lower, upper)
  */
@@ -77,6 +86,14 @@ export function clampTensor(x: Tensor, min?: TensorLike | null, max?: TensorLike
   }
   if ((min ?? null) === null && (max ?? null) === null)
     throw new TypeError('clampTensor: give at least one of min and max');
+  requireFloat('clampTensor', x);
+  for (const bound of [min, max]) {
+    if (bound instanceof Tensor) {
+      bound._check('clampTensor');
+      requireFloat('clampTensor', bound);
+      broadcastShapes('clampTensor', x.shape, bound.shape);
+    }
+  }
   let out = x;
   if (min !== undefined && min !== null) out = out.maximum(min);
   if (max !== undefined && max !== null) out = out.minimum(max);
@@ -95,12 +112,24 @@ export function outer(x: Tensor, v: Tensor): Tensor {
     throw new RangeError(
       `outer: expected two 1-D tensors, got shapes ${formatShape(x.shape)} and ${formatShape(v.shape)}`,
     );
+  requireFloat('outer', x);
+  requireFloat('outer', v);
   return x.reshape([x.size, 1]).mul(v.reshape([1, v.size]));
 }
 
 /** Options of {@link any} and {@link all}. */
 export interface LogicalReduceOptions {
   keepDim?: boolean;
+}
+
+/** `keepDim` from an options object or a positional boolean (as PyTorch allows). */
+function keepDimOption(fn: string, options: LogicalReduceOptions | boolean | undefined): boolean {
+  if (options === undefined || typeof options === 'boolean') return options ?? false;
+  checkOptions(fn, options, ['keepDim']);
+  const { keepDim = false } = options;
+  if (typeof keepDim !== 'boolean')
+    throw new TypeError(`${fn}: keepDim must be a boolean, got ${describeValue(keepDim)}`);
+  return keepDim;
 }
 
 function logical(
@@ -110,14 +139,7 @@ function logical(
   options: LogicalReduceOptions | boolean | undefined,
 ): Tensor {
   x._check(fn);
-  let keepDim = false;
-  if (typeof options === 'boolean') keepDim = options;
-  else if (options !== undefined) {
-    checkOptions(fn, options, ['keepDim']);
-    keepDim = options.keepDim ?? false;
-    if (typeof keepDim !== 'boolean')
-      throw new TypeError(`${fn}: keepDim must be a boolean, got ${describeValue(keepDim)}`);
-  }
+  const keepDim = keepDimOption(fn, options);
   const dims = normalizeDims(fn, dim, x.ndim);
   const xf = x.dtype === 'float32' ? x.detach() : x.float();
   // any: some element is nonzero; all: no element is zero (NaN counts as nonzero, as in PyTorch).
@@ -169,11 +191,5 @@ export function norm(
   x._check('norm');
   if (p !== 'fro' && typeof p !== 'number')
     throw new TypeError(`norm: p must be a number or 'fro', got ${describeValue(p)}`);
-  let keepDim = false;
-  if (typeof options === 'boolean') keepDim = options;
-  else if (options !== undefined) {
-    checkOptions('norm', options, ['keepDim']);
-    keepDim = options.keepDim ?? false;
-  }
-  return vectorNorm(x, p === 'fro' ? 2 : p, dim, keepDim);
+  return vectorNorm(x, p === 'fro' ? 2 : p, dim, keepDimOption('norm', options));
 }
