@@ -219,6 +219,9 @@ describe('Tensor API: semantics and errors', () => {
     expect(x.any().requiresGrad).toBe(false);
     expect(x.all(1).requiresGrad).toBe(false);
     expect(x.nonzero().requiresGrad).toBe(false);
+    expect(x.topk(1)[1].requiresGrad).toBe(false);
+    expect(x.sort()[1].requiresGrad).toBe(false);
+    expect(x.argsort().requiresGrad).toBe(false);
     expect((x.unique() as Tensor).requiresGrad).toBe(false);
   });
 

@@ -91,6 +91,14 @@ function defineSort(name: string) {
 const sortOp = defineSort('sort');
 const topkOp = defineSort('topk');
 
+/** [values, indices] with the indices taken out of the graph (as PyTorch's, they need no gradient). */
+function withPlainIndices([values, indices]: Tensor[]): [Tensor, Tensor] {
+  if (!indices!.requiresGrad) return [values!, indices!];
+  const plain = indices!.detach();
+  indices!.dispose();
+  return [values!, plain];
+}
+
 /** Options of {@link sort}. */
 export interface SortOptions {
   /** The dimension to sort along (default −1, the last). */
@@ -124,7 +132,7 @@ function sortArgs(fn: string, x: Tensor, options: SortOptions): SortAttrs {
  * @example const [values, indices] = tensor([3, 1, 2]).sort(); // [1, 2, 3], [1, 2, 0]
  */
 export function sort(x: Tensor, options: SortOptions = {}): [Tensor, Tensor] {
-  return sortOp([x], sortArgs('sort', x, options)) as [Tensor, Tensor];
+  return withPlainIndices(sortOp([x], sortArgs('sort', x, options)));
 }
 
 /**
@@ -133,7 +141,7 @@ export function sort(x: Tensor, options: SortOptions = {}): [Tensor, Tensor] {
  * @example tensor([3, 1, 2]).argsort({ descending: true }).toArray(); // [0, 2, 1]
  */
 export function argsort(x: Tensor, options: SortOptions = {}): Tensor {
-  const [values, indices] = sortOp([x], sortArgs('argsort', x, options)) as [Tensor, Tensor];
+  const [values, indices] = withPlainIndices(sortOp([x], sortArgs('argsort', x, options)));
   values.dispose();
   return indices;
 }
@@ -168,7 +176,7 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): [Tensor, 
     throw new RangeError(
       `topk: k = ${k} is out of range for dimension ${d} of size ${size} (expected 0..${size})`,
     );
-  return topkOp([x], { dim: d, k, descending: largest }) as [Tensor, Tensor];
+  return withPlainIndices(topkOp([x], { dim: d, k, descending: largest }));
 }
 
 /** Options of {@link unique}. */
