@@ -182,6 +182,13 @@ describe('Tensor API: semantics and errors', () => {
     expect(arange(3).t().toArray()).toEqual([0, 1, 2]);
   });
 
+  it('repeat of a 9-D tensor works when few dimensions repeat (only those are interleaved)', () => {
+    const x = arange(2).reshape(1, 1, 1, 1, 1, 1, 1, 1, 2);
+    const r = x.repeat(1, 1, 1, 1, 1, 1, 1, 2, 3);
+    expect(r.shape).toEqual([1, 1, 1, 1, 1, 1, 1, 2, 6]);
+    expect(Array.from(r.data())).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+  });
+
   it('int32 tensors: sort, flip, diag, unique keep the dtype', () => {
     const i = tensor([3, 1, 2], { dtype: 'int32' });
     expect(i.sort()[0].dtype).toBe('int32');

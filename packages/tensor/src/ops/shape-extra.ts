@@ -2,12 +2,12 @@
 // flip and roll. select and diagonal are views (their own ops: a gradient copied back into place);
 // the others are composites of slice, reshape, expand, indexSelect and cat, so they need no backward.
 
+import { MAX_DIMS } from '@myelin/kernels-wasm';
 import { fromValues } from '../creation.js';
 import { describeValue } from '../errors.js';
 import { kernels } from '../runtime.js';
 import { contiguousStrides, formatShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { requireDims } from './common.js';
 import { defineOp } from './define.js';
 import { cat } from './indexing.js';
 
@@ -249,10 +249,14 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
       `repeat: got ${sizes.length} repeat counts for a tensor with ${x.ndim} dimensions (give at least one per dimension)`,
     );
   const shape = [...new Array<number>(sizes.length - x.ndim).fill(1), ...x.shape];
-  requireDims('repeat', [...shape, ...shape]);
-  // [s0, s1] -> [1, s0, 1, s1] -> expand [r0, s0, r1, s1] -> [r0·s0, r1·s1]
-  const interleaved = shape.flatMap((s) => [1, s]);
-  const expanded = shape.flatMap((s, i) => [sizes[i]!, s]);
+  // [s0, s1] -> [1, s0, 1, s1] -> expand [r0, s0, r1, s1] -> [r0·s0, r1·s1] (dims repeated once stay as they are)
+  const interleaved = shape.flatMap((s, i) => (sizes[i] === 1 ? [s] : [1, s]));
+  const expanded = shape.flatMap((s, i) => (sizes[i] === 1 ? [s] : [sizes[i]!, s]));
+  if (interleaved.length > MAX_DIMS)
+    throw new RangeError(
+      `repeat: repeating ${interleaved.length - shape.length} of ${shape.length} dimensions needs ${interleaved.length} ` +
+        `intermediate dimensions, more than the ${MAX_DIMS} supported`,
+    );
   return x
     .reshape(interleaved)
     .expand(expanded)
