@@ -64,6 +64,7 @@ export {
   traceOps,
 } from './ops/define.js';
 export { cdist } from './ops/distance.js';
+export { einsum } from './ops/einsum.js';
 export { where } from './ops/elementwise.js';
 export { cat, stack } from './ops/indexing.js';
 export { bincount } from './ops/integer.js';
@@ -85,6 +86,7 @@ export {
 } from './ops/pool.js';
 export type { VarianceOptions } from './ops/reduce.js';
 export { gruCell, lstmCell, unbind } from './ops/rnn.js';
+export type { SortOptions, TopkOptions, UniqueOptions } from './ops/sorting.js';
 export {
   defaultGenerator,
   Generator,

@@ -3,12 +3,17 @@ import { type BackwardOptions, backward, type Node } from './autograd.js';
 import { checkOptions, describeValue } from './errors.js';
 import { formatTensor } from './format.js';
 import { checkLiveTensors } from './leak-warning.js';
+import * as composites from './ops/composites.js';
 import * as elementwise from './ops/elementwise.js';
 import * as indexing from './ops/indexing.js';
 import * as inplace from './ops/inplace.js';
 import { matmul } from './ops/matmul.js';
 import * as reduce from './ops/reduce.js';
+import * as scan from './ops/scan.js';
+import * as shapeExtra from './ops/shape-extra.js';
 import * as softmax from './ops/softmax.js';
+import * as sorting from './ops/sorting.js';
+import * as triangular from './ops/triangular.js';
 import { type UnaryMethods, type UnaryName, unary, unaryOps } from './ops/unary.js';
 import * as views from './ops/views.js';
 import { kernels } from './runtime.js';
@@ -534,6 +539,113 @@ export class Tensor {
   /** Matrix product with PyTorch's rules for 1-D operands and broadcast batch dimensions. */
   matmul(other: Tensor): Tensor {
     return matmul(this, other);
+  }
+
+  // ---- more PyTorch API: selection, sorting, scans, triangles, einsum-style helpers (issue 16) ------
+
+  /** The transpose of a matrix (a view); tensors with fewer than 2 dimensions are returned as views of themselves. */
+  t(): Tensor {
+    return shapeExtra.t(this);
+  }
+  /** The slice at `index` along `dim` with that dimension removed (a view); negative counts from the end. */
+  select(dim: number, index: number): Tensor {
+    return shapeExtra.select(this, dim, index);
+  }
+  /** A copy with `value` where `mask` (float32 0/1 or int32, broadcasting) is nonzero. */
+  maskedFill(mask: Tensor, value: TensorLike): Tensor {
+    return composites.maskedFill(this, mask, value);
+  }
+  /** The k largest (or smallest) elements along `dim` and their int32 indices. @example const [v, i] = x.topk(3) */
+  topk(k: number, options?: sorting.TopkOptions): [Tensor, Tensor] {
+    return sorting.topk(this, k, options);
+  }
+  /** Sorted values along `dim` (default last) and their int32 indices (stable). */
+  sort(options?: sorting.SortOptions): [Tensor, Tensor] {
+    return sorting.sort(this, options);
+  }
+  /** The int32 indices that sort along `dim` (default last). */
+  argsort(options?: sorting.SortOptions): Tensor {
+    return sorting.argsort(this, options);
+  }
+  /** Running sums along `dim`. @example tensor([1, 2, 3]).cumsum(0) // [1, 3, 6] */
+  cumsum(dim: number): Tensor {
+    return scan.cumsum(this, dim);
+  }
+  /** Running products along `dim` (gradient exact at zeros). */
+  cumprod(dim: number): Tensor {
+    return scan.cumprod(this, dim);
+  }
+  /** 1 where some element along `dim` (all if omitted) is nonzero, else 0 (float32, no gradient). */
+  any(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
+    return composites.any(this, dim, options);
+  }
+  /** 1 where every element along `dim` (all if omitted) is nonzero, else 0 (float32, no gradient). */
+  all(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
+    return composites.all(this, dim, options);
+  }
+  /** Views of pieces of `sizeOrSections` elements (or of the listed sizes) along `dim`. */
+  split(sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+    return shapeExtra.split(this, sizeOrSections, dim);
+  }
+  /** `chunks` views of equal size (the last may be smaller) along `dim`. */
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return shapeExtra.chunk(this, chunks, dim);
+  }
+  /** The tensor repeated `sizes[i]` times along each dimension. @example x.repeat(2, 1) */
+  repeat(...sizes: number[] | [readonly number[]]): Tensor {
+    return shapeExtra.repeat(this, flattenArgs(sizes));
+  }
+  /** As `repeat`, with missing leading counts taken as 1. */
+  tile(...dims: number[] | [readonly number[]]): Tensor {
+    return shapeExtra.tile(this, flattenArgs(dims));
+  }
+  /** The elements in reverse order along each of `dims` (a copy). */
+  flip(...dims: number[] | [readonly number[]]): Tensor {
+    return shapeExtra.flip(this, flattenArgs(dims));
+  }
+  /** Rotates by `shifts` along `dims` (the flattened tensor if omitted). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return shapeExtra.roll(this, shifts, dims);
+  }
+  /** The outer product with the vector `v`. */
+  outer(v: Tensor): Tensor {
+    return composites.outer(this, v);
+  }
+  /** Vector → square matrix with it on diagonal `diagonal`; matrix → that diagonal (a view). */
+  diag(diagonal = 0): Tensor {
+    return shapeExtra.diag(this, diagonal);
+  }
+  /** The diagonal of the matrices over `dim1`, `dim2` (a view, appended as the last dimension). */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return shapeExtra.diagonal(this, offset, dim1, dim2);
+  }
+  /** The lower triangle (on and below diagonal `diagonal`) of the last two dimensions, zeros elsewhere. */
+  tril(diagonal = 0): Tensor {
+    return triangular.tril(this, diagonal);
+  }
+  /** The upper triangle (on and above diagonal `diagonal`) of the last two dimensions, zeros elsewhere. */
+  triu(diagonal = 0): Tensor {
+    return triangular.triu(this, diagonal);
+  }
+  /** this + weight·(end − this). */
+  lerp(end: Tensor, weight: TensorLike): Tensor {
+    return composites.lerp(this, end, weight);
+  }
+  /** Clamps between tensor (or number) bounds, broadcasting; null or omitted means no bound. */
+  clampTensor(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return composites.clampTensor(this, min, max);
+  }
+  /** The vector p-norm over `dim` (all elements if omitted); see linalg.vectorNorm. */
+  norm(p: number | 'fro' = 2, dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
+    return composites.norm(this, p, dim, options);
+  }
+  /** The int32 indices [count, ndim] of the nonzero elements (reads the data into JavaScript). */
+  nonzero(): Tensor {
+    return sorting.nonzero(this);
+  }
+  /** The distinct values (flattened), optionally with inverse indices and counts. */
+  unique(options?: sorting.UniqueOptions): Tensor | Tensor[] {
+    return sorting.unique(this, options);
   }
 
   // ---- shape and views -------------------------------------------------------------------------
