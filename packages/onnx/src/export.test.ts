@@ -2,9 +2,9 @@
 // Myelin's outputs within 1e-4 at two batch sizes other than the example's (the batch is dynamic);
 // the graph's structure and the errors for what cannot be exported are checked in every runtime.
 import * as nn from '@myelin/nn';
-import { manualSeed, memory, noGrad, randn, type Tensor } from '@myelin/tensor';
+import { cat, manualSeed, memory, noGrad, randint, randn, type Tensor } from '@myelin/tensor';
 import { describe, expect, inject, it } from 'vitest';
-import { exportOnnx } from './index.js';
+import { type ExportOnnxOptions, exportOnnx } from './index.js';
 import { ModelProto } from './proto.js';
 
 declare module 'vitest' {
@@ -32,33 +32,47 @@ function decode(bytes: Uint8Array) {
 }
 
 /** Myelin's eval-mode output for `x`. */
-function reference(model: nn.Module, x: Tensor): Float32Array {
+function reference(model: nn.Module, x: Tensor): { data: Float32Array | Int32Array; shape: number[] } {
   model.eval();
-  return noGrad(() => model.forward(x).data() as Float32Array);
+  return noGrad(() => {
+    const y: Tensor = model.forward(x);
+    return { data: y.data(), shape: [...y.shape] };
+  });
 }
 
-/** Runs the exported model in ONNX Runtime on `x` (float32 input named 'input'). */
+/** Runs the exported model in ONNX Runtime on `x` (input named 'input', float32 or int32). */
 async function runOrt(
   bytes: Uint8Array,
   x: Tensor,
-): Promise<{ data: Float32Array; dims: readonly number[] }> {
-  const ort = await import('onnxruntime-node');
+): Promise<{ data: Float32Array | Int32Array; dims: readonly number[] }> {
+  // A computed specifier so that the browser run's bundler does not try to bundle the native module.
+  const name = 'onnxruntime-node';
+  const ort: typeof import('onnxruntime-node') = await import(/* @vite-ignore */ name);
   const session = await ort.InferenceSession.create(bytes);
-  const feeds = { input: new ort.Tensor('float32', x.data() as Float32Array, [...x.shape]) };
-  const { output } = await session.run(feeds);
-  return { data: output!.data as Float32Array, dims: output!.dims };
+  const data = x.data();
+  const input = new ort.Tensor(data instanceof Int32Array ? 'int32' : 'float32', data, [...x.shape]);
+  const { output } = await session.run({ input });
+  return { data: output!.data as Float32Array | Int32Array, dims: output!.dims };
 }
 
-/** Exports with a batch of 4 and checks ORT against Myelin at batches 3 and 7. */
-async function expectOrtMatches(model: nn.Module, sample: readonly number[]): Promise<void> {
+/**
+ * Exports with a batch of 4 (of `sample(batch)`, default random normal) and checks ORT against
+ * Myelin at batches 3 and 7.
+ */
+async function expectOrtMatches(
+  model: nn.Module,
+  shape: readonly number[],
+  sample: (batch: number) => Tensor = (batch) => randn([batch, ...shape]),
+  options: ExportOnnxOptions = {},
+): Promise<void> {
   model.eval();
-  const bytes = exportOnnx(model, randn([4, ...sample]));
+  const bytes = exportOnnx(model, sample(4), options);
   for (const batch of [3, 7]) {
-    const x = randn([batch, ...sample]);
-    const expected = reference(model, x);
+    const x = sample(batch);
+    const { data: expected, shape } = reference(model, x);
     const actual = await runOrt(bytes, x);
-    expect(actual.dims[0]).toBe(batch);
-    expect(actual.data.length).toBe(expected.length);
+    expect(actual.dims).toEqual(shape);
+    expect(shape[0]).toBe(batch);
     let worst = 0;
     for (let i = 0; i < expected.length; i++)
       worst = Math.max(worst, Math.abs(actual.data[i]! - expected[i]!));
@@ -175,6 +189,20 @@ describe('exportOnnx: the graph', () => {
     expect(Object.hasOwn(model.at(1), 'forward')).toBe(false);
   });
 
+  it('a reshape that moves the batch out of the first dimension is an error unless the batch is fixed', () => {
+    class Rows extends nn.Module {
+      forward(x: Tensor): Tensor {
+        return x.reshape([1, -1]);
+      }
+    }
+    const model = new nn.Sequential(new nn.Linear(3, 3), new Rows());
+    expect(() => exportOnnx(model, randn([4, 3]))).toThrow(
+      "exportOnnx: op 'reshape' (in module '1') cannot be exported: the batch dimension (4 in the example input) " +
+        'leaves the first dimension in reshape to [1,12]',
+    );
+    expect(exportOnnx(model, randn([4, 3]), { dynamicBatch: false })).toBeInstanceOf(Uint8Array);
+  });
+
   it('a recurrent layer is not exportable yet (a clear error, not a wrong graph)', () => {
     const lstm = new nn.LSTM(3, 4, { batchFirst: true });
     expect(() => exportOnnx(lstm, randn([2, 5, 3]))).toThrow(/^exportOnnx: op '\w+' has no ONNX mapping yet/);
@@ -231,6 +259,56 @@ describe.runIf(inject('runtime') === 'node')(
         new nn.Flatten(),
       );
       await expectOrtMatches(model, [2, 10, 10]);
+    });
+
+    it('LayerNorm, GroupNorm, Maxout, Conv1d and AvgPool1d (composites and reshapes around the batch)', async () => {
+      manualSeed(6);
+      await expectOrtMatches(
+        new nn.Sequential(new nn.Linear(5, 6), new nn.LayerNorm(6), new nn.Maxout(6, 3, 2)),
+        [5],
+      );
+      const conv = new nn.Sequential(new nn.Conv1d(3, 4, 3, { padding: 1 }), new nn.AvgPool1d(2));
+      await expectOrtMatches(new nn.Sequential(conv, new nn.GroupNorm(2, 4)), [3, 8]);
+    });
+
+    it('an Embedding on int32 token ids (the batch merged with the sequence and split again)', async () => {
+      manualSeed(7);
+      const model = new nn.Sequential(new nn.Embedding(10, 4), new nn.Flatten());
+      await expectOrtMatches(model, [5], (batch) => randint(0, 10, [batch, 5]));
+    });
+
+    it('slice, cat, clamp, pow, reductions, expand, permute and argmax', async () => {
+      class Mixer extends nn.Module {
+        forward(x: Tensor): Tensor {
+          const [a, b] = [x.slice(1, 0, 3), x.slice(1, 3, 6)];
+          const c = cat([a.mul(2).clamp(-1, 1), b.abs().add(1).sqrt().pow(3).reciprocal()], 1); // [N, 6]
+          const scale = c.max(1, true).sub(c.min(1, true)).add(1); // [N, 1]
+          const d = c
+            .div(scale.expand([x.shape[0]!, 6]))
+            .sigmoid()
+            .maximum(c.selu())
+            .minimum(c.softsign().add(2));
+          const grid = d.reshape([-1, 2, 3]).permute([0, 2, 1]); // [N, 3, 2]
+          return grid
+            .mean(2)
+            .add(grid.sum([1, 2]).unsqueeze(1))
+            .exp()
+            .log()
+            .neg()
+            .square(); // [N, 3]
+        }
+      }
+      manualSeed(8);
+      // ReduceMax/ReduceMin take their axes as an attribute before opset 18 and as an input from 18.
+      for (const opsetVersion of [13, 17, 18, 21]) {
+        await expectOrtMatches(new Mixer(), [6], undefined, { opsetVersion });
+      }
+      class Classify extends nn.Module {
+        forward(x: Tensor): Tensor {
+          return x.argmax(1);
+        }
+      }
+      await expectOrtMatches(new Classify(), [5]);
     });
   },
 );

@@ -3,7 +3,7 @@
 import type { Module } from '@myelin/nn';
 import { checkOptions, describeValue, noGrad, type OpCall, Tensor, tidy, traceOps } from '@myelin/tensor';
 import { GraphBuilder } from './graph.js';
-import { mappings, UnsupportedCall } from './ops.js';
+import { type MapContext, mappings, UnsupportedCall } from './ops.js';
 import { DataType, ModelProto } from './proto.js';
 
 /** Options of {@link exportOnnx}. */
@@ -74,8 +74,12 @@ export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportO
   }
   graph.rename(output, outputName);
 
+  const batch = exampleInput.shape[0]!;
   const batchDim = (shape: readonly number[], isBatched: boolean) =>
-    shape.map((d, i) => (isBatched && i === 0 ? { dimParam: 'batch' } : { dimValue: d }));
+    shape.map((d, i) => {
+      if (!isBatched || i > 0) return { dimValue: d };
+      return { dimParam: d === batch ? 'batch' : `batch*${d / batch}` };
+    });
   const valueInfo = (name: string, t: { shape: readonly number[]; dtype: string }, isBatched: boolean) => ({
     name,
     type: {
@@ -126,10 +130,12 @@ function traceForward(
   try {
     return tidy(() =>
       noGrad(() => {
+        const state = { failure: null as Error | null };
         const out = traceOps(
           () => model.forward(input),
-          (call) => mapCall(call, graph, opset, scopes[scopes.length - 1] ?? ''),
+          (call) => mapCall(call, { graph, opset, scope: scopes[scopes.length - 1] ?? '' }, state),
         );
+        if (state.failure !== null) throw state.failure;
         if (!(out instanceof Tensor))
           throw new TypeError(`${fn}: the forward must return one tensor, got ${describeValue(out)}`);
         const shape = { shape: [...out.shape], dtype: out.dtype, batched: graph.hasBatch(out) };
@@ -142,19 +148,25 @@ function traceForward(
   }
 }
 
-function mapCall(call: OpCall, graph: GraphBuilder, opset: number, scope: string): void {
-  const where = scope === '' ? '' : ` (in module '${scope}')`;
+/**
+ * Maps one traced call. An op without a mapping throws at once; a call its mapping cannot export is
+ * remembered in `state` (and mapping stops) so that an op without a mapping later in the forward,
+ * the more fundamental problem, is the one reported.
+ */
+function mapCall(call: OpCall, context: MapContext, state: { failure: Error | null }): void {
+  const where = context.scope === '' ? '' : ` (in module '${context.scope}')`;
   const mapping = mappings[call.op];
   if (mapping === undefined) {
     throw new Error(
       `${fn}: op '${call.op}'${where} has no ONNX mapping yet; supported ops: ${Object.keys(mappings).join(', ')}`,
     );
   }
+  if (state.failure !== null) return;
   try {
-    mapping(call, { graph, opset, scope });
+    mapping(call, context);
   } catch (error) {
     if (!(error instanceof UnsupportedCall)) throw error;
-    throw new Error(`${fn}: op '${call.op}'${where} cannot be exported: ${error.message}`);
+    state.failure = new Error(`${fn}: op '${call.op}'${where} cannot be exported: ${error.message}`);
   }
 }
 

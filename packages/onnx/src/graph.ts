@@ -83,9 +83,12 @@ export class GraphBuilder {
     return this.dynamic.has(t);
   }
 
-  /** Whether `t`'s first dimension is the batch dimension (dynamic export, dependent on the input). */
+  /**
+   * Whether `t`'s first dimension carries the batch (dynamic export, dependent on the input, and a
+   * multiple of the example's batch size: e.g. [N·L, E] after merging the batch and a sequence).
+   */
   hasBatch(t: Tensor): boolean {
-    return this.batch !== null && this.isDynamic(t) && t.ndim > 0 && t.shape[0] === this.batch;
+    return this.batch !== null && this.isDynamic(t) && t.ndim > 0 && t.shape[0]! % this.batch === 0;
   }
 
   /** A new int64 initializer (shapes, axes, …). */

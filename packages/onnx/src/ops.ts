@@ -46,16 +46,24 @@ function binary(opType: string): Mapping {
   };
 }
 
-/** A shape for Reshape/Expand: the batch dimension becomes `batchValue` when it follows the input. */
-function shapeInput(call: OpCall, context: MapContext, shape: readonly number[], batchValue: number): string {
+/**
+ * The shape input of Reshape (`expand` false) or Expand: when the input carries the batch, the
+ * first dimension becomes −1 (Reshape: whatever the batch makes it) or 1 (Expand: broadcast keeps
+ * the input's).
+ */
+function shapeInput(call: OpCall, context: MapContext, shape: readonly number[], expand: boolean): string {
   const { graph } = context;
   const x = call.inputs[0]!;
   const out = [...shape];
   if (graph.hasBatch(x) && out.length > 0) {
-    if (out[0] === x.shape[0]) out[0] = batchValue;
-    else if (batchValue === 0)
-      out[0] = -1; // e.g. the batch merged with another dimension
-    else throw new UnsupportedCall('the batch dimension changes size, so the batch cannot stay dynamic');
+    if (expand) {
+      if (out[0] === x.shape[0]) out[0] = 1;
+    } else if (out[0]! % graph.batch! === 0) out[0] = -1;
+    else {
+      throw new UnsupportedCall(
+        `the batch dimension (${graph.batch} in the example input) leaves the first dimension in reshape to [${shape.join(',')}]`,
+      );
+    }
   }
   return graph.int64(out, 'shape');
 }
@@ -160,12 +168,12 @@ export const mappings: Readonly<Record<string, Mapping>> = {
 
   reshape: (call, context) => {
     const { graph, scope } = context;
-    const shape = shapeInput(call, context, call.attrs.shape as readonly number[], 0);
+    const shape = shapeInput(call, context, call.attrs.shape as readonly number[], false);
     graph.node('Reshape', [graph.value(call.inputs[0]!), shape], call.outputs, {}, scope);
   },
   expand: (call, context) => {
     const { graph, scope } = context;
-    const shape = shapeInput(call, context, call.attrs.shape as readonly number[], 1);
+    const shape = shapeInput(call, context, call.attrs.shape as readonly number[], true);
     graph.node('Expand', [graph.value(call.inputs[0]!), shape], call.outputs, {}, scope);
   },
   permute: direct('Transpose', (c) => ({ perm: ints(c.attrs.dims as readonly number[]) })),
@@ -177,7 +185,8 @@ export const mappings: Readonly<Record<string, Mapping>> = {
     let end = call.attrs.end as number;
     // Up to the end of the batch dimension: to the end of whatever batch the model gets.
     if (dim === 0 && graph.hasBatch(x)) {
-      if (start !== 0 || step !== 1) throw new UnsupportedCall('slicing the batch dimension');
+      if (start !== 0 || step !== 1 || end !== x.shape[0])
+        throw new UnsupportedCall('the batch dimension can only be sliced whole');
       end = 2 ** 53 - 1;
     }
     const inputs = [graph.value(x), graph.int64([start], 'starts'), graph.int64([end], 'ends')];
