@@ -15,6 +15,7 @@ import { trainFashion } from './fashion-cnn.js';
 import { runIris } from './iris.js';
 import { runKFold } from './kfold-iris.js';
 import { runKnnPca } from './knn-pca-digits.js';
+import { runOnnxExport } from './onnx-export.js';
 import { runRegression } from './regression.js';
 import { runRegularization } from './regularization.js';
 import { runSequenceClassifier } from './sequence-classifier.js';
@@ -116,3 +117,13 @@ describe.runIf(inject('runtime') !== 'chromium')(
     });
   },
 );
+
+describe('onnx-export', () => {
+  it('the tiny digits CNN exports to ONNX, and ONNX Runtime (Node) gives the same logits within 1e-4', async () => {
+    const result = await runOnnxExport({ epochs: 3, out: '', verbose: 0 });
+    expect(result.testAccuracy).toBeGreaterThan(0.9);
+    expect(result.bytes).toBeGreaterThan(4 * (8 * 9 + 8 + 128 * 10 + 10)); // holds the weights as float32
+    if (inject('runtime') === 'node') expect(result.maxDifference).toBeLessThan(1e-4);
+    else expect(result.maxDifference === null || result.maxDifference < 1e-4).toBe(true);
+  });
+});

@@ -1,0 +1,199 @@
+// exportOnnx: runs a module's forward once under a trace of the primitive ops and writes the traced
+// graph as an ONNX model.
+import type { Module } from '@myelin/nn';
+import { checkOptions, describeValue, noGrad, type OpCall, Tensor, tidy, traceOps } from '@myelin/tensor';
+import { GraphBuilder } from './graph.js';
+import { type MapContext, mappings, UnsupportedCall } from './ops.js';
+import { DataType, ModelProto } from './proto.js';
+
+/** Options of {@link exportOnnx}. */
+export interface ExportOnnxOptions {
+  /** The ONNX operator set to target, 13 to 21 (default 17). */
+  opsetVersion?: number;
+  /** The graph input's name (default ['input']). */
+  inputNames?: readonly string[];
+  /** The graph output's name (default ['output']). */
+  outputNames?: readonly string[];
+  /**
+   * Whether the first dimension is a symbolic 'batch' size (default true): the exported model then
+   * accepts any batch size. The example input's batch size must then differ from the model's other
+   * dimensions where they meet (use 2 or more, not 1).
+   */
+  dynamicBatch?: boolean;
+}
+
+const fn = 'exportOnnx';
+/** The IR version to write for each opset (onnx/onnx docs/Versioning.md). */
+const irVersionFor = (opset: number) => (opset <= 18 ? 8 : opset <= 20 ? 9 : 10);
+
+/**
+ * Exports `model` as an ONNX model (the bytes of a ModelProto, e.g. to write to a `.onnx` file): runs
+ * `model.forward(exampleInput)` once in evaluation mode without gradients, maps every primitive op it
+ * calls to ONNX nodes, and stores the parameters, buffers and other constants it reads as
+ * initializers. The model's training mode is restored afterwards.
+ *
+ * Throws naming the op (and the module path) when the forward calls an op that has no ONNX mapping.
+ *
+ * @example
+ * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 3));
+ * const bytes = exportOnnx(model, randn([2, 4]));
+ * writeFileSync('model.onnx', bytes); // then e.g. onnxruntime's InferenceSession.create('model.onnx')
+ */
+export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportOnnxOptions = {}): Uint8Array {
+  checkOptions(fn, options, ['opsetVersion', 'inputNames', 'outputNames', 'dynamicBatch']);
+  const { opsetVersion = 17, dynamicBatch = true } = options;
+  if (!Number.isInteger(opsetVersion) || opsetVersion < 13 || opsetVersion > 21)
+    throw new RangeError(
+      `${fn}: opsetVersion must be an integer from 13 to 21, got ${describeValue(opsetVersion)}`,
+    );
+  const inputName = singleName('inputNames', options.inputNames, 'input');
+  const outputName = singleName('outputNames', options.outputNames, 'output');
+  if (typeof dynamicBatch !== 'boolean')
+    throw new TypeError(`${fn}: dynamicBatch must be a boolean, got ${describeValue(dynamicBatch)}`);
+  if (typeof model?.forward !== 'function' || typeof model.namedModules !== 'function')
+    throw new TypeError(`${fn}: model must be a Module, got ${describeValue(model)}`);
+  if (!(exampleInput instanceof Tensor))
+    throw new TypeError(`${fn}: exampleInput must be a tensor, got ${describeValue(exampleInput)}`);
+  exampleInput._check(fn);
+  if (dynamicBatch && exampleInput.ndim === 0)
+    throw new RangeError(`${fn}: dynamicBatch needs an input with a batch dimension, got a 0-d tensor`);
+
+  const named = new Map<Tensor, string>();
+  for (const [name, t] of [...model.namedParameters(), ...model.namedBuffers()]) named.set(t, name);
+  const graph = new GraphBuilder({
+    input: exampleInput,
+    inputName,
+    named,
+    batch: dynamicBatch ? exampleInput.shape[0]! : null,
+  });
+
+  const { shape: outputShape, value: outputValue } = traceForward(model, exampleInput, graph, opsetVersion);
+  let output = outputValue;
+  if (output === inputName || !graph.nodes.some((n) => n.output.includes(output))) {
+    output = graph.node('Identity', [output], [graph.temp('identity')])[0]!;
+  }
+  graph.rename(output, outputName);
+
+  const batch = exampleInput.shape[0]!;
+  const batchDim = (shape: readonly number[], isBatched: boolean) =>
+    shape.map((d, i) => {
+      if (!isBatched || i > 0) return { dimValue: d };
+      return { dimParam: d === batch ? 'batch' : `batch*${d / batch}` };
+    });
+  const valueInfo = (name: string, t: { shape: readonly number[]; dtype: string }, isBatched: boolean) => ({
+    name,
+    type: {
+      tensorType: {
+        elemType: t.dtype === 'int32' ? DataType.INT32 : DataType.FLOAT,
+        shape: { dim: batchDim(t.shape, isBatched) },
+      },
+    },
+  });
+  const message = ModelProto.create({
+    irVersion: irVersionFor(opsetVersion),
+    opsetImport: [{ domain: '', version: opsetVersion }],
+    producerName: 'myelin',
+    producerVersion: '0.0.0',
+    graph: {
+      name: model.constructor.name,
+      node: graph.nodes,
+      initializer: graph.initializers,
+      input: [valueInfo(inputName, exampleInput, dynamicBatch)],
+      output: [valueInfo(outputName, outputShape, outputShape.batched)],
+    },
+  });
+  return ModelProto.encode(message).finish();
+}
+
+/** The one name in `names` (default `fallback`). */
+function singleName(option: string, names: readonly string[] | undefined, fallback: string): string {
+  if (names === undefined) return fallback;
+  if (!Array.isArray(names) || names.length !== 1 || typeof names[0] !== 'string' || names[0] === '')
+    throw new TypeError(`${fn}: ${option} must be a list of one non-empty name, got ${describeValue(names)}`);
+  return names[0];
+}
+
+/**
+ * Runs the forward in eval mode under noGrad and a trace, adding each call's nodes to `graph` as it
+ * happens (constants are read while they are alive); releases every tensor the forward made.
+ */
+function traceForward(
+  model: Module,
+  input: Tensor,
+  graph: GraphBuilder,
+  opset: number,
+): { shape: { shape: number[]; dtype: string; batched: boolean }; value: string } {
+  const modes = [...model.namedModules()].map(([, m]) => [m, m.training] as const);
+  const scopes: string[] = [];
+  const restore = instrumentForwards(model, scopes);
+  model.eval();
+  try {
+    return tidy(() =>
+      noGrad(() => {
+        const state = { failure: null as Error | null };
+        const out = traceOps(
+          () => model.forward(input),
+          (call) => mapCall(call, { graph, opset, scope: scopes[scopes.length - 1] ?? '' }, state),
+        );
+        if (state.failure !== null) throw state.failure;
+        if (!(out instanceof Tensor))
+          throw new TypeError(`${fn}: the forward must return one tensor, got ${describeValue(out)}`);
+        const shape = { shape: [...out.shape], dtype: out.dtype, batched: graph.hasBatch(out) };
+        return { shape, value: graph.value(out) };
+      }),
+    );
+  } finally {
+    restore();
+    for (const [m, training] of modes) m.training = training;
+  }
+}
+
+/**
+ * Maps one traced call. An op without a mapping throws at once; a call its mapping cannot export is
+ * remembered in `state` (and mapping stops) so that an op without a mapping later in the forward,
+ * the more fundamental problem, is the one reported.
+ */
+function mapCall(call: OpCall, context: MapContext, state: { failure: Error | null }): void {
+  const where = context.scope === '' ? '' : ` (in module '${context.scope}')`;
+  const mapping = mappings[call.op];
+  if (mapping === undefined) {
+    throw new Error(
+      `${fn}: op '${call.op}'${where} has no ONNX mapping yet; supported ops: ${Object.keys(mappings).join(', ')}`,
+    );
+  }
+  if (state.failure !== null) return;
+  try {
+    mapping(call, context);
+  } catch (error) {
+    if (!(error instanceof UnsupportedCall)) throw error;
+    state.failure = new Error(`${fn}: op '${call.op}'${where} cannot be exported: ${error.message}`);
+  }
+}
+
+/**
+ * Wraps every submodule's forward so that the module path of each traced call is known (for node
+ * names and error messages); returns the function that undoes it.
+ */
+function instrumentForwards(model: Module, scopes: string[]): () => void {
+  const undo: (() => void)[] = [];
+  for (const [path, module] of model.namedModules()) {
+    if (path === '') continue;
+    const own = Object.hasOwn(module, 'forward');
+    const original = module.forward;
+    module.forward = (...args: Parameters<Module['forward']>) => {
+      scopes.push(path);
+      try {
+        return original.apply(module, args);
+      } finally {
+        scopes.pop();
+      }
+    };
+    undo.push(() => {
+      if (own) module.forward = original;
+      else delete (module as { forward?: unknown }).forward;
+    });
+  }
+  return () => {
+    for (const u of undo) u();
+  };
+}
