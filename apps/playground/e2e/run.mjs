@@ -40,7 +40,10 @@ async function waitForServer() {
 }
 
 const results = [];
+/** E2E_ONLY=text runs only the tests whose names contain that text. */
+const only = process.env.E2E_ONLY;
 async function test(name, fn) {
+  if (only && !name.includes(only)) return;
   const started = Date.now();
   try {
     await fn();
@@ -234,6 +237,37 @@ try {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow <= 0, `the page is ${overflow}px wider than the viewport`);
     await page.screenshot({ path: join(artifacts, 'phone.png'), fullPage: true });
+  });
+  await test('issue 17 #1: a 6×8 network at batch 30 stays responsive: Pause takes effect within a few drawn frames, and training updates the diagram in place', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${BASE}#dataset=spiral&layers=8,8,8,8,8,8&batchSize=30`);
+    await page.reload();
+    await firstUpdate();
+    // Counts rebuilds of the diagram (its top-level elements replaced), which training must not cause.
+    await page.evaluate(() => {
+      window.rebuilds = 0;
+      new MutationObserver((records) => {
+        window.rebuilds += records.length;
+      }).observe(document.querySelector('#network'), { childList: true });
+    });
+    await page.click('#play');
+    const started = await page.evaluate(() => window.playground.frames());
+    await page.waitForFunction((s) => window.playground.frames() >= s + 30, started, { timeout: 60_000 });
+    const atPause = await page.evaluate(() => {
+      document.querySelector('#play').click();
+      return window.playground.frames();
+    });
+    // Waits until the page has stopped drawing (no new frame for a second).
+    let [last, now] = [-1, atPause];
+    while (now !== last) {
+      last = now;
+      await page.waitForTimeout(1000);
+      now = await page.evaluate(() => window.playground.frames());
+    }
+    expect(now - atPause <= 4, `the page drew ${now - atPause} frames after Pause`);
+    const rebuilds = await page.evaluate(() => window.rebuilds);
+    expect(rebuilds === 0, `training rebuilt the network diagram ${rebuilds} times`);
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });
 } finally {
   await browser?.close();

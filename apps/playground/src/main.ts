@@ -1,6 +1,9 @@
 // The page: controls bound to the state (kept in the URL hash), a training worker, and drawing.
 import { drawHeatmap, drawLossChart, drawNetwork } from './draw.js';
 import type { FromWorker, Point, ToWorker } from './protocol.js';
+
+type Update = Extract<FromWorker, { type: 'update' }>;
+
 import {
   decodeHash,
   encodeHash,
@@ -29,9 +32,18 @@ let grid: Float32Array | null = null;
 let weights: number[][][] | null = null;
 let neurons: Float32Array[] | null = null;
 let history: { epoch: number; train: number; test: number }[] = [];
+/** The latest update not drawn yet: updates arriving within one frame are drawn once. */
+let pending: Update | null = null;
+let frameRequested = false;
+/** Frames drawn so far. */
+let frames = 0;
 
-/** For tests and curious users: the loss history as the page received it. */
-(window as unknown as { playground: unknown }).playground = { history: () => history, state: () => state };
+/** For tests and curious users: the loss history as the page received it, the state, frames drawn. */
+(window as unknown as { playground: unknown }).playground = {
+  history: () => history,
+  state: () => state,
+  frames: () => frames,
+};
 
 const FEATURE_LABELS: Record<string, string> = {
   x1: 'X₁',
@@ -102,6 +114,35 @@ function writeHash(): void {
   if (location.hash !== hash) window.history.replaceState(null, '', hash);
 }
 
+/** Asks for one redraw at the next animation frame, however many changes arrive before it. */
+function requestFrame(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(() => {
+    frameRequested = false;
+    frames++;
+    if (pending) showUpdate(pending);
+    redraw();
+    if (pending) send({ type: 'ack' }); // the worker posts the next update only now
+    pending = null;
+  });
+}
+
+/** Writes an update's numbers into the page. */
+function showUpdate(m: Update): void {
+  $('epoch').textContent = String(m.epoch);
+  $('current-lr').textContent = String(+m.learningRate.toPrecision(3));
+  // Vanishing or exploding gradients show up as norms orders of magnitude apart across layers.
+  $('gradient-norms').innerHTML = m.gradientNorms
+    .map(
+      (g, i) =>
+        `<li>${i === m.gradientNorms.length - 1 ? 'output' : `layer ${i + 1}`}: ${g === 0 ? '0' : g.toExponential(2)}</li>`,
+    )
+    .join('');
+  $('test-loss').textContent = m.testLoss.toFixed(3);
+  $('train-loss').textContent = m.trainLoss.toFixed(3);
+}
+
 function redraw(): void {
   drawHeatmap($('heatmap'), grid, data.train, data.test, state);
   drawLossChart($('loss-chart'), history);
@@ -112,6 +153,7 @@ function redraw(): void {
     state.layers,
     weights,
     neurons,
+    grid,
   );
 }
 
@@ -124,6 +166,7 @@ function update(change: Partial<PlaygroundState>, restart = true): void {
 
 function reset(): void {
   history = [];
+  pending = null;
   grid = null;
   weights = null;
   neurons = null;
@@ -155,17 +198,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     neurons = m.neurons;
     if (history.length === 0 || history.at(-1)!.epoch !== m.epoch)
       history.push({ epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
-    $('epoch').textContent = String(m.epoch);
-    $('current-lr').textContent = String(+m.learningRate.toPrecision(3));
-    // Vanishing or exploding gradients show up as norms orders of magnitude apart across layers.
-    $('gradient-norms').innerHTML = m.gradientNorms
-      .map(
-        (g, i) =>
-          `<li>${i === m.gradientNorms.length - 1 ? 'output' : `layer ${i + 1}`}: ${g === 0 ? '0' : g.toExponential(2)}</li>`,
-      )
-      .join('');
-    $('test-loss').textContent = m.testLoss.toFixed(3);
-    $('train-loss').textContent = m.trainLoss.toFixed(3);
+    pending = m;
   } else if (m.type === 'exported') {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([m.bytes], { type: 'application/octet-stream' }));
@@ -176,7 +209,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   } else {
     $('status').textContent = `Error: ${m.message}`;
   }
-  requestAnimationFrame(redraw);
+  requestFrame();
 };
 worker.onerror = (event) => {
   $('status').textContent = `Worker error: ${event.message}`;

@@ -6,6 +6,8 @@ export type ToWorker =
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
+  /** The page has drawn the updates it received: while playing, the worker posts one update per ack. */
+  | { type: 'ack' }
   /** Sets one weight (from the network diagram): layer, output neuron, input neuron. */
   | { type: 'setWeight'; layer: number; out: number; in: number; value: number }
   | { type: 'export' }

@@ -124,6 +124,8 @@ interface Session {
 
 let session: Session | null = null;
 let playing = false;
+/** Whether an update posted while playing has not been drawn yet (the page acks each frame it draws). */
+let awaitingAck = false;
 
 function makeSchedule(state: PlaygroundState, optimizer: Session['optimizer']): Session['schedule'] {
   switch (state.schedule) {
@@ -311,15 +313,15 @@ function report(): void {
 }
 
 async function run(): Promise<void> {
-  let lastReport = 0;
   while (playing && session) {
     const started = performance.now();
-    // Train for ~16 ms, then report, so the page redraws at about the display rate.
+    // Train for ~16 ms, then report unless the page has not drawn the last report yet: the page
+    // is never sent more than it can draw, however slow its frames.
     do trainEpoch(session);
     while (performance.now() - started < 16);
-    if (performance.now() - lastReport > 30) {
+    if (!awaitingAck) {
       report();
-      lastReport = performance.now();
+      awaitingAck = true;
     }
     await new Promise((resolve) => setTimeout(resolve, 0)); // let pause/configure messages in
   }
@@ -336,6 +338,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         void run();
       }
     } else if (message.type === 'pause') playing = false;
+    else if (message.type === 'ack') awaitingAck = false;
     else if (message.type === 'step' && session) {
       playing = false;
       trainEpoch(session);
