@@ -196,8 +196,8 @@ export function drawNetwork(
     diagram = buildDiagram(svg, key, features, labels, columns);
     diagrams.set(svg, diagram);
   }
-  diagram.links.forEach((layer, c) =>
-    layer.forEach((row, j) =>
+  diagram.links.forEach((layer, c) => {
+    layer.forEach((row, j) => {
       row.forEach(({ line, title }, i) => {
         const w = weights?.[c]?.[j]?.[i] ?? 0;
         const [r, g, b] = color(w);
@@ -205,15 +205,15 @@ export function drawNetwork(
         line.setAttribute('stroke', `rgb(${r},${g},${b})`);
         line.setAttribute('stroke-width', Math.min(6, 1 + Math.abs(w) * 2).toFixed(2));
         title.data = `weight ${w.toFixed(3)} (click to edit)`;
-      }),
-    ),
-  );
+      });
+    });
+  });
   for (let c = 1; c < columns.length - 1; c++) {
     const acts = neurons?.[c - 1];
     const count = columns[c]!;
-    diagram.maps[c]!.forEach((canvas, i) =>
-      paintMap(canvas, NEURON_GRID, (p) => (acts ? acts[p * count + i]! : 0)),
-    );
+    diagram.maps[c]!.forEach((canvas, i) => {
+      paintMap(canvas, NEURON_GRID, (p) => (acts ? acts[p * count + i]! : 0));
+    });
   }
   paintMap(diagram.maps[columns.length - 1]![0]!, GRID, (p) => (output ? output[p]! : 0), 1);
 }
