@@ -269,6 +269,24 @@ try {
     expect(rebuilds === 0, `training rebuilt the network diagram ${rebuilds} times`);
     expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });
+  await test('issue 17 #2: a long session keeps a bounded loss history and the chart still draws', async () => {
+    await page.goto(`${BASE}#dataset=xor`);
+    await page.reload();
+    await firstUpdate();
+    const framesBefore = await page.evaluate(() => window.playground.frames());
+    await page.evaluate(() => {
+      for (let epoch = 1; epoch <= 200_000; epoch++)
+        window.playground.recordLoss(epoch, 1 / epoch, 2 / epoch);
+    });
+    await page.waitForFunction((f) => window.playground.frames() > f, framesBefore);
+    const { length, first, last } = await page.evaluate(() => {
+      const h = window.playground.history();
+      return { length: h.length, first: h[0].epoch, last: h.at(-1).epoch };
+    });
+    expect(length <= 2000, `the history holds ${length} points`);
+    expect(first === 0 && last === 200_000, `the history spans epochs ${first}–${last}`);
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
 } finally {
   await browser?.close();
   preview.kill();

@@ -59,7 +59,8 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: { train: numbe
   const { width, height } = canvas;
   ctx.clearRect(0, 0, width, height);
   if (history.length < 2) return;
-  const max = Math.max(...history.map((h) => Math.max(h.train, h.test)), 1e-9);
+  let max = 1e-9; // a loop: spreading a long history into Math.max overflows the stack
+  for (const h of history) max = Math.max(max, h.train, h.test);
   for (const [key, style] of [
     ['train', '#999'],
     ['test', '#000'],

@@ -1,5 +1,6 @@
 // The page: controls bound to the state (kept in the URL hash), a training worker, and drawing.
 import { drawHeatmap, drawLossChart, drawNetwork } from './draw.js';
+import { appendLoss, type LossPoint } from './history.js';
 import type { FromWorker, Point, ToWorker } from './protocol.js';
 
 type Update = Extract<FromWorker, { type: 'update' }>;
@@ -31,7 +32,7 @@ let data: { train: Point[]; test: Point[] } = { train: [], test: [] };
 let grid: Float32Array | null = null;
 let weights: number[][][] | null = null;
 let neurons: Float32Array[] | null = null;
-let history: { epoch: number; train: number; test: number }[] = [];
+let history: LossPoint[] = [];
 /** The latest update not drawn yet: updates arriving within one frame are drawn once. */
 let pending: Update | null = null;
 let frameRequested = false;
@@ -43,6 +44,11 @@ let frames = 0;
   history: () => history,
   state: () => state,
   frames: () => frames,
+  /** Records a loss as if the worker had reported it (to try long sessions without training them). */
+  recordLoss: (epoch: number, train: number, test: number) => {
+    appendLoss(history, { epoch, train, test });
+    requestFrame();
+  },
 };
 
 const FEATURE_LABELS: Record<string, string> = {
@@ -196,8 +202,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     grid = m.grid;
     weights = m.weights;
     neurons = m.neurons;
-    if (history.length === 0 || history.at(-1)!.epoch !== m.epoch)
-      history.push({ epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
+    appendLoss(history, { epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
     pending = m;
   } else if (m.type === 'exported') {
     const link = document.createElement('a');
