@@ -287,6 +287,26 @@ try {
     expect(first === 0 && last === 200_000, `the history spans epochs ${first}–${last}`);
     expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });
+  await test('issue 17 #3: switching the data set or hiding the test data leaves no old points on the heatmap', async () => {
+    const drawn = async () => {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      return page.evaluate(() => document.querySelector('#heatmap').toDataURL());
+    };
+    await page.goto(`${BASE}#dataset=circle&showTest=true`);
+    await page.reload();
+    await firstUpdate();
+    await drawn();
+    await page.selectOption('#dataset', 'xor');
+    await firstUpdate();
+    await page.click('#showTest');
+    const switched = await drawn();
+    const hash = await page.evaluate(() => location.hash);
+    await page.goto(`${BASE}${hash}`);
+    await page.reload();
+    await firstUpdate();
+    const fresh = await drawn();
+    expect(switched === fresh, 'the heatmap differs from a fresh page showing the same state');
+  });
 } finally {
   await browser?.close();
   preview.kill();

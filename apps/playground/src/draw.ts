@@ -25,6 +25,9 @@ export function drawHeatmap(
 ): void {
   const ctx = canvas.getContext('2d')!;
   const size = canvas.width;
+  // The map is translucent: without clearing first, old points would show through it.
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, size, size);
   if (grid) {
     const image = ctx.createImageData(GRID, GRID);
     grid.forEach((v, i) => {
@@ -35,9 +38,6 @@ export function drawHeatmap(
     off.getContext('2d')!.putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(off, 0, 0, size, size);
-  } else {
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, size, size);
   }
   const toPixel = (v: number) => ((v + EXTENT) / (2 * EXTENT)) * size;
   const dot = (p: Point, hollow: boolean) => {
