@@ -91,7 +91,9 @@ function paintMap(canvas: HTMLCanvasElement, size: number, value: (i: number) =>
   const image = ctx.createImageData(size, size);
   for (let i = 0; i < n; i++) {
     const v = scale === 0 ? 0 : value(i) / scale;
-    const [r, g, b] = PALETTE[Math.round((Math.max(-1, Math.min(1, v)) + 1) * 127.5)]!;
+    // A diverged network's NaN paints as 0 (white).
+    const [r, g, b] =
+      PALETTE[Number.isNaN(v) ? 128 : Math.round((Math.max(-1, Math.min(1, v)) + 1) * 127.5)]!;
     image.data[i * 4] = r;
     image.data[i * 4 + 1] = g;
     image.data[i * 4 + 2] = b;
