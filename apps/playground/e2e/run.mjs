@@ -307,6 +307,25 @@ try {
     const fresh = await drawn();
     expect(switched === fresh, 'the heatmap differs from a fresh page showing the same state');
   });
+  await test('issue 17 #4: changing the learning rate or the regularization mid-training keeps the network', async () => {
+    await page.goto(`${BASE}#dataset=xor&schedule=none`);
+    await page.reload();
+    await firstUpdate();
+    for (let i = 1; i <= 3; i++) {
+      await page.click('#step');
+      await page.waitForFunction((n) => document.querySelector('#epoch').textContent === String(n), i);
+    }
+    await page.selectOption('#learningRate', '0.1');
+    await page.waitForFunction(() => document.querySelector('#current-lr').textContent === '0.1');
+    expect((await page.locator('#epoch').textContent()) === '3', 'the learning rate reset the network');
+    await page.selectOption('#regularization', 'l2');
+    await page.selectOption('#regularizationRate', '0.01');
+    await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent !== '3');
+    expect((await page.locator('#epoch').textContent()) === '4', 'the regularization reset the network');
+    expect((await page.locator('#current-lr').textContent()) === '0.1', 'the new learning rate is not used');
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
 } finally {
   await browser?.close();
   preview.kill();

@@ -4,6 +4,7 @@ import { appendLoss, type LossPoint } from './history.js';
 import type { FromWorker, Point, ToWorker } from './protocol.js';
 
 type Update = Extract<FromWorker, { type: 'update' }>;
+type ToWorkerTune = Extract<ToWorker, { type: 'tune' }>;
 
 import {
   decodeHash,
@@ -170,6 +171,12 @@ function update(change: Partial<PlaygroundState>, restart = true): void {
   if (restart) reset();
 }
 
+/** Applies a training setting to the running network: no reset (unlike changes to the data or network). */
+function tune(change: ToWorkerTune['change']): void {
+  update(change, false);
+  send({ type: 'tune', change });
+}
+
 function reset(): void {
   history = [];
   pending = null;
@@ -228,19 +235,19 @@ $('dataset').addEventListener('change', (e) =>
 $('ratio').addEventListener('input', (e) => update({ ratio: Number((e.target as HTMLInputElement).value) }));
 $('noise').addEventListener('input', (e) => update({ noise: Number((e.target as HTMLInputElement).value) }));
 $('batch').addEventListener('input', (e) =>
-  update({ batchSize: Number((e.target as HTMLInputElement).value) }),
+  tune({ batchSize: Number((e.target as HTMLInputElement).value) }),
 );
 $('activation').addEventListener('change', (e) =>
   update({ activation: (e.target as HTMLSelectElement).value as PlaygroundState['activation'] }),
 );
 $('learningRate').addEventListener('change', (e) =>
-  update({ learningRate: Number((e.target as HTMLSelectElement).value) }),
+  tune({ learningRate: Number((e.target as HTMLSelectElement).value) }),
 );
 $('regularization').addEventListener('change', (e) =>
-  update({ regularization: (e.target as HTMLSelectElement).value as PlaygroundState['regularization'] }),
+  tune({ regularization: (e.target as HTMLSelectElement).value as PlaygroundState['regularization'] }),
 );
 $('regularizationRate').addEventListener('change', (e) =>
-  update({ regularizationRate: Number((e.target as HTMLSelectElement).value) }),
+  tune({ regularizationRate: Number((e.target as HTMLSelectElement).value) }),
 );
 $('optimizer').addEventListener('change', (e) =>
   update({ optimizer: (e.target as HTMLSelectElement).value as PlaygroundState['optimizer'] }),

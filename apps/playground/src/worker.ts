@@ -243,6 +243,17 @@ function configure(state: PlaygroundState): void {
   report();
 }
 
+/** Applies training settings to the running session: the network and the optimizer's state stay. */
+function tune(s: Session, change: Partial<PlaygroundState>): void {
+  s.state = { ...s.state, ...change };
+  if (change.learningRate !== undefined) {
+    s.optimizer.lr = change.learningRate;
+    // A schedule scales its base rate: restart it from the new rate, at the epoch reached.
+    s.schedule = makeSchedule(s.state, s.optimizer);
+    for (let i = 0; i < s.epoch; i++) s.schedule?.step();
+  }
+}
+
 /** TensorFlow Playground's loss: ½·mean((output − target)²). */
 const loss = (output: Tensor, target: Tensor) => nn.mseLoss(output, target).mul(0.5);
 
@@ -337,6 +348,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         playing = true;
         void run();
       }
+    } else if (message.type === 'tune' && session) {
+      tune(session, message.change);
+      report();
     } else if (message.type === 'pause') playing = false;
     else if (message.type === 'ack') awaitingAck = false;
     else if (message.type === 'step' && session) {
