@@ -326,6 +326,38 @@ try {
     expect((await page.locator('#current-lr').textContent()) === '0.1', 'the new learning rate is not used');
     expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });
+  await test('issue 17 #5: batch norm raises batch size 1 to 2 and says why; RMSprop trains at its defaults', async () => {
+    await page.goto(`${BASE}#dataset=circle&batchNormLayers=1,0&batchSize=1`);
+    await page.reload();
+    await firstUpdate();
+    expect((await page.inputValue('#batch')) === '2', 'batch size 1 kept with batch norm on');
+    expect(
+      (await page.locator('#batch-note').textContent()).includes('Batch norm needs at least 2'),
+      'no note says why the batch size is at least 2',
+    );
+    await page.click('input[data-flag=batchNormLayers][data-index="0"]'); // batch norm off
+    await page.fill('#batch', '1');
+    expect((await page.inputValue('#batch')) === '1', 'batch size 1 refused without batch norm');
+    await page.click('input[data-flag=batchNormLayers][data-index="1"]'); // on again
+    expect((await page.inputValue('#batch')) === '2', 'turning batch norm on kept batch size 1');
+
+    await page.selectOption('#optimizer', 'rmsprop');
+    const [lr, momentum] = [await page.inputValue('#learningRate'), await page.inputValue('#momentum')];
+    expect(lr === '0.003' && momentum === '0', `RMSprop starts at learning rate ${lr}, momentum ${momentum}`);
+    await page.click('input[data-flag=batchNormLayers][data-index="1"]'); // plain network
+    await page.click('#play');
+    const reached = await page.waitForFunction(
+      () =>
+        window.playground.history().find((h) => h.test < 0.1) ??
+        (window.playground.history().at(-1)?.epoch > 500 ? 'over' : null),
+      null,
+      { timeout: 60_000, polling: 100 },
+    );
+    const first = await reached.jsonValue();
+    await page.click('#play'); // pause
+    expect(first !== 'over', 'RMSprop at its defaults did not bring the test loss below 0.1 in 500 epochs');
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
 } finally {
   await browser?.close();
   preview.kill();

@@ -7,12 +7,15 @@ type Update = Extract<FromWorker, { type: 'update' }>;
 type ToWorkerTune = Extract<ToWorker, { type: 'tune' }>;
 
 import {
+  consistent,
   decodeHash,
   encodeHash,
   FEATURES,
   LEARNING_RATES,
   MAX_LAYERS,
   MAX_NEURONS,
+  minBatchSize,
+  OPTIMIZER_DEFAULTS,
   type PlaygroundState,
   REGULARIZATION_RATES,
 } from './state.js';
@@ -78,6 +81,12 @@ function render(): void {
     ($(id) as HTMLInputElement).value = String(value);
     $(`${id}-value`).textContent = String(value);
   }
+  const minBatch = minBatchSize(state);
+  ($('batch') as HTMLInputElement).min = String(minBatch);
+  $('batch-note').textContent =
+    minBatch > 1
+      ? 'Batch norm needs at least 2 examples per batch, so batch size 1 is off while it is on.'
+      : '';
   ($('activation') as HTMLSelectElement).value = state.activation;
   ($('learningRate') as HTMLSelectElement).value = String(state.learningRate);
   ($('regularization') as HTMLSelectElement).value = state.regularization;
@@ -166,7 +175,7 @@ function redraw(): void {
 
 /** Applies a change: updates the URL and restarts training with a fresh network (as TF Playground). */
 function update(change: Partial<PlaygroundState>, restart = true): void {
-  state = { ...state, ...change };
+  state = consistent({ ...state, ...change });
   render();
   if (restart) reset();
 }
@@ -174,7 +183,9 @@ function update(change: Partial<PlaygroundState>, restart = true): void {
 /** Applies a training setting to the running network: no reset (unlike changes to the data or network). */
 function tune(change: ToWorkerTune['change']): void {
   update(change, false);
-  send({ type: 'tune', change });
+  // The values as made consistent with the rest of the state.
+  const applied = Object.fromEntries(Object.keys(change).map((k) => [k, state[k as keyof typeof change]]));
+  send({ type: 'tune', change: applied });
 }
 
 function reset(): void {
@@ -249,9 +260,10 @@ $('regularization').addEventListener('change', (e) =>
 $('regularizationRate').addEventListener('change', (e) =>
   tune({ regularizationRate: Number((e.target as HTMLSelectElement).value) }),
 );
-$('optimizer').addEventListener('change', (e) =>
-  update({ optimizer: (e.target as HTMLSelectElement).value as PlaygroundState['optimizer'] }),
-);
+$('optimizer').addEventListener('change', (e) => {
+  const optimizer = (e.target as HTMLSelectElement).value as PlaygroundState['optimizer'];
+  update({ optimizer, ...OPTIMIZER_DEFAULTS[optimizer] });
+});
 $('showTest').addEventListener('change', (e) =>
   update({ showTest: (e.target as HTMLInputElement).checked }, false),
 );
