@@ -358,6 +358,20 @@ try {
     expect(first !== 'over', 'RMSprop at its defaults did not bring the test loss below 0.1 in 500 epochs');
     expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });
+  await test('issue 17 #6: a shared URL reproduces a run exactly (batches and dropout seeded from it)', async () => {
+    const run = async () => {
+      await page.goto(`${BASE}#dataset=spiral&seed=5&dropoutLayers=1,0&batchSize=7`);
+      await page.reload();
+      await firstUpdate();
+      for (let i = 1; i <= 4; i++) {
+        await page.click('#step');
+        await page.waitForFunction((n) => window.playground.history().at(-1).epoch === n, i);
+      }
+      return JSON.stringify(await page.evaluate(() => window.playground.history()));
+    };
+    const [first, second] = [await run(), await run()];
+    expect(first === second, `two runs of the same URL differ:\n${first}\n${second}`);
+  });
 } finally {
   await browser?.close();
   preview.kill();

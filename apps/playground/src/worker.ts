@@ -120,6 +120,17 @@ interface Session {
   /** The features on the coarse lattice drawn inside each neuron. */
   neuronGrid: Tensor;
   epoch: number;
+  /** State of the generator that shuffles the batches, seeded from the URL's seed. */
+  shuffleState: number;
+}
+
+/** A uniform number in [0, 1) from the session's own generator (mulberry32), so runs reproduce. */
+function nextRandom(s: Session): number {
+  s.shuffleState = (s.shuffleState + 0x6d2b79f5) | 0;
+  let t = s.shuffleState;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 let session: Session | null = null;
@@ -239,6 +250,7 @@ function configure(state: PlaygroundState): void {
     grid: featureMatrix(lattice, state.features).keep(),
     neuronGrid: featureMatrix(latticeOf(NEURON_GRID), state.features).keep(),
     epoch: 0,
+    shuffleState: state.seed,
   };
   report();
 }
@@ -261,7 +273,7 @@ function trainEpoch(s: Session): void {
   const n = s.train.x.shape[0]!;
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
+    const j = Math.floor(nextRandom(s) * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   s.model.train();
