@@ -372,6 +372,63 @@ try {
     const [first, second] = [await run(), await run()];
     expect(first === second, `two runs of the same URL differ:\n${first}\n${second}`);
   });
+  await test('issue 17 #7: accessible names, no chatty live regions, Space presses the focused button, visible focus', async () => {
+    await page.goto(`${BASE}#dataset=xor`);
+    await page.reload();
+    await firstUpdate();
+    for (const name of ['Training data', 'Noise', 'Batch size'])
+      expect((await page.getByRole('slider', { name }).count()) === 1, `no slider named "${name}"`);
+    for (const [role, name] of [
+      ['checkbox', 'Dropout after layer 2'],
+      ['checkbox', 'Batch norm in layer 1'],
+    ])
+      expect((await page.getByRole(role, { name, exact: true }).count()) === 1, `no ${role} named "${name}"`);
+    // Numbers rewritten every frame must not be live regions (a screen reader would read each).
+    const live = await page.evaluate(() =>
+      ['epoch', 'test-loss', 'train-loss', 'current-lr', 'batch-value']
+        .filter((id) => document.getElementById(id).closest('output, [aria-live], [role=status], [role=log]'))
+        .join(', '),
+    );
+    expect(live === '', `live regions updated while training: ${live}`);
+    // Space on a focused button presses that button only.
+    await page.focus('#step');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent === '1');
+    expect((await page.locator('#play').textContent()).includes('Play'), 'Space on Step started playing');
+    // The focus outline contrasts 3:1 with what surrounds it, in the header and in a panel.
+    const luminance = (rgb) => {
+      const [r, g, b] = rgb
+        .match(/\d+(\.\d+)?/g)
+        .slice(0, 3)
+        .map((v) => {
+          const c = Number(v) / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    for (const id of ['step', 'regenerate']) {
+      await page.focus(`#${id}`);
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Tab');
+      const { outline, background, visible } = await page.evaluate((id) => {
+        const el = document.getElementById(id);
+        let bg = el.parentElement;
+        while (getComputedStyle(bg).backgroundColor === 'rgba(0, 0, 0, 0)') bg = bg.parentElement;
+        return {
+          outline: getComputedStyle(el).outlineColor,
+          background: getComputedStyle(bg).backgroundColor,
+          visible: el.matches(':focus-visible') && getComputedStyle(el).outlineStyle !== 'none',
+        };
+      }, id);
+      const [hi, lo] = [luminance(outline), luminance(background)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      expect(visible, `#${id} shows no focus outline`);
+      expect(
+        ratio >= 3,
+        `#${id}: focus outline ${outline} on ${background} has contrast ${ratio.toFixed(2)}`,
+      );
+    }
+  });
 } finally {
   await browser?.close();
   preview.kill();

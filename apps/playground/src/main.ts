@@ -110,8 +110,8 @@ function render(): void {
     .map(
       (n, i) =>
         `<span class="layer">Layer ${i + 1}: ${n} <button type="button" data-layer="${i}" data-delta="1" aria-label="More neurons in layer ${i + 1}">+</button><button type="button" data-layer="${i}" data-delta="-1" aria-label="Fewer neurons in layer ${i + 1}">−</button>` +
-        ` <label class="inline"><input type="checkbox" data-flag="dropoutLayers" data-index="${i}" ${state.dropoutLayers[i] ? 'checked' : ''}/> dropout</label>` +
-        ` <label class="inline"><input type="checkbox" data-flag="batchNormLayers" data-index="${i}" ${state.batchNormLayers[i] ? 'checked' : ''}/> BN</label></span>`,
+        ` <label class="inline"><input type="checkbox" data-flag="dropoutLayers" data-index="${i}" aria-label="Dropout after layer ${i + 1}" ${state.dropoutLayers[i] ? 'checked' : ''}/> dropout</label>` +
+        ` <label class="inline"><input type="checkbox" data-flag="batchNormLayers" data-index="${i}" aria-label="Batch norm in layer ${i + 1}" ${state.batchNormLayers[i] ? 'checked' : ''}/> BN</label></span>`,
     )
     .join('');
   // A control is hidden when the URL says so (embedding), or when it is an option of another optimizer.
@@ -356,7 +356,10 @@ $('step').addEventListener('click', () => {
 });
 $('reset').addEventListener('click', () => reset());
 window.addEventListener('keydown', (e) => {
-  if ((e.target as HTMLElement).closest('input, select, textarea')) return;
+  const target = e.target as HTMLElement;
+  if (target.closest('input, select, textarea')) return;
+  // Space on a focused button or link presses that control, as everywhere else.
+  if (e.key === ' ' && target.closest('button, a, summary')) return;
   if (e.key === ' ') {
     e.preventDefault();
     setPlaying(!playing);
