@@ -429,6 +429,23 @@ try {
       );
     }
   });
+  await test('issue 17 (weight editing): clicking a link opens the editor while the network trains', async () => {
+    await page.goto(`${BASE}#dataset=spiral&layers=8,8,8`);
+    await page.reload();
+    await firstUpdate();
+    await page.click('#play');
+    let opened = 0;
+    const onDialog = (dialog) => {
+      opened++;
+      dialog.dismiss();
+    };
+    page.on('dialog', onDialog);
+    const link = page.locator('#network line').nth(5);
+    for (let i = 0; i < 5; i++) await link.click({ force: true });
+    page.off('dialog', onDialog);
+    await page.click('#play'); // pause
+    expect(opened === 5, `${opened} of 5 clicks opened the weight editor`);
+  });
 } finally {
   await browser?.close();
   preview.kill();
