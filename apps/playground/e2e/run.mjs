@@ -40,7 +40,10 @@ async function waitForServer() {
 }
 
 const results = [];
+/** E2E_ONLY=text runs only the tests whose names contain that text. */
+const only = process.env.E2E_ONLY;
 async function test(name, fn) {
+  if (only && !name.includes(only)) return;
   const started = Date.now();
   try {
     await fn();
@@ -234,6 +237,214 @@ try {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow <= 0, `the page is ${overflow}px wider than the viewport`);
     await page.screenshot({ path: join(artifacts, 'phone.png'), fullPage: true });
+  });
+  await test('issue 17 #1: a 6×8 network at batch 30 stays responsive: Pause takes effect within a few drawn frames, and training updates the diagram in place', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${BASE}#dataset=spiral&layers=8,8,8,8,8,8&batchSize=30`);
+    await page.reload();
+    await firstUpdate();
+    // Counts rebuilds of the diagram (its top-level elements replaced), which training must not cause.
+    await page.evaluate(() => {
+      window.rebuilds = 0;
+      new MutationObserver((records) => {
+        window.rebuilds += records.length;
+      }).observe(document.querySelector('#network'), { childList: true });
+    });
+    await page.click('#play');
+    const started = await page.evaluate(() => window.playground.frames());
+    await page.waitForFunction((s) => window.playground.frames() >= s + 30, started, { timeout: 60_000 });
+    const atPause = await page.evaluate(() => {
+      document.querySelector('#play').click();
+      return window.playground.frames();
+    });
+    // Waits until the page has stopped drawing (no new frame for a second).
+    let [last, now] = [-1, atPause];
+    while (now !== last) {
+      last = now;
+      await page.waitForTimeout(1000);
+      now = await page.evaluate(() => window.playground.frames());
+    }
+    expect(now - atPause <= 4, `the page drew ${now - atPause} frames after Pause`);
+    const rebuilds = await page.evaluate(() => window.rebuilds);
+    expect(rebuilds === 0, `training rebuilt the network diagram ${rebuilds} times`);
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+  await test('issue 17 #2: a long session keeps a bounded loss history and the chart still draws', async () => {
+    await page.goto(`${BASE}#dataset=xor`);
+    await page.reload();
+    await firstUpdate();
+    const framesBefore = await page.evaluate(() => window.playground.frames());
+    await page.evaluate(() => {
+      for (let epoch = 1; epoch <= 200_000; epoch++)
+        window.playground.recordLoss(epoch, 1 / epoch, 2 / epoch);
+    });
+    await page.waitForFunction((f) => window.playground.frames() > f, framesBefore);
+    const { length, first, last } = await page.evaluate(() => {
+      const h = window.playground.history();
+      return { length: h.length, first: h[0].epoch, last: h.at(-1).epoch };
+    });
+    expect(length <= 2000, `the history holds ${length} points`);
+    expect(first === 0 && last === 200_000, `the history spans epochs ${first}–${last}`);
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+  await test('issue 17 #3: switching the data set or hiding the test data leaves no old points on the heatmap', async () => {
+    const drawn = async () => {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      return page.evaluate(() => document.querySelector('#heatmap').toDataURL());
+    };
+    await page.goto(`${BASE}#dataset=circle&showTest=true`);
+    await page.reload();
+    await firstUpdate();
+    await drawn();
+    await page.selectOption('#dataset', 'xor');
+    await firstUpdate();
+    await page.click('#showTest');
+    const switched = await drawn();
+    const hash = await page.evaluate(() => location.hash);
+    await page.goto(`${BASE}${hash}`);
+    await page.reload();
+    await firstUpdate();
+    const fresh = await drawn();
+    expect(switched === fresh, 'the heatmap differs from a fresh page showing the same state');
+  });
+  await test('issue 17 #4: changing the learning rate or the regularization mid-training keeps the network', async () => {
+    await page.goto(`${BASE}#dataset=xor&schedule=none`);
+    await page.reload();
+    await firstUpdate();
+    for (let i = 1; i <= 3; i++) {
+      await page.click('#step');
+      await page.waitForFunction((n) => document.querySelector('#epoch').textContent === String(n), i);
+    }
+    await page.selectOption('#learningRate', '0.1');
+    await page.waitForFunction(() => document.querySelector('#current-lr').textContent === '0.1');
+    expect((await page.locator('#epoch').textContent()) === '3', 'the learning rate reset the network');
+    await page.selectOption('#regularization', 'l2');
+    await page.selectOption('#regularizationRate', '0.01');
+    await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent !== '3');
+    expect((await page.locator('#epoch').textContent()) === '4', 'the regularization reset the network');
+    expect((await page.locator('#current-lr').textContent()) === '0.1', 'the new learning rate is not used');
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+  await test('issue 17 #5: batch norm raises batch size 1 to 2 and says why; RMSprop trains at its defaults', async () => {
+    await page.goto(`${BASE}#dataset=circle&batchNormLayers=1,0&batchSize=1`);
+    await page.reload();
+    await firstUpdate();
+    expect((await page.inputValue('#batch')) === '2', 'batch size 1 kept with batch norm on');
+    expect(
+      (await page.locator('#batch-note').textContent()).includes('Batch norm needs at least 2'),
+      'no note says why the batch size is at least 2',
+    );
+    await page.click('input[data-flag=batchNormLayers][data-index="0"]'); // batch norm off
+    await page.fill('#batch', '1');
+    expect((await page.inputValue('#batch')) === '1', 'batch size 1 refused without batch norm');
+    await page.click('input[data-flag=batchNormLayers][data-index="1"]'); // on again
+    expect((await page.inputValue('#batch')) === '2', 'turning batch norm on kept batch size 1');
+
+    await page.selectOption('#optimizer', 'rmsprop');
+    const [lr, momentum] = [await page.inputValue('#learningRate'), await page.inputValue('#momentum')];
+    expect(lr === '0.003' && momentum === '0', `RMSprop starts at learning rate ${lr}, momentum ${momentum}`);
+    await page.click('input[data-flag=batchNormLayers][data-index="1"]'); // plain network
+    await page.click('#play');
+    const reached = await page.waitForFunction(
+      () =>
+        window.playground.history().find((h) => h.test < 0.1) ??
+        (window.playground.history().at(-1)?.epoch > 500 ? 'over' : null),
+      null,
+      { timeout: 60_000, polling: 100 },
+    );
+    const first = await reached.jsonValue();
+    await page.click('#play'); // pause
+    expect(first !== 'over', 'RMSprop at its defaults did not bring the test loss below 0.1 in 500 epochs');
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+  await test('issue 17 #6: a shared URL reproduces a run exactly (batches and dropout seeded from it)', async () => {
+    const run = async () => {
+      await page.goto(`${BASE}#dataset=spiral&seed=5&dropoutLayers=1,0&batchSize=7`);
+      await page.reload();
+      await firstUpdate();
+      for (let i = 1; i <= 4; i++) {
+        await page.click('#step');
+        await page.waitForFunction((n) => window.playground.history().at(-1).epoch === n, i);
+      }
+      return JSON.stringify(await page.evaluate(() => window.playground.history()));
+    };
+    const [first, second] = [await run(), await run()];
+    expect(first === second, `two runs of the same URL differ:\n${first}\n${second}`);
+  });
+  await test('issue 17 #7: accessible names, no chatty live regions, Space presses the focused button, visible focus', async () => {
+    await page.goto(`${BASE}#dataset=xor`);
+    await page.reload();
+    await firstUpdate();
+    for (const name of ['Training data', 'Noise', 'Batch size'])
+      expect((await page.getByRole('slider', { name }).count()) === 1, `no slider named "${name}"`);
+    for (const [role, name] of [
+      ['checkbox', 'Dropout after layer 2'],
+      ['checkbox', 'Batch norm in layer 1'],
+    ])
+      expect((await page.getByRole(role, { name, exact: true }).count()) === 1, `no ${role} named "${name}"`);
+    // Numbers rewritten every frame must not be live regions (a screen reader would read each).
+    const live = await page.evaluate(() =>
+      ['epoch', 'test-loss', 'train-loss', 'current-lr', 'batch-value']
+        .filter((id) => document.getElementById(id).closest('output, [aria-live], [role=status], [role=log]'))
+        .join(', '),
+    );
+    expect(live === '', `live regions updated while training: ${live}`);
+    // Space on a focused button presses that button only.
+    await page.focus('#step');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent === '1');
+    expect((await page.locator('#play').textContent()).includes('Play'), 'Space on Step started playing');
+    // The focus outline contrasts 3:1 with what surrounds it, in the header and in a panel.
+    const luminance = (rgb) => {
+      const [r, g, b] = rgb
+        .match(/\d+(\.\d+)?/g)
+        .slice(0, 3)
+        .map((v) => {
+          const c = Number(v) / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    for (const id of ['step', 'regenerate']) {
+      await page.focus(`#${id}`);
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Tab');
+      const { outline, background, visible } = await page.evaluate((id) => {
+        const el = document.getElementById(id);
+        let bg = el.parentElement;
+        while (getComputedStyle(bg).backgroundColor === 'rgba(0, 0, 0, 0)') bg = bg.parentElement;
+        return {
+          outline: getComputedStyle(el).outlineColor,
+          background: getComputedStyle(bg).backgroundColor,
+          visible: el.matches(':focus-visible') && getComputedStyle(el).outlineStyle !== 'none',
+        };
+      }, id);
+      const [hi, lo] = [luminance(outline), luminance(background)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      expect(visible, `#${id} shows no focus outline`);
+      expect(
+        ratio >= 3,
+        `#${id}: focus outline ${outline} on ${background} has contrast ${ratio.toFixed(2)}`,
+      );
+    }
+  });
+  await test('issue 17 (weight editing): clicking a link opens the editor while the network trains', async () => {
+    await page.goto(`${BASE}#dataset=spiral&layers=8,8,8`);
+    await page.reload();
+    await firstUpdate();
+    await page.click('#play');
+    let opened = 0;
+    const onDialog = (dialog) => {
+      opened++;
+      dialog.dismiss();
+    };
+    page.on('dialog', onDialog);
+    const link = page.locator('#network line').nth(5);
+    for (let i = 0; i < 5; i++) await link.click({ force: true });
+    page.off('dialog', onDialog);
+    await page.click('#play'); // pause
+    expect(opened === 5, `${opened} of 5 clicks opened the weight editor`);
   });
 } finally {
   await browser?.close();

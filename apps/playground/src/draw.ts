@@ -25,6 +25,9 @@ export function drawHeatmap(
 ): void {
   const ctx = canvas.getContext('2d')!;
   const size = canvas.width;
+  // The map is translucent: without clearing first, old points would show through it.
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, size, size);
   if (grid) {
     const image = ctx.createImageData(GRID, GRID);
     grid.forEach((v, i) => {
@@ -35,9 +38,6 @@ export function drawHeatmap(
     off.getContext('2d')!.putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(off, 0, 0, size, size);
-  } else {
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, size, size);
   }
   const toPixel = (v: number) => ((v + EXTENT) / (2 * EXTENT)) * size;
   const dot = (p: Point, hollow: boolean) => {
@@ -59,7 +59,8 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: { train: numbe
   const { width, height } = canvas;
   ctx.clearRect(0, 0, width, height);
   if (history.length < 2) return;
-  const max = Math.max(...history.map((h) => Math.max(h.train, h.test)), 1e-9);
+  let max = 1e-9; // a loop: spreading a long history into Math.max overflows the stack
+  for (const h of history) max = Math.max(max, h.train, h.test);
   for (const [key, style] of [
     ['train', '#999'],
     ['test', '#000'],
@@ -76,23 +77,29 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: { train: numbe
   }
 }
 
-const tile = typeof document === 'undefined' ? null : document.createElement('canvas');
+/** Colours of 256 values spread over [−1, 1], so drawing a map allocates nothing per pixel. */
+const PALETTE = Array.from({ length: 256 }, (_, i) => color((i / 255) * 2 - 1));
 
-/** A NEURON_GRID² map of `value(i)` (i = lattice point), scaled by its largest magnitude, as a data URL. */
-function miniHeatmap(value: (i: number) => number): string {
-  if (tile === null) return '';
-  tile.width = tile.height = NEURON_GRID;
-  const ctx = tile.getContext('2d')!;
-  const n = NEURON_GRID * NEURON_GRID;
-  let scale = 0;
-  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(value(i)));
-  const image = ctx.createImageData(NEURON_GRID, NEURON_GRID);
+/**
+ * Paints a size² map of `value(i)` (i = lattice point) into a canvas, divided by `scale` (by default
+ * the largest magnitude, so that every neuron's pattern shows).
+ */
+function paintMap(canvas: HTMLCanvasElement, size: number, value: (i: number) => number, scale = 0): void {
+  const ctx = canvas.getContext('2d')!;
+  const n = size * size;
+  if (scale === 0) for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(value(i)));
+  const image = ctx.createImageData(size, size);
   for (let i = 0; i < n; i++) {
-    const [r, g, b] = color(scale === 0 ? 0 : value(i) / scale);
-    image.data.set([r, g, b, 255], i * 4);
+    const v = scale === 0 ? 0 : value(i) / scale;
+    // A diverged network's NaN paints as 0 (white).
+    const [r, g, b] =
+      PALETTE[Number.isNaN(v) ? 128 : Math.round((Math.max(-1, Math.min(1, v)) + 1) * 127.5)]!;
+    image.data[i * 4] = r;
+    image.data[i * 4 + 1] = g;
+    image.data[i * 4 + 2] = b;
+    image.data[i * 4 + 3] = 255;
   }
   ctx.putImageData(image, 0, 0);
-  return tile.toDataURL();
 }
 
 /** Lattice coordinates of point i (row-major from the top), as the worker builds them. */
@@ -101,19 +108,25 @@ function latticePoint(i: number): [number, number] {
   return [-EXTENT + ((i % NEURON_GRID) + 0.5) * step, EXTENT - (Math.floor(i / NEURON_GRID) + 0.5) * step];
 }
 
-/**
- * The network: input features, hidden neurons and the output, each node showing its own map over the
- * plane (what that feature or neuron computes), links coloured and sized by weight.
- */
-export function drawNetwork(
+/** The diagram's elements for one architecture, kept so that training only updates them. */
+interface Diagram {
+  key: string;
+  /** links[c][j][i]: the link from node i of column c to node j of column c + 1, and its tooltip. */
+  links: { line: SVGLineElement; title: Text }[][][];
+  /** maps[c][i]: the canvas inside node i of column c. */
+  maps: HTMLCanvasElement[][];
+}
+
+const diagrams = new WeakMap<SVGSVGElement, Diagram>();
+
+/** Builds the diagram's elements (once per architecture) and paints the input features' fixed maps. */
+function buildDiagram(
   svg: SVGSVGElement,
+  key: string,
   features: readonly Feature[],
   labels: readonly string[],
-  layers: number[],
-  weights: number[][][] | null,
-  neurons: Float32Array[] | null,
-): void {
-  const columns = [features.length, ...layers, 1];
+  columns: number[],
+): Diagram {
   const width = 340;
   const node = 26;
   const height = 40 + Math.max(...columns) * 40;
@@ -124,32 +137,20 @@ export function drawNetwork(
   for (let c = 0; c + 1 < columns.length; c++) {
     for (let j = 0; j < columns[c + 1]!; j++) {
       for (let i = 0; i < columns[c]!; i++) {
-        const w = weights?.[c]?.[j]?.[i] ?? 0;
-        const [r, g, b] = color(w);
         parts.push(
-          `<line data-layer="${c}" data-out="${j}" data-in="${i}" data-weight="${w}" x1="${x(c)}" y1="${y(c, i)}" x2="${x(c + 1)}" y2="${y(c + 1, j)}" stroke="rgb(${r},${g},${b})" stroke-width="${Math.min(6, 1 + Math.abs(w) * 2).toFixed(2)}"><title>weight ${w.toFixed(3)} (click to edit)</title></line>`,
+          `<line data-layer="${c}" data-out="${j}" data-in="${i}" x1="${x(c)}" y1="${y(c, i)}" x2="${x(c + 1)}" y2="${y(c + 1, j)}"><title> </title></line>`,
         );
       }
     }
   }
   columns.forEach((count, c) => {
+    const last = c === columns.length - 1;
     for (let i = 0; i < count; i++) {
-      let map = '';
-      if (c === 0) {
-        const f = FEATURE_FNS[features[i]!];
-        map = miniHeatmap((p) => f(...latticePoint(p)));
-      } else if (c < columns.length - 1 && neurons?.[c - 1]) {
-        const acts = neurons[c - 1]!;
-        map = miniHeatmap((p) => acts[p * count + i]!);
-      }
       const [nx, ny] = [x(c) - node / 2, y(c, i) - node / 2];
       parts.push(
         `<rect x="${nx - 1}" y="${ny - 1}" width="${node + 2}" height="${node + 2}" rx="3" fill="#fff" stroke="#666" />`,
+        `<foreignObject x="${nx}" y="${ny}" width="${node}" height="${node}"><canvas data-column="${c}" width="${last ? GRID : NEURON_GRID}" height="${last ? GRID : NEURON_GRID}"></canvas></foreignObject>`,
       );
-      if (map !== '')
-        parts.push(
-          `<image href="${map}" x="${nx}" y="${ny}" width="${node}" height="${node}" preserveAspectRatio="none" />`,
-        );
       if (c === 0)
         parts.push(
           `<text x="${nx - 4}" y="${y(c, i) + 4}" text-anchor="end" font-size="10">${labels[i]}</text>`,
@@ -157,4 +158,65 @@ export function drawNetwork(
     }
   });
   svg.innerHTML = parts.join('');
+  const lines = [...svg.querySelectorAll('line')];
+  const links = columns.slice(1).map((outs, c) =>
+    Array.from({ length: outs }, () =>
+      Array.from({ length: columns[c]! }, () => {
+        const line = lines.shift()!;
+        return { line, title: line.firstElementChild!.firstChild as Text };
+      }),
+    ),
+  );
+  const maps = columns.map((_, c) => [
+    ...svg.querySelectorAll<HTMLCanvasElement>(`canvas[data-column="${c}"]`),
+  ]);
+  features.forEach((f, i) => {
+    const fn = FEATURE_FNS[f];
+    paintMap(maps[0]![i]!, NEURON_GRID, (p) => fn(...latticePoint(p)));
+  });
+  return { key, links, maps };
+}
+
+/**
+ * The network: input features, hidden neurons and the output, each node showing its own map over the
+ * plane (what that feature, neuron or the whole network computes), links coloured and sized by weight.
+ * The elements are built once per architecture; later calls only repaint them, so a link stays under
+ * the pointer while the network trains.
+ */
+export function drawNetwork(
+  svg: SVGSVGElement,
+  features: readonly Feature[],
+  labels: readonly string[],
+  layers: number[],
+  weights: number[][][] | null,
+  neurons: Float32Array[] | null,
+  output: Float32Array | null,
+): void {
+  const columns = [features.length, ...layers, 1];
+  const key = `${features.join()}|${layers.join()}`;
+  let diagram = diagrams.get(svg);
+  if (diagram?.key !== key) {
+    diagram = buildDiagram(svg, key, features, labels, columns);
+    diagrams.set(svg, diagram);
+  }
+  diagram.links.forEach((layer, c) => {
+    layer.forEach((row, j) => {
+      row.forEach(({ line, title }, i) => {
+        const w = weights?.[c]?.[j]?.[i] ?? 0;
+        const [r, g, b] = color(w);
+        line.setAttribute('data-weight', String(w));
+        line.setAttribute('stroke', `rgb(${r},${g},${b})`);
+        line.setAttribute('stroke-width', Math.min(6, 1 + Math.abs(w) * 2).toFixed(2));
+        title.data = `weight ${w.toFixed(3)} (click to edit)`;
+      });
+    });
+  });
+  for (let c = 1; c < columns.length - 1; c++) {
+    const acts = neurons?.[c - 1];
+    const count = columns[c]!;
+    diagram.maps[c]!.forEach((canvas, i) => {
+      paintMap(canvas, NEURON_GRID, (p) => (acts ? acts[p * count + i]! : 0));
+    });
+  }
+  paintMap(diagram.maps[columns.length - 1]![0]!, GRID, (p) => (output ? output[p]! : 0), 1);
 }

@@ -1,13 +1,21 @@
 // The page: controls bound to the state (kept in the URL hash), a training worker, and drawing.
 import { drawHeatmap, drawLossChart, drawNetwork } from './draw.js';
+import { appendLoss, type LossPoint } from './history.js';
 import type { FromWorker, Point, ToWorker } from './protocol.js';
+
+type Update = Extract<FromWorker, { type: 'update' }>;
+type ToWorkerTune = Extract<ToWorker, { type: 'tune' }>;
+
 import {
+  consistent,
   decodeHash,
   encodeHash,
   FEATURES,
   LEARNING_RATES,
   MAX_LAYERS,
   MAX_NEURONS,
+  minBatchSize,
+  OPTIMIZER_DEFAULTS,
   type PlaygroundState,
   REGULARIZATION_RATES,
 } from './state.js';
@@ -28,10 +36,24 @@ let data: { train: Point[]; test: Point[] } = { train: [], test: [] };
 let grid: Float32Array | null = null;
 let weights: number[][][] | null = null;
 let neurons: Float32Array[] | null = null;
-let history: { epoch: number; train: number; test: number }[] = [];
+let history: LossPoint[] = [];
+/** The latest update not drawn yet: updates arriving within one frame are drawn once. */
+let pending: Update | null = null;
+let frameRequested = false;
+/** Frames drawn so far. */
+let frames = 0;
 
-/** For tests and curious users: the loss history as the page received it. */
-(window as unknown as { playground: unknown }).playground = { history: () => history, state: () => state };
+/** For tests and curious users: the loss history as the page received it, the state, frames drawn. */
+(window as unknown as { playground: unknown }).playground = {
+  history: () => history,
+  state: () => state,
+  frames: () => frames,
+  /** Records a loss as if the worker had reported it (to try long sessions without training them). */
+  recordLoss: (epoch: number, train: number, test: number) => {
+    appendLoss(history, { epoch, train, test });
+    requestFrame();
+  },
+};
 
 const FEATURE_LABELS: Record<string, string> = {
   x1: 'X₁',
@@ -59,6 +81,12 @@ function render(): void {
     ($(id) as HTMLInputElement).value = String(value);
     $(`${id}-value`).textContent = String(value);
   }
+  const minBatch = minBatchSize(state);
+  ($('batch') as HTMLInputElement).min = String(minBatch);
+  $('batch-note').textContent =
+    minBatch > 1
+      ? 'Batch norm needs at least 2 examples per batch, so batch size 1 is off while it is on.'
+      : '';
   ($('activation') as HTMLSelectElement).value = state.activation;
   ($('learningRate') as HTMLSelectElement).value = String(state.learningRate);
   ($('regularization') as HTMLSelectElement).value = state.regularization;
@@ -82,8 +110,8 @@ function render(): void {
     .map(
       (n, i) =>
         `<span class="layer">Layer ${i + 1}: ${n} <button type="button" data-layer="${i}" data-delta="1" aria-label="More neurons in layer ${i + 1}">+</button><button type="button" data-layer="${i}" data-delta="-1" aria-label="Fewer neurons in layer ${i + 1}">−</button>` +
-        ` <label class="inline"><input type="checkbox" data-flag="dropoutLayers" data-index="${i}" ${state.dropoutLayers[i] ? 'checked' : ''}/> dropout</label>` +
-        ` <label class="inline"><input type="checkbox" data-flag="batchNormLayers" data-index="${i}" ${state.batchNormLayers[i] ? 'checked' : ''}/> BN</label></span>`,
+        ` <label class="inline"><input type="checkbox" data-flag="dropoutLayers" data-index="${i}" aria-label="Dropout after layer ${i + 1}" ${state.dropoutLayers[i] ? 'checked' : ''}/> dropout</label>` +
+        ` <label class="inline"><input type="checkbox" data-flag="batchNormLayers" data-index="${i}" aria-label="Batch norm in layer ${i + 1}" ${state.batchNormLayers[i] ? 'checked' : ''}/> BN</label></span>`,
     )
     .join('');
   // A control is hidden when the URL says so (embedding), or when it is an option of another optimizer.
@@ -102,6 +130,35 @@ function writeHash(): void {
   if (location.hash !== hash) window.history.replaceState(null, '', hash);
 }
 
+/** Asks for one redraw at the next animation frame, however many changes arrive before it. */
+function requestFrame(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(() => {
+    frameRequested = false;
+    frames++;
+    if (pending) showUpdate(pending);
+    redraw();
+    if (pending) send({ type: 'ack' }); // the worker posts the next update only now
+    pending = null;
+  });
+}
+
+/** Writes an update's numbers into the page. */
+function showUpdate(m: Update): void {
+  $('epoch').textContent = String(m.epoch);
+  $('current-lr').textContent = String(+m.learningRate.toPrecision(3));
+  // Vanishing or exploding gradients show up as norms orders of magnitude apart across layers.
+  $('gradient-norms').innerHTML = m.gradientNorms
+    .map(
+      (g, i) =>
+        `<li>${i === m.gradientNorms.length - 1 ? 'output' : `layer ${i + 1}`}: ${g === 0 ? '0' : g.toExponential(2)}</li>`,
+    )
+    .join('');
+  $('test-loss').textContent = m.testLoss.toFixed(3);
+  $('train-loss').textContent = m.trainLoss.toFixed(3);
+}
+
 function redraw(): void {
   drawHeatmap($('heatmap'), grid, data.train, data.test, state);
   drawLossChart($('loss-chart'), history);
@@ -112,18 +169,28 @@ function redraw(): void {
     state.layers,
     weights,
     neurons,
+    grid,
   );
 }
 
 /** Applies a change: updates the URL and restarts training with a fresh network (as TF Playground). */
 function update(change: Partial<PlaygroundState>, restart = true): void {
-  state = { ...state, ...change };
+  state = consistent({ ...state, ...change });
   render();
   if (restart) reset();
 }
 
+/** Applies a training setting to the running network: no reset (unlike changes to the data or network). */
+function tune(change: ToWorkerTune['change']): void {
+  update(change, false);
+  // The values as made consistent with the rest of the state.
+  const applied = Object.fromEntries(Object.keys(change).map((k) => [k, state[k as keyof typeof change]]));
+  send({ type: 'tune', change: applied });
+}
+
 function reset(): void {
   history = [];
+  pending = null;
   grid = null;
   weights = null;
   neurons = null;
@@ -153,19 +220,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     grid = m.grid;
     weights = m.weights;
     neurons = m.neurons;
-    if (history.length === 0 || history.at(-1)!.epoch !== m.epoch)
-      history.push({ epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
-    $('epoch').textContent = String(m.epoch);
-    $('current-lr').textContent = String(+m.learningRate.toPrecision(3));
-    // Vanishing or exploding gradients show up as norms orders of magnitude apart across layers.
-    $('gradient-norms').innerHTML = m.gradientNorms
-      .map(
-        (g, i) =>
-          `<li>${i === m.gradientNorms.length - 1 ? 'output' : `layer ${i + 1}`}: ${g === 0 ? '0' : g.toExponential(2)}</li>`,
-      )
-      .join('');
-    $('test-loss').textContent = m.testLoss.toFixed(3);
-    $('train-loss').textContent = m.trainLoss.toFixed(3);
+    appendLoss(history, { epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
+    pending = m;
   } else if (m.type === 'exported') {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([m.bytes], { type: 'application/octet-stream' }));
@@ -176,7 +232,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   } else {
     $('status').textContent = `Error: ${m.message}`;
   }
-  requestAnimationFrame(redraw);
+  requestFrame();
 };
 worker.onerror = (event) => {
   $('status').textContent = `Worker error: ${event.message}`;
@@ -190,23 +246,24 @@ $('dataset').addEventListener('change', (e) =>
 $('ratio').addEventListener('input', (e) => update({ ratio: Number((e.target as HTMLInputElement).value) }));
 $('noise').addEventListener('input', (e) => update({ noise: Number((e.target as HTMLInputElement).value) }));
 $('batch').addEventListener('input', (e) =>
-  update({ batchSize: Number((e.target as HTMLInputElement).value) }),
+  tune({ batchSize: Number((e.target as HTMLInputElement).value) }),
 );
 $('activation').addEventListener('change', (e) =>
   update({ activation: (e.target as HTMLSelectElement).value as PlaygroundState['activation'] }),
 );
 $('learningRate').addEventListener('change', (e) =>
-  update({ learningRate: Number((e.target as HTMLSelectElement).value) }),
+  tune({ learningRate: Number((e.target as HTMLSelectElement).value) }),
 );
 $('regularization').addEventListener('change', (e) =>
-  update({ regularization: (e.target as HTMLSelectElement).value as PlaygroundState['regularization'] }),
+  tune({ regularization: (e.target as HTMLSelectElement).value as PlaygroundState['regularization'] }),
 );
 $('regularizationRate').addEventListener('change', (e) =>
-  update({ regularizationRate: Number((e.target as HTMLSelectElement).value) }),
+  tune({ regularizationRate: Number((e.target as HTMLSelectElement).value) }),
 );
-$('optimizer').addEventListener('change', (e) =>
-  update({ optimizer: (e.target as HTMLSelectElement).value as PlaygroundState['optimizer'] }),
-);
+$('optimizer').addEventListener('change', (e) => {
+  const optimizer = (e.target as HTMLSelectElement).value as PlaygroundState['optimizer'];
+  update({ optimizer, ...OPTIMIZER_DEFAULTS[optimizer] });
+});
 $('showTest').addEventListener('change', (e) =>
   update({ showTest: (e.target as HTMLInputElement).checked }, false),
 );
@@ -299,7 +356,10 @@ $('step').addEventListener('click', () => {
 });
 $('reset').addEventListener('click', () => reset());
 window.addEventListener('keydown', (e) => {
-  if ((e.target as HTMLElement).closest('input, select, textarea')) return;
+  const target = e.target as HTMLElement;
+  if (target.closest('input, select, textarea')) return;
+  // Space on a focused button or link presses that control, as everywhere else.
+  if (e.key === ' ' && target.closest('button, a, summary')) return;
   if (e.key === ' ') {
     e.preventDefault();
     setPlaying(!playing);

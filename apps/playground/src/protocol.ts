@@ -1,11 +1,18 @@
 import type { PlaygroundState } from './state.js';
 
+/** Settings the worker applies live; every other change rebuilds the data and the network. */
+export type LiveSetting = 'learningRate' | 'regularization' | 'regularizationRate' | 'batchSize';
+
 /** Messages from the page to the training worker. */
 export type ToWorker =
   | { type: 'configure'; state: PlaygroundState } // new data and/or network: resets training
+  /** Training settings changed mid-training: applied to the running network without a reset. */
+  | { type: 'tune'; change: Partial<Pick<PlaygroundState, LiveSetting>> }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
+  /** The page has drawn the updates it received: while playing, the worker posts one update per ack. */
+  | { type: 'ack' }
   /** Sets one weight (from the network diagram): layer, output neuron, input neuron. */
   | { type: 'setWeight'; layer: number; out: number; in: number; value: number }
   | { type: 'export' }

@@ -26,7 +26,7 @@ export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0
 export const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const SCHEDULES = ['none', 'step', 'exponential', 'cosine'] as const;
 export const DROPOUT_RATES = [0.1, 0.2, 0.3, 0.5];
-export const MOMENTA = [0.5, 0.9, 0.95, 0.99];
+export const MOMENTA = [0, 0.5, 0.9, 0.95, 0.99];
 export const BETA1 = [0.5, 0.8, 0.9, 0.95];
 export const BETA2 = [0.9, 0.99, 0.999, 0.9999];
 export const MAX_LAYERS = 6;
@@ -96,6 +96,35 @@ export const DEFAULTS: PlaygroundState = {
   hide: [],
 };
 
+/**
+ * What choosing an optimizer sets along with it: rates at which each trains the playground's data
+ * sets (RMSprop diverges at SGD's 0.03, and with momentum 0.9).
+ */
+export const OPTIMIZER_DEFAULTS: Record<
+  (typeof OPTIMIZERS)[number],
+  Partial<Pick<PlaygroundState, 'learningRate' | 'momentum'>>
+> = {
+  sgd: { learningRate: 0.03 },
+  momentum: { learningRate: 0.03, momentum: 0.9 },
+  nesterov: { learningRate: 0.03, momentum: 0.9 },
+  adagrad: { learningRate: 0.1 },
+  rmsprop: { learningRate: 0.003, momentum: 0 },
+  adam: { learningRate: 0.01 },
+};
+
+/** Batch norm needs batch statistics, so batches of at least two examples while any layer uses it. */
+export const minBatchSize = (state: Pick<PlaygroundState, 'batchNormLayers'>) =>
+  state.batchNormLayers.some(Boolean) ? 2 : 1;
+
+/**
+ * The state with the settings that cannot go together made consistent (batch size 1 becomes 2 when
+ * batch norm is on).
+ * @example consistent({ ...DEFAULTS, batchSize: 1, batchNormLayers: [1, 0] }).batchSize // 2
+ */
+export function consistent(state: PlaygroundState): PlaygroundState {
+  return { ...state, batchSize: Math.max(state.batchSize, minBatchSize(state)) };
+}
+
 export const isRegression = (d: Dataset) => d === 'plane' || d === 'multigaussian';
 
 const clampInt = (v: number, lo: number, hi: number, fallback: number) =>
@@ -125,7 +154,7 @@ export function decodeHash(hash: string): PlaygroundState {
   const features = p.has('features')
     ? (list('features').filter((f) => (FEATURES as readonly string[]).includes(f)) as Feature[])
     : DEFAULTS.features;
-  return {
+  return consistent({
     dataset: oneOf(DATASETS, p.get('dataset'), DEFAULTS.dataset),
     ratio: clampInt(num('ratio'), 10, 90, DEFAULTS.ratio),
     noise: clampInt(num('noise'), 0, 50, DEFAULTS.noise),
@@ -148,7 +177,7 @@ export function decodeHash(hash: string): PlaygroundState {
     showTest: p.get('showTest') === 'true',
     discretize: p.get('discretize') === 'true',
     hide: list('hide'),
-  };
+  });
 }
 
 /** State → `dataset=xor&…` (every field, so a shared link reproduces the setup exactly). */

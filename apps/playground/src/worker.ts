@@ -120,10 +120,23 @@ interface Session {
   /** The features on the coarse lattice drawn inside each neuron. */
   neuronGrid: Tensor;
   epoch: number;
+  /** State of the generator that shuffles the batches, seeded from the URL's seed. */
+  shuffleState: number;
+}
+
+/** A uniform number in [0, 1) from the session's own generator (mulberry32), so runs reproduce. */
+function nextRandom(s: Session): number {
+  s.shuffleState = (s.shuffleState + 0x6d2b79f5) | 0;
+  let t = s.shuffleState;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 let session: Session | null = null;
 let playing = false;
+/** Whether an update posted while playing has not been drawn yet (the page acks each frame it draws). */
+let awaitingAck = false;
 
 function makeSchedule(state: PlaygroundState, optimizer: Session['optimizer']): Session['schedule'] {
   switch (state.schedule) {
@@ -237,8 +250,20 @@ function configure(state: PlaygroundState): void {
     grid: featureMatrix(lattice, state.features).keep(),
     neuronGrid: featureMatrix(latticeOf(NEURON_GRID), state.features).keep(),
     epoch: 0,
+    shuffleState: state.seed,
   };
   report();
+}
+
+/** Applies training settings to the running session: the network and the optimizer's state stay. */
+function tune(s: Session, change: Partial<PlaygroundState>): void {
+  s.state = { ...s.state, ...change };
+  if (change.learningRate !== undefined) {
+    s.optimizer.lr = change.learningRate;
+    // A schedule scales its base rate: restart it from the new rate, at the epoch reached.
+    s.schedule = makeSchedule(s.state, s.optimizer);
+    for (let i = 0; i < s.epoch; i++) s.schedule?.step();
+  }
 }
 
 /** TensorFlow Playground's loss: ½·mean((output − target)²). */
@@ -248,7 +273,7 @@ function trainEpoch(s: Session): void {
   const n = s.train.x.shape[0]!;
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
+    const j = Math.floor(nextRandom(s) * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   s.model.train();
@@ -311,15 +336,15 @@ function report(): void {
 }
 
 async function run(): Promise<void> {
-  let lastReport = 0;
   while (playing && session) {
     const started = performance.now();
-    // Train for ~16 ms, then report, so the page redraws at about the display rate.
+    // Train for ~16 ms, then report unless the page has not drawn the last report yet: the page
+    // is never sent more than it can draw, however slow its frames.
     do trainEpoch(session);
     while (performance.now() - started < 16);
-    if (performance.now() - lastReport > 30) {
+    if (!awaitingAck) {
       report();
-      lastReport = performance.now();
+      awaitingAck = true;
     }
     await new Promise((resolve) => setTimeout(resolve, 0)); // let pause/configure messages in
   }
@@ -335,7 +360,11 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         playing = true;
         void run();
       }
+    } else if (message.type === 'tune' && session) {
+      tune(session, message.change);
+      report();
     } else if (message.type === 'pause') playing = false;
+    else if (message.type === 'ack') awaitingAck = false;
     else if (message.type === 'step' && session) {
       playing = false;
       trainEpoch(session);
