@@ -387,3 +387,41 @@ describe('seeded fits are reproducible', () => {
     expect(other).not.toEqual(a); // the seed does matter
   });
 });
+
+describe('fit stops on a non-finite loss (issue 16 #6)', () => {
+  it('stops before the step that would make the weights NaN, and says why', async () => {
+    const model = new Linear(2, 1);
+    const before = Array.from(model.weight.data());
+    const x = tensor([
+      [1, 2],
+      [Number.NaN, 1],
+      [0, 1],
+      [1, 1],
+    ]);
+    const y = tensor([[1], [2], [3], [4]]);
+    const history = await fit(model, [x, y], {
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      loss: mseLoss,
+      epochs: 3,
+      batchSize: 4,
+      shuffle: false,
+      verbose: 0,
+    });
+    expect(history.stopReason).toMatch(
+      /^non-finite loss \(NaN\) at epoch 1, batch 1; the weights are those before that step/,
+    );
+    expect(Array.from(model.weight.data())).toEqual(before);
+    const goOn = await fit(model, [x, y], {
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      loss: mseLoss,
+      epochs: 1,
+      batchSize: 4,
+      verbose: 0,
+      terminateOnNaN: false,
+    });
+    expect(goOn.stopReason).toBe('completed');
+    expect(Number.isNaN(model.weight.data()[0])).toBe(true);
+    for (const v of [x, y]) v.dispose();
+    model.dispose();
+  });
+});

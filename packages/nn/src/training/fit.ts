@@ -33,6 +33,7 @@ const FIT_OPTIONS: readonly (keyof FitOptions)[] = [
   'clipGradNorm',
   'verbose',
   'signal',
+  'terminateOnNaN',
 ];
 
 /** Throws unless `model` is a Module (anything with forward()). */
@@ -77,6 +78,11 @@ export interface FitOptions {
   verbose?: Verbosity;
   /** Stops training between batches when aborted. */
   signal?: AbortSignal;
+  /**
+   * Stop when a batch's loss is NaN or infinite, before that step changes the weights (default true;
+   * History.stopReason says where and why).
+   */
+  terminateOnNaN?: boolean;
 }
 
 /** What {@link fit} returns: per-epoch logs. */
@@ -137,6 +143,7 @@ function checkFitOptions(model: Module, options: FitOptions): void {
   requireInteger('fit', 'epochs', epochs, 1);
   requireInteger('fit', 'batchSize', batchSize, 1);
   requireBoolean('fit', 'shuffle', options.shuffle ?? true);
+  requireBoolean('fit', 'terminateOnNaN', options.terminateOnNaN ?? true);
   if (options.seed !== undefined) requireInteger('fit', 'seed', options.seed);
   requireChoice('fit', 'verbose', options.verbose ?? 1, [0, 1, 2]);
   requireList('fit', 'metrics', options.metrics);
@@ -223,7 +230,14 @@ async function train(
   options: FitOptions,
   context: TrainingContext,
 ): Promise<History> {
-  const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, callbacks = [] } = options;
+  const {
+    epochs = 1,
+    batchSize = 32,
+    shuffle = true,
+    verbose = 1,
+    callbacks = [],
+    terminateOnNaN = true,
+  } = options;
   const metrics = resolveMetrics(options.metrics);
   const generator = generatorFor(options.seed);
   const history = new History();
@@ -266,12 +280,24 @@ async function train(
           const loss = options.loss(output, yb!);
           const extra = penalty();
           (extra === null ? loss : loss.add(extra)).backward();
+          const value = loss.item();
+          // A non-finite loss would make every weight NaN: stop before the step (the weights stay as
+          // they were), unless the caller asked to go on.
+          if (!Number.isFinite(value) && terminateOnNaN) return value;
           if (options.clipGradNorm !== undefined) clipGradNorm(model.parameters(), options.clipGradNorm);
           options.optimizer.step();
           for (const m of metrics) m.update(output, yb!);
-          return loss.item();
+          return value;
         }),
       );
+      if (!Number.isFinite(lossValue) && terminateOnNaN) {
+        context.stopTraining = true;
+        context.stopReason =
+          `non-finite loss (${lossValue}) at epoch ${epoch + 1}, batch ${batch + 1}; the weights are those before ` +
+          'that step (check the data and the learning rate; detectAnomaly() from @myelin/tensor names the op ' +
+          'that made the first NaN/Inf; { terminateOnNaN: false } trains on regardless)';
+        break;
+      }
       lossSum += lossValue * size;
       seen += size;
       progress.batch(batch, lossSum / seen, seen, (performance.now() - started) / 1000, epoch);
@@ -279,7 +305,7 @@ async function train(
       batch++;
       await yieldNow();
     }
-    if (context.stopReason === 'aborted') break;
+    if (context.stopReason === 'aborted' || context.stopReason?.startsWith('non-finite')) break;
     const logs: Logs = { loss: lossSum / Math.max(seen, 1) };
     for (const m of metrics) logs[m.name] = m.compute();
     if (validationData !== undefined) {
