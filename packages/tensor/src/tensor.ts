@@ -3,6 +3,7 @@ import { type BackwardOptions, backward, type Node } from './autograd.js';
 import { checkOptions, describeValue } from './errors.js';
 import { formatTensor } from './format.js';
 import { checkLiveTensors } from './leak-warning.js';
+import { keepDimOption } from './ops/common.js';
 import * as composites from './ops/composites.js';
 import * as elementwise from './ops/elementwise.js';
 import * as indexing from './ops/indexing.js';
@@ -488,27 +489,27 @@ export class Tensor {
 
   /** Sum over `dim` (all dims if omitted). @example x.sum(1, { keepDim: true }) */
   sum(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
-    return reduce.sum(this, dim, keepDimOf('sum', options));
+    return reduce.sum(this, dim, keepDimOption('sum', options));
   }
   /** Mean over `dim` (all dims if omitted). */
   mean(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
-    return reduce.mean(this, dim, keepDimOf('mean', options));
+    return reduce.mean(this, dim, keepDimOption('mean', options));
   }
   /** Maximum over `dim` (all if omitted); ties share the gradient equally. */
   max(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
-    return reduce.max(this, dim, keepDimOf('max', options));
+    return reduce.max(this, dim, keepDimOption('max', options));
   }
   /** Minimum over `dim` (all if omitted); ties share the gradient equally. */
   min(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
-    return reduce.min(this, dim, keepDimOf('min', options));
+    return reduce.min(this, dim, keepDimOption('min', options));
   }
   /** Index of the maximum along `dim` (of the flattened tensor if omitted), int32. */
   argmax(dim?: number, options?: ReduceOptions | boolean): Tensor {
-    return reduce.argmax(this, dim, keepDimOf('argmax', options));
+    return reduce.argmax(this, dim, keepDimOption('argmax', options));
   }
   /** Index of the minimum along `dim` (of the flattened tensor if omitted), int32. */
   argmin(dim?: number, options?: ReduceOptions | boolean): Tensor {
-    return reduce.argmin(this, dim, keepDimOf('argmin', options));
+    return reduce.argmin(this, dim, keepDimOption('argmin', options));
   }
   /** Variance over `dim` with Bessel's correction (`correction` 1) unless told otherwise. */
   var(dim?: number | readonly number[], options: reduce.VarianceOptions = {}): Tensor {
@@ -520,7 +521,7 @@ export class Tensor {
   }
   /** log(Σ exp(x)) over `dim`, computed stably. */
   logSumExp(dim?: number | readonly number[], options?: ReduceOptions | boolean): Tensor {
-    return reduce.logSumExp(this, dim, keepDimOf('logSumExp', options));
+    return reduce.logSumExp(this, dim, keepDimOption('logSumExp', options));
   }
 
   // ---- softmax ---------------------------------------------------------------------------------
@@ -778,16 +779,6 @@ export class Tensor {
 export interface ReduceOptions {
   /** Keep the reduced dimensions with size 1 (default false). */
   keepDim?: boolean;
-}
-
-/** `keepDim` from a reduction's options object (or, as PyTorch also allows, a positional boolean). */
-function keepDimOf(fn: string, options: ReduceOptions | boolean | undefined): boolean {
-  if (options === undefined || typeof options === 'boolean') return options ?? false;
-  checkOptions(fn, options, ['keepDim']);
-  const { keepDim = false } = options;
-  if (typeof keepDim !== 'boolean')
-    throw new TypeError(`${fn}: keepDim must be a boolean, got ${describeValue(keepDim)}`);
-  return keepDim;
 }
 
 /** Nested arrays of numbers, as returned by `toArray()`. */

@@ -1,4 +1,5 @@
 import { MAX_DIMS } from '@myelin/kernels-wasm';
+import { checkOptions, describeValue } from '../errors.js';
 import { formatShape, type Shape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -45,4 +46,14 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   // storage, so a leaf can adopt it without a copy.
   if (summed !== g && out !== summed) summed.dispose();
   return out;
+}
+
+/** `keepDim` from a reduction's options object (or, as PyTorch also allows, a positional boolean). */
+export function keepDimOption(fn: string, options: { keepDim?: boolean } | boolean | undefined): boolean {
+  if (options === undefined || typeof options === 'boolean') return options ?? false;
+  checkOptions(fn, options, ['keepDim']);
+  const { keepDim = false } = options;
+  if (typeof keepDim !== 'boolean')
+    throw new TypeError(`${fn}: keepDim must be a boolean, got ${describeValue(keepDim)}`);
+  return keepDim;
 }

@@ -4,7 +4,7 @@ import { checkOptions, describeValue } from '../errors.js';
 import { vectorNorm } from '../linalg/index.js';
 import { broadcastShapes, formatShape, normalizeDims, sameShape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { requireFloat } from './common.js';
+import { keepDimOption, requireFloat } from './common.js';
 import { where } from './elementwise.js';
 import { requireTensor } from './shape-extra.js';
 
@@ -120,16 +120,6 @@ export function outer(x: Tensor, v: Tensor): Tensor {
 /** Options of {@link any} and {@link all}. */
 export interface LogicalReduceOptions {
   keepDim?: boolean;
-}
-
-/** `keepDim` from an options object or a positional boolean (as PyTorch allows). */
-function keepDimOption(fn: string, options: LogicalReduceOptions | boolean | undefined): boolean {
-  if (options === undefined || typeof options === 'boolean') return options ?? false;
-  checkOptions(fn, options, ['keepDim']);
-  const { keepDim = false } = options;
-  if (typeof keepDim !== 'boolean')
-    throw new TypeError(`${fn}: keepDim must be a boolean, got ${describeValue(keepDim)}`);
-  return keepDim;
 }
 
 function logical(
