@@ -1,6 +1,6 @@
 import { BinaryOp } from '@myelin/kernels-wasm';
 import { type BackwardOptions, backward, type Node } from './autograd.js';
-import { checkOptions, describeValue } from './errors.js';
+import { describeValue } from './errors.js';
 import { formatTensor } from './format.js';
 import { checkLiveTensors } from './leak-warning.js';
 import { keepDimOption } from './ops/common.js';

@@ -1,6 +1,6 @@
 // Composites of existing primitives with PyTorch's names: maskedFill, lerp, clampTensor, outer,
 // any, all and the Tensor.norm shorthand. No backward code: autograd differentiates the primitives.
-import { checkOptions, describeValue } from '../errors.js';
+import { describeValue } from '../errors.js';
 import { vectorNorm } from '../linalg/index.js';
 import { broadcastShapes, formatShape, normalizeDims, sameShape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
