@@ -47,9 +47,22 @@ export function dropout(
   requireBoolean('dropout', 'training', training);
   checkOptions('dropout', options, ['generator']);
   if (!training || p === 0) return x;
-  const generator = maskGenerator(options.generator);
+  return applyDropoutMask(x, p, x.shape, options.generator);
+}
+
+/**
+ * x · mask / (1 − p), with a keep-mask of `maskShape` (x's shape for dropout; one entry per channel
+ * for channel dropout, broadcast over the plane) drawn from the fit's or the given generator.
+ */
+export function applyDropoutMask(
+  x: Tensor,
+  p: number,
+  maskShape: readonly number[],
+  generatorOption: Generator | undefined,
+): Tensor {
+  const generator = maskGenerator(generatorOption);
   const mask = noGrad(() => {
-    const u = rand(x.shape, { generator });
+    const u = rand(maskShape, { generator });
     const keep = u.ge(p);
     u.dispose();
     const scaled = keep.div(1 - p);

@@ -1,7 +1,7 @@
-import { type Generator, noGrad, rand, type Tensor } from '@myelin/tensor';
+import type { Generator, Tensor } from '@myelin/tensor';
 import { Module } from '../module.js';
 import { checkOptions, halfOpen, requireBoolean, requireNumber, requireTensor } from '../validate.js';
-import { maskGenerator } from './dropout.js';
+import { applyDropoutMask } from './dropout.js';
 
 /**
  * Channel-wise inverted dropout (Tompson et al. 2015; torch.nn.functional.dropout2d): in training,
@@ -29,20 +29,8 @@ export function dropout2d(
   if (x.ndim !== 3 && x.ndim !== 4)
     throw new RangeError(`${fn}: expected input [N, C, H, W] or [C, H, W], got [${x.shape.join(',')}]`);
   if (!training || p === 0) return x;
-  const generator = maskGenerator(options.generator);
   // One draw per channel, broadcast over its plane.
-  const maskShape = [...x.shape.slice(0, -2), 1, 1];
-  const mask = noGrad(() => {
-    const u = rand(maskShape, { generator });
-    const keep = u.ge(p);
-    u.dispose();
-    const scaled = keep.div(1 - p);
-    keep.dispose();
-    return scaled;
-  });
-  const out = x.mul(mask);
-  mask.dispose();
-  return out;
+  return applyDropoutMask(x, p, [...x.shape.slice(0, -2), 1, 1], options.generator);
 }
 
 /**
