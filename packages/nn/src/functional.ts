@@ -30,6 +30,23 @@ export {
   step,
   tanh,
 } from './activations.js';
+// Completed for what exists (issue 16 item 7).
+export {
+  bilinear,
+  cosineSimilarity,
+  embedding,
+  gelu,
+  groupNorm,
+  hardtanh,
+  layerNorm,
+  linear,
+  logsigmoid,
+  mish,
+  oneHot,
+  pairwiseDistance,
+  silu,
+  softplus,
+} from './functional-extra.js';
 export { dropout } from './layers/dropout.js';
 export { dropout2d } from './layers/dropout2d.js';
 export { padSequence } from './layers/rnn.js';

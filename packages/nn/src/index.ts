@@ -27,6 +27,7 @@ export { Perceptron, type PerceptronFitResult } from './classic/perceptron.js';
 export { ModuleDict, ModuleList, Sequential } from './containers.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
+export { GELU, Hardtanh, LogSigmoid, Mish, SiLU, Softplus } from './layers/activations-extra.js';
 export { BatchNorm1d, type BatchNormOptions } from './layers/batchnorm.js';
 // Convolutional networks (issue 19): layers, output-size arithmetic, summaries and classic models.
 export { BatchNorm2d } from './layers/batchnorm2d.js';

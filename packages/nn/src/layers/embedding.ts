@@ -3,6 +3,21 @@ import { Module } from '../module.js';
 import { checkOptions, describeValue, requireBoolean, requireInteger, requireTensor } from '../validate.js';
 
 /**
+ * The rows of `weight` at int32 `indices` (already checked to be in range): [...indices.shape, dim].
+ * Lookups of `paddingIdx` read the row detached (no gradient). Shared with nn.functional.embedding.
+ */
+export function lookup(weight: Tensor, indices: Tensor, paddingIdx: number | null): Tensor {
+  const flat = indices.reshape([-1]);
+  let rows = weight.indexSelect(0, flat);
+  if (paddingIdx !== null) {
+    // Padding lookups read the row detached: its value (zero, or a pretrained one), no gradient.
+    const keep = noGrad(() => flat.float().ne(paddingIdx).unsqueeze(1));
+    rows = where(keep, rows, rows.detach());
+  }
+  return rows.reshape([...indices.shape, weight.shape[1]!]);
+}
+
+/**
  * A lookup table of `numEmbeddings` trainable vectors of size `embeddingDim`, initialised N(0, 1)
  * as PyTorch. `forward(indices)` (int32, any shape) returns [...indices.shape, embeddingDim]; the
  * gradient scatter-adds into the rows that were looked up (repeated indices accumulate). The
@@ -77,15 +92,7 @@ export class Embedding extends Module {
         `Embedding.forward: index ${values[bad]} at flat position ${bad} is not a row in 0..${this.numEmbeddings - 1}`,
       );
     }
-    const flat = indices.reshape([-1]);
-    let rows = this.weight.indexSelect(0, flat);
-    const { paddingIdx } = this;
-    if (paddingIdx !== null) {
-      // Padding lookups read the row detached: its value (zero, or a pretrained one), no gradient.
-      const keep = noGrad(() => flat.float().ne(paddingIdx).unsqueeze(1));
-      rows = where(keep, rows, rows.detach());
-    }
-    return rows.reshape([...indices.shape, this.embeddingDim]);
+    return lookup(this.weight, indices, this.paddingIdx);
   }
 
   protected override describe(): string {

@@ -3,6 +3,12 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import { checkOptions, requireBoolean, requireInteger, requireTensor } from '../validate.js';
 
+/** x·Wᵀ + b (b optional), shared with nn.functional.linear. */
+export function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const y = x.matmul(weight.transpose());
+  return bias === null ? y : y.add(bias);
+}
+
 /**
  * Fully connected layer y = x·Wᵀ + b with W of shape [outFeatures, inFeatures] (PyTorch's layout),
  * initialised as PyTorch does: W ~ U(−1/√in, 1/√in) (Kaiming uniform with a = √5), b likewise.
@@ -42,8 +48,7 @@ export class Linear extends Module {
         `Linear.forward: input of shape [${x.shape.join(',')}] does not end in inFeatures = ${this.inFeatures}`,
       );
     }
-    const y = x.matmul(this.weight.transpose());
-    return this.bias === null ? y : y.add(this.bias);
+    return affine(x, this.weight, this.bias);
   }
 
   protected override describe(): string {

@@ -17,6 +17,35 @@ function normalise(x: Tensor, dims: number[], eps: number): Tensor {
   return centered.div(centered.square().mean(dims, true).add(eps).sqrt());
 }
 
+/** Layer norm over the last `k` dimensions, then ·γ + β when given (shared with nn.functional.layerNorm). */
+export function layerNormOf(
+  x: Tensor,
+  k: number,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+): Tensor {
+  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+  let y = normalise(x, dims, eps);
+  if (weight !== null) y = y.mul(weight);
+  return bias === null ? y : y.add(bias);
+}
+
+/** Group norm of [N, C, *] input, then per-channel ·γ + β when given (shared with nn.functional.groupNorm). */
+export function groupNormOf(
+  x: Tensor,
+  numGroups: number,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+): Tensor {
+  const n = x.shape[0]!;
+  let y = normalise(x.reshape([n, numGroups, -1]), [2], eps).reshape([...x.shape]);
+  const shape = [1, x.shape[1]!, ...x.shape.slice(2).map(() => 1)];
+  if (weight !== null) y = y.mul(weight.reshape(shape));
+  return bias === null ? y : y.add(bias.reshape(shape));
+}
+
 /**
  * Layer normalisation (Ba et al. 2016) over the last dimensions given by `normalizedShape`, per
  * sample (no batch statistics, same in training and evaluation), with elementwise γ and β.
@@ -57,9 +86,7 @@ export class LayerNorm extends Module {
         `LayerNorm: input [${x.shape.join(',')}] does not end in the normalized shape [${this.normalizedShape.join(',')}]`,
       );
     }
-    const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-    const y = normalise(x, dims, this.options.eps ?? 1e-5);
-    return this.weight === null ? y : y.mul(this.weight).add(this.bias!);
+    return layerNormOf(x, k, this.weight, this.bias, this.options.eps ?? 1e-5);
   }
 
   protected override describe(): string {
@@ -105,12 +132,7 @@ export class GroupNorm extends Module {
         `GroupNorm: expected input [N, ${this.numChannels}, ...], got [${x.shape.join(',')}]`,
       );
     }
-    const n = x.shape[0]!;
-    const grouped = x.reshape([n, this.numGroups, -1]);
-    const y = normalise(grouped, [2], this.options.eps ?? 1e-5).reshape([...x.shape]);
-    if (this.weight === null) return y;
-    const shape = [1, this.numChannels, ...x.shape.slice(2).map(() => 1)];
-    return y.mul(this.weight.reshape(shape)).add(this.bias!.reshape(shape));
+    return groupNormOf(x, this.numGroups, this.weight, this.bias, this.options.eps ?? 1e-5);
   }
 
   protected override describe(): string {
