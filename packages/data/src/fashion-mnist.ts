@@ -159,7 +159,14 @@ export async function loadFashionMNIST(options: FashionMNISTOptions): Promise<Fa
   const prefix = split === 'train' ? 'train' : 't10k';
   const imagesName = `${prefix}-images-idx3-ubyte.gz`;
   const labelsName = `${prefix}-labels-idx1-ubyte.gz`;
-  const [images, labels] = await Promise.all([readIDXFile(root, imagesName), readIDXFile(root, labelsName)]);
+  // Read both at once, but report a failure in a fixed order (images first), whichever fails first.
+  const [imagesRead, labelsRead] = await Promise.allSettled([
+    readIDXFile(root, imagesName),
+    readIDXFile(root, labelsName),
+  ]);
+  if (imagesRead.status === 'rejected') throw imagesRead.reason;
+  if (labelsRead.status === 'rejected') throw labelsRead.reason;
+  const [images, labels] = [imagesRead.value, labelsRead.value];
   const [count = 0, height, width] = images.shape;
   if (images.type.name !== 'uint8' || images.shape.length !== 3 || height !== 28 || width !== 28) {
     throw new RangeError(
