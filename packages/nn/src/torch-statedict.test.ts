@@ -1,7 +1,8 @@
 // Moving weights between PyTorch and Myelin (issue 15 items 3 and 4): state dicts PyTorch saved as
 // safetensors load strictly into the same Myelin architecture and compute PyTorch's output; Myelin
 // saves PyTorch's names. Fixtures: scripts/torch-statedict-fixtures.py.
-import { memory, type Tensor, tensor, zeros } from '@myelin/tensor';
+import { Adam } from '@myelin/optim';
+import { manualSeed, memory, randn, type Tensor, tensor, tidy, zeros } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
 import { torchStateDictFixtures as F } from './fixtures/torch-statedict.generated.js';
 import {
@@ -13,6 +14,7 @@ import {
   LSTM,
   loadModule,
   type Module,
+  mseLoss,
   parseSafetensors,
   ReLU,
   Sequential,
@@ -136,5 +138,39 @@ describe("Myelin's state dict names", () => {
     a.model.dispose();
     b.model.dispose();
     expect(memory().tensors).toBe(before);
+  });
+});
+
+describe('resuming training from a model file and an optimizer file (issue 15 item 4)', () => {
+  it('continuing and resuming from saveModule + saveState are bit-identical', () => {
+    manualSeed(15);
+    const x = randn([8, 4]);
+    const y = randn([8, 3]);
+    const make = () => architectures.mlp().model;
+    const train = (model: Module, opt: Adam, steps: number) => {
+      for (let i = 0; i < steps; i++) {
+        opt.zeroGrad();
+        tidy(() => mseLoss(model.forward(x), y).backward());
+        opt.step();
+      }
+    };
+    const model = make();
+    const opt = new Adam(model.parameters(), { lr: 0.01 });
+    train(model, opt, 3);
+    const modelFile = saveModule(model);
+    const optimizerFile = opt.saveState();
+    train(model, opt, 3);
+
+    const resumed = make();
+    loadModule(resumed, modelFile);
+    const resumedOpt = new Adam(resumed.parameters(), { lr: 0.5 }); // the file restores lr too
+    resumedOpt.loadState(optimizerFile);
+    train(resumed, resumedOpt, 3);
+    for (const [name, t] of model.stateDict())
+      expect(Array.from(resumed.stateDict().get(name)!.data()), name).toEqual(Array.from(t.data()));
+    for (const m of [model, resumed]) m.dispose();
+    for (const o of [opt, resumedOpt]) o.dispose();
+    x.dispose();
+    y.dispose();
   });
 });
