@@ -259,9 +259,9 @@ describe('BatchNorm2d', () => {
     expect([...bn.stateDict().keys()]).toEqual([
       'weight',
       'bias',
-      'runningMean',
-      'runningVar',
-      'numBatchesTracked',
+      'running_mean',
+      'running_var',
+      'num_batches_tracked',
     ]);
     const plain = new BatchNorm2d(4, { affine: false, trackRunningStats: false }).eval();
     expect(plain.numParameters()).toBe(0);

@@ -97,7 +97,7 @@ describe('models.resnet', () => {
     expect(names.slice(0, 3)).toEqual(['conv1.weight', 'bn1.weight', 'bn1.bias']);
     expect(names).toContain('layer2.0.downsample.0.weight');
     expect(names).not.toContain('layer1.0.downsample.0.weight'); // identity shortcut
-    expect([...model.stateDict().keys()]).toContain('layer3.1.bn2.runningVar');
+    expect([...model.stateDict().keys()]).toContain('layer3.1.bn2.running_var');
     const text = summary(model, zeros([2, 3, 32, 32]));
     expect(text).toMatch(/\(layer1\): Sequential\(\)\s+\[N, 16, 32, 32\]/);
     expect(text).toMatch(/\(0\): BasicBlock\(16, 32, stride=2\)\s+\[N, 32, 16, 16\]/);

@@ -29,6 +29,7 @@ export abstract class Module {
   private readonly ownParameters = new Map<string, Tensor>();
   private readonly ownBuffers = new Map<string, Tensor>();
   private readonly ownModules = new Map<string, Module>();
+  private readonly ownAliases = new Map<string, string>();
 
   /**
    * Computes the module's output: usually one tensor; a recurrent layer returns `[output, state]`, as
@@ -64,6 +65,19 @@ export abstract class Module {
     return tensor;
   }
 
+  /**
+   * Lets {@link loadStateDict} accept `alias` as another name of the parameter or buffer `name`
+   * (e.g. the name an earlier version saved it under); {@link stateDict} always uses `name`.
+   *
+   * @example this.addStateDictAlias('runningMean', 'running_mean');
+   */
+  protected addStateDictAlias(alias: string, name: string): void {
+    this.checkName(alias);
+    if (!this.ownParameters.has(name) && !this.ownBuffers.has(name))
+      throw new Error(`${this.constructor.name}: alias '${alias}' names no parameter or buffer '${name}'`);
+    this.ownAliases.set(alias, name);
+  }
+
   /** Registers a child module named `name`. */
   protected addModule<M extends Module>(name: string, module: M): M {
     this.checkName(name);
@@ -76,7 +90,12 @@ export abstract class Module {
   private checkName(name: string): void {
     if (name === '' || name.includes('.'))
       throw new RangeError(`${this.constructor.name}: invalid name '${name}' (non-empty, no dots)`);
-    if (this.ownParameters.has(name) || this.ownBuffers.has(name) || this.ownModules.has(name)) {
+    if (
+      this.ownParameters.has(name) ||
+      this.ownBuffers.has(name) ||
+      this.ownModules.has(name) ||
+      this.ownAliases.has(name)
+    ) {
       throw new Error(`${this.constructor.name}: '${name}' is already registered`);
     }
   }
@@ -169,7 +188,11 @@ export abstract class Module {
   /**
    * Copies values from `state` into the parameters and buffers of the same names. Everything is
    * checked first — missing or unexpected keys (when `strict`), shape or dtype mismatches — and on
-   * any problem it throws one error listing them all and changes nothing.
+   * any problem it throws one error listing them all and changes nothing. A key may also be an
+   * alias a layer declares for an older name (BatchNorm's `runningMean` for `running_mean`), so
+   * files saved by earlier versions still load.
+   *
+   * @example model.loadStateDict(parseSafetensors(bytes).tensors);
    */
   loadStateDict(
     state: ReadonlyMap<string, Tensor> | Record<string, Tensor>,
@@ -184,10 +207,11 @@ export abstract class Module {
       throw new TypeError(
         `${where}: expected a Map or an object of tensors by name, got ${describeValue(state)}`,
       );
-    const incoming: ReadonlyMap<string, Tensor> =
+    const given: ReadonlyMap<string, Tensor> =
       state instanceof Map ? state : new Map(Object.entries(state as Record<string, Tensor>));
     const own = this.stateDict();
     const problems: string[] = [];
+    const incoming = this.resolveAliases(given, own, problems);
     const missing = [...own.keys()].filter((k) => !incoming.has(k));
     const unexpected = [...incoming.keys()].filter((k) => !own.has(k));
     if (strict && missing.length > 0) problems.push(`missing keys: ${missing.join(', ')}`);
@@ -217,6 +241,28 @@ export abstract class Module {
         target.copy_(source);
       }
     });
+  }
+
+  /** `state` with every alias key renamed to its current name; a key given under both goes into `problems`. */
+  private resolveAliases(
+    state: ReadonlyMap<string, Tensor>,
+    own: StateDict,
+    problems: string[],
+  ): ReadonlyMap<string, Tensor> {
+    const aliases = new Map<string, string>();
+    for (const [prefix, module] of this.namedModules()) {
+      const dotted = (name: string) => (prefix === '' ? name : `${prefix}.${name}`);
+      for (const [alias, name] of module.ownAliases) aliases.set(dotted(alias), dotted(name));
+    }
+    if (aliases.size === 0) return state;
+    const resolved = new Map<string, Tensor>();
+    for (const [key, value] of state) {
+      const name = own.has(key) ? undefined : aliases.get(key);
+      if (name === undefined) resolved.set(key, value);
+      else if (state.has(name)) problems.push(`'${key}' and '${name}' are the same tensor, given twice`);
+      else resolved.set(name, value);
+    }
+    return resolved;
   }
 
   /** Frees all parameters and buffers of this module and its descendants. */

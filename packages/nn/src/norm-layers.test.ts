@@ -74,9 +74,9 @@ describe('BatchNorm1d', () => {
     );
     expect(() => bn.forward(randn([1, 2]))).toThrow(/more than 1 value per channel/);
     expect([...new BatchNorm1d(4).namedBuffers()].map(([n]) => n)).toEqual([
-      'runningMean',
-      'runningVar',
-      'numBatchesTracked',
+      'running_mean',
+      'running_var',
+      'num_batches_tracked',
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { checkOptions, describeValue, fullLike, noGrad, Tensor, tensor } from '@myelin/tensor';
+import { decodeOptimizerState, encodeOptimizerState } from './state-file.js';
 import { describe, requireNonNegative } from './validate.js';
 
 /** Options every optimizer has. */
@@ -251,7 +252,35 @@ export abstract class Optimizer<O extends BaseOptions> {
    * @example opt.loadStateDict(JSON.parse(saved));
    */
   loadStateDict(dict: OptimizerStateDict): void {
-    const where = `${this.name}.loadStateDict`;
+    this.restore(dict, `${this.name}.loadStateDict`);
+  }
+
+  /**
+   * The optimizer's state as safetensors bytes, to save beside the model's (`saveModule`) and
+   * resume training exactly with {@link loadState}: every state buffer is an F32 tensor named
+   * `state.<position>.<name>` (position across all groups, e.g. `state.0.expAvg`); step counts
+   * (`state.0.step`), the optimizer's name and the groups' options (`param_groups`, JSON) are
+   * `__metadata__` strings. The file opens with any safetensors reader.
+   *
+   * @example await writeFile('adam.safetensors', opt.saveState());
+   */
+  saveState(): Uint8Array {
+    return encodeOptimizerState(this.stateDict(), this.name);
+  }
+
+  /**
+   * Restores bytes written by {@link saveState} of an optimizer of the same kind over parameters of
+   * the same shapes, in the same order. The file and everything in it are checked first, as by
+   * {@link loadStateDict}; on any error it throws and the optimizer is unchanged.
+   *
+   * @example opt.loadState(await readFile('adam.safetensors'));
+   */
+  loadState(bytes: Uint8Array | ArrayBuffer): void {
+    const where = `${this.name}.loadState`;
+    this.restore(decodeOptimizerState(bytes, this.name, where), where);
+  }
+
+  private restore(dict: OptimizerStateDict, where: string): void {
     if (!isRecord(dict))
       throw new TypeError(`${where}: expected an object { state, paramGroups }, got ${describe(dict)}`);
     const options = this.checkGroups(dict.paramGroups, where);

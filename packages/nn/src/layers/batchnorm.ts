@@ -22,10 +22,23 @@ export interface BatchNormOptions {
 }
 
 /**
+ * The buffer names saved before PyTorch's were adopted, accepted by `loadStateDict` as aliases.
+ * @internal
+ */
+export const LEGACY_BUFFER_NAMES = [
+  ['runningMean', 'running_mean'],
+  ['runningVar', 'running_var'],
+  ['numBatchesTracked', 'num_batches_tracked'],
+] as const;
+
+/**
  * Batch normalisation (Ioffe & Szegedy 2015) over [N, C] or [N, C, L] inputs, as PyTorch's
  * BatchNorm1d. Training: normalise with the batch mean and biased variance, and update
  * running_mean ← (1 − m)·running_mean + m·mean and running_var likewise with the unbiased variance.
- * Evaluation: normalise with the running statistics. Then y = γ·x̂ + β.
+ * Evaluation: normalise with the running statistics. Then y = γ·x̂ + β. The state dict uses
+ * PyTorch's names — weight, bias, running_mean, running_var, num_batches_tracked (int32 here,
+ * int64 in PyTorch; both load either way) — and `loadStateDict` still accepts the camelCase names
+ * (runningMean, runningVar, numBatchesTracked) earlier versions saved.
  *
  * @example new Sequential(new Linear(64, 128), new BatchNorm1d(128), new ReLU())
  */
@@ -54,11 +67,14 @@ export class BatchNorm1d extends Module {
     this.momentum = momentum;
     this.weight = affine ? this.addParameter('weight', ones([numFeatures])) : null;
     this.bias = affine ? this.addParameter('bias', zeros([numFeatures])) : null;
-    this.runningMean = trackRunningStats ? this.addBuffer('runningMean', zeros([numFeatures])) : null;
-    this.runningVar = trackRunningStats ? this.addBuffer('runningVar', ones([numFeatures])) : null;
+    this.runningMean = trackRunningStats ? this.addBuffer('running_mean', zeros([numFeatures])) : null;
+    this.runningVar = trackRunningStats ? this.addBuffer('running_var', ones([numFeatures])) : null;
     this.numBatchesTracked = trackRunningStats
-      ? this.addBuffer('numBatchesTracked', zeros([], { dtype: 'int32' }))
+      ? this.addBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }))
       : null;
+    // Earlier versions saved the buffers under camelCase names: files they wrote still load.
+    if (trackRunningStats)
+      for (const [alias, name] of LEGACY_BUFFER_NAMES) this.addStateDictAlias(alias, name);
   }
 
   forward(x: Tensor): Tensor {

@@ -9,15 +9,16 @@ import {
   requireNumber,
   requireTensor,
 } from '../validate.js';
-import type { BatchNormOptions } from './batchnorm.js';
+import { type BatchNormOptions, LEGACY_BUFFER_NAMES } from './batchnorm.js';
 
 /**
  * Batch normalisation (Ioffe & Szegedy 2015) of images [N, C, H, W] per channel, as PyTorch's
  * BatchNorm2d: statistics over the batch and both spatial axes. Training: normalise with the batch
- * mean and biased variance, and update runningMean ← (1 − m)·runningMean + m·mean and runningVar
+ * mean and biased variance, and update running_mean ← (1 − m)·running_mean + m·mean and running_var
  * likewise with the unbiased variance. Evaluation: normalise with the running statistics (or the
  * batch's, without `trackRunningStats`). Then y = γ·x̂ + β. Parameters and buffers have
- * {@link BatchNorm1d}'s names: weight, bias, runningMean, runningVar, numBatchesTracked.
+ * PyTorch's names, as {@link BatchNorm1d}'s: weight, bias, running_mean, running_var,
+ * num_batches_tracked (the old camelCase names still load).
  *
  * @example new Sequential(new Conv2d(3, 16, 3, { padding: 1, bias: false }), new BatchNorm2d(16), new ReLU())
  */
@@ -47,11 +48,14 @@ export class BatchNorm2d extends Module {
     this.momentum = momentum;
     this.weight = affine ? this.addParameter('weight', ones([numFeatures])) : null;
     this.bias = affine ? this.addParameter('bias', zeros([numFeatures])) : null;
-    this.runningMean = trackRunningStats ? this.addBuffer('runningMean', zeros([numFeatures])) : null;
-    this.runningVar = trackRunningStats ? this.addBuffer('runningVar', ones([numFeatures])) : null;
+    this.runningMean = trackRunningStats ? this.addBuffer('running_mean', zeros([numFeatures])) : null;
+    this.runningVar = trackRunningStats ? this.addBuffer('running_var', ones([numFeatures])) : null;
     this.numBatchesTracked = trackRunningStats
-      ? this.addBuffer('numBatchesTracked', zeros([], { dtype: 'int32' }))
+      ? this.addBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }))
       : null;
+    // Earlier versions saved the buffers under camelCase names: files they wrote still load.
+    if (trackRunningStats)
+      for (const [alias, name] of LEGACY_BUFFER_NAMES) this.addStateDictAlias(alias, name);
   }
 
   forward(x: Tensor): Tensor {
