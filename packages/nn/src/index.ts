@@ -119,4 +119,15 @@ export {
   Recall,
   TopKAccuracy,
 } from './training/metrics.js';
+export {
+  HammingLoss,
+  MultilabelF1,
+  type MultilabelOptions,
+  MultilabelPrecision,
+  MultilabelRecall,
+  type MultilabelReport,
+  multilabelReport,
+  type PrecisionRecallF1,
+  SubsetAccuracy,
+} from './training/multilabel.js';
 export type { Verbosity } from './training/progress.js';
