@@ -76,8 +76,11 @@ class MultilabelCounts {
         `${fn}: expected output and target of the same shape [N, labels], got [${output.shape.join(',')}] and [${target.shape.join(',')}]`,
       );
     const [n, labels] = output.shape as [number, number];
-    if (this.tp.length === 0) [this.tp, this.fp, this.fn] = [0, 0, 0].map(() => new Array(labels).fill(0));
-    else if (this.tp.length !== labels)
+    if (this.tp.length === 0) {
+      this.tp = new Array<number>(labels).fill(0);
+      this.fp = new Array<number>(labels).fill(0);
+      this.fn = new Array<number>(labels).fill(0);
+    } else if (this.tp.length !== labels)
       throw new RangeError(`${fn}: got ${labels} labels after batches with ${this.tp.length}`);
     const o = output.data();
     const t = target.data();
