@@ -86,6 +86,7 @@ export {
   nllLoss,
   type Reduction,
 } from './losses.js';
+export { type McDropoutOptions, mcDropoutPredict } from './mc-dropout.js';
 export * as models from './models/index.js';
 export { type LoadStateDictOptions, Module, type StateDict } from './module.js';
 export { loadModule, loadModuleFile, saveModule, saveModuleFile } from './persistence.js';
