@@ -86,6 +86,7 @@ export {
   nllLoss,
   type Reduction,
 } from './losses.js';
+export { type McDropoutOptions, mcDropoutPredict } from './mc-dropout.js';
 export * as models from './models/index.js';
 export { type LoadStateDictOptions, Module, type StateDict } from './module.js';
 export { loadModule, loadModuleFile, saveModule, saveModuleFile } from './persistence.js';
@@ -119,4 +120,15 @@ export {
   Recall,
   TopKAccuracy,
 } from './training/metrics.js';
+export {
+  HammingLoss,
+  MultilabelF1,
+  type MultilabelOptions,
+  MultilabelPrecision,
+  MultilabelRecall,
+  type MultilabelReport,
+  multilabelReport,
+  type PrecisionRecallF1,
+  SubsetAccuracy,
+} from './training/multilabel.js';
 export type { Verbosity } from './training/progress.js';

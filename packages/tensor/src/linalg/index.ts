@@ -286,3 +286,4 @@ export function svd(a: Tensor): { U: Tensor; S: Tensor; Vh: Tensor } {
   const [U, S, Vh] = svdOp(a);
   return { U: U!, S: S!, Vh: Vh! };
 }
+export { cross, eig, eigvals, matrixRank, rowEchelon } from './teaching.js';
