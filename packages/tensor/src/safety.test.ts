@@ -3,11 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   arange,
+  avgPool1d,
+  avgPool2d,
   cat,
   cdist,
   checkOptions,
+  conv1d,
+  conv2d,
   describeValue,
   gradcheck,
+  maxPool1d,
+  maxPool2d,
   memory,
   ones,
   randint,
@@ -205,5 +211,31 @@ describe('randint (issue 12 #16)', () => {
     expect(Math.min(...v)).toBe(-3);
     expect(Math.max(...v)).toBe(2);
     t.dispose();
+  });
+});
+
+describe('convolution and pooling wrappers', () => {
+  it('leave only their result alive outside tidy (no intermediate unsqueeze/padding views)', () => {
+    const x1 = randn([2, 3, 10]);
+    const x3 = randn([3, 8, 8]);
+    const w1 = randn([4, 3, 3]);
+    const w2 = randn([4, 3, 3, 3]);
+    const calls: (() => Tensor | Tensor[])[] = [
+      () => conv1d(x1, w1, null, { padding: 'same' }),
+      () => conv2d(x3, w2, null, { padding: 'same' }),
+      () => maxPool1d(x1, 2),
+      () => maxPool1d(x1, 2, { returnIndices: true }),
+      () => avgPool1d(x1, 2),
+      () => maxPool2d(x3, 2),
+      () => avgPool2d(x3, 2),
+    ];
+    for (const call of calls) {
+      const before = memory().tensors;
+      const result = call();
+      const outputs = Array.isArray(result) ? result : [result];
+      expect(memory().tensors).toBe(before + outputs.length);
+      for (const t of outputs) t.dispose();
+    }
+    for (const t of [x1, x3, w1, w2]) t.dispose();
   });
 });

@@ -7,6 +7,7 @@
 import { type Conv2dGeometry, colsLength, conv2dGeometry } from '@myelin/kernels-wasm';
 import { checkOptions, describeValue } from '../errors.js';
 import { kernels } from '../runtime.js';
+import { tidy } from '../scope.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { contiguousRaw, release, requireFloat } from './common.js';
@@ -405,64 +406,67 @@ export function conv2d(
   bias?: Tensor | null,
   options: Conv2dOptions = {},
 ): Tensor {
-  const fn = 'conv2d';
-  checkOptions(fn, options, ['stride', 'padding', 'dilation', 'groups']);
-  const x = requireTensor(fn, 'input', input, [3, 4]);
-  const w = requireTensor(fn, 'weight', weight, [4]);
-  const groups = groupsOption(fn, options.groups ?? 1);
-  const stride = pairOption(fn, 'stride', options.stride ?? 1, 1);
-  const dilation = pairOption(fn, 'dilation', options.dilation ?? 1, 1);
-  const [cout, cin] = w.shape as [number, number];
-  const channels = x.shape[x.ndim - 3]!;
-  if (cout % groups !== 0) {
-    throw new RangeError(
-      `${fn}: weight of shape ${formatShape(w.shape)} has ${cout} output channels, which groups ${groups} does not divide`,
-    );
-  }
-  if (cin * groups !== channels) {
-    throw new RangeError(
-      `${fn}: weight of shape ${formatShape(w.shape)} with groups ${groups} expects input with ${cin * groups} channels, ` +
-        `got input of shape ${formatShape(x.shape)} (${channels} channels)`,
-    );
-  }
-  const b = checkBias(fn, bias, cout);
-  const batched = x.ndim === 4 ? x : x.unsqueeze(0);
-  let padded = batched;
-  let padding: [number, number];
-  if (options.padding === 'same' || options.padding === 'valid') {
-    padding = [0, 0];
-    if (options.padding === 'same') {
-      if (stride[0] !== 1 || stride[1] !== 1)
-        throw new RangeError(
-          `${fn}: padding 'same' needs stride 1, got stride ${describeValue(options.stride)}`,
-        );
-      const total = [0, 1].map((a) => dilation[a]! * (w.shape[2 + a]! - 1));
-      padding = [Math.floor(total[0]! / 2), Math.floor(total[1]! / 2)];
-      // An odd total: the extra zero row/column goes at the end (PyTorch pads the input by it).
-      if (total[0]! % 2 === 1 || total[1]! % 2 === 1)
-        padded = pad(batched, [0, total[1]! % 2, 0, total[0]! % 2]);
-    }
-  } else if (typeof options.padding === 'string') {
-    throw new RangeError(
-      `${fn}: padding must be a number, a pair, 'same' or 'valid', got ${describeValue(options.padding)}`,
-    );
-  } else {
-    padding = pairOption(fn, 'padding', options.padding ?? 0, 0);
-  }
-  const [, , height, width] = padded.shape as [number, number, number, number];
-  for (const a of [0, 1]) {
-    const span = dilation[a]! * (w.shape[2 + a]! - 1) + 1;
-    const size = (a === 0 ? height : width) + 2 * padding[a]!;
-    if (size < span) {
+  // Intermediate views (unsqueeze, padding) are freed here; the graph keeps what it needs.
+  return tidy(() => {
+    const fn = 'conv2d';
+    checkOptions(fn, options, ['stride', 'padding', 'dilation', 'groups']);
+    const x = requireTensor(fn, 'input', input, [3, 4]);
+    const w = requireTensor(fn, 'weight', weight, [4]);
+    const groups = groupsOption(fn, options.groups ?? 1);
+    const stride = pairOption(fn, 'stride', options.stride ?? 1, 1);
+    const dilation = pairOption(fn, 'dilation', options.dilation ?? 1, 1);
+    const [cout, cin] = w.shape as [number, number];
+    const channels = x.shape[x.ndim - 3]!;
+    if (cout % groups !== 0) {
       throw new RangeError(
-        `${fn}: input of shape ${formatShape(x.shape)} (padded ${a === 0 ? 'height' : 'width'} ${size}) is smaller than ` +
-          `the ${dilation[a]! > 1 ? 'dilated ' : ''}kernel (${span}) of weight ${formatShape(w.shape)}`,
+        `${fn}: weight of shape ${formatShape(w.shape)} has ${cout} output channels, which groups ${groups} does not divide`,
       );
     }
-  }
-  const inputs = b === null ? [padded, w] : [padded, w, b];
-  const y = conv2dOp(inputs, { stride, padding, dilation, groups })[0]!;
-  return x.ndim === 4 ? y : y.squeeze(0);
+    if (cin * groups !== channels) {
+      throw new RangeError(
+        `${fn}: weight of shape ${formatShape(w.shape)} with groups ${groups} expects input with ${cin * groups} channels, ` +
+          `got input of shape ${formatShape(x.shape)} (${channels} channels)`,
+      );
+    }
+    const b = checkBias(fn, bias, cout);
+    const batched = x.ndim === 4 ? x : x.unsqueeze(0);
+    let padded = batched;
+    let padding: [number, number];
+    if (options.padding === 'same' || options.padding === 'valid') {
+      padding = [0, 0];
+      if (options.padding === 'same') {
+        if (stride[0] !== 1 || stride[1] !== 1)
+          throw new RangeError(
+            `${fn}: padding 'same' needs stride 1, got stride ${describeValue(options.stride)}`,
+          );
+        const total = [0, 1].map((a) => dilation[a]! * (w.shape[2 + a]! - 1));
+        padding = [Math.floor(total[0]! / 2), Math.floor(total[1]! / 2)];
+        // An odd total: the extra zero row/column goes at the end (PyTorch pads the input by it).
+        if (total[0]! % 2 === 1 || total[1]! % 2 === 1)
+          padded = pad(batched, [0, total[1]! % 2, 0, total[0]! % 2]);
+      }
+    } else if (typeof options.padding === 'string') {
+      throw new RangeError(
+        `${fn}: padding must be a number, a pair, 'same' or 'valid', got ${describeValue(options.padding)}`,
+      );
+    } else {
+      padding = pairOption(fn, 'padding', options.padding ?? 0, 0);
+    }
+    const [, , height, width] = padded.shape as [number, number, number, number];
+    for (const a of [0, 1]) {
+      const span = dilation[a]! * (w.shape[2 + a]! - 1) + 1;
+      const size = (a === 0 ? height : width) + 2 * padding[a]!;
+      if (size < span) {
+        throw new RangeError(
+          `${fn}: input of shape ${formatShape(x.shape)} (padded ${a === 0 ? 'height' : 'width'} ${size}) is smaller than ` +
+            `the ${dilation[a]! > 1 ? 'dilated ' : ''}kernel (${span}) of weight ${formatShape(w.shape)}`,
+        );
+      }
+    }
+    const inputs = b === null ? [padded, w] : [padded, w, b];
+    const y = conv2dOp(inputs, { stride, padding, dilation, groups })[0]!;
+    return x.ndim === 4 ? y : y.squeeze(0);
+  });
 }
 
 /**
@@ -477,40 +481,44 @@ export function conv1d(
   bias?: Tensor | null,
   options: Conv1dOptions = {},
 ): Tensor {
-  const fn = 'conv1d';
-  checkOptions(fn, options, ['stride', 'padding', 'dilation', 'groups']);
-  const x = requireTensor(fn, 'input', input, [2, 3]);
-  const w = requireTensor(fn, 'weight', weight, [3]);
-  const single = (name: string, v: unknown, min: number) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new RangeError(
-        `${fn}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${describeValue(v)}`,
-      );
+  // Intermediate views (unsqueeze, padding) are freed here; the graph keeps what it needs.
+  return tidy(() => {
+    const fn = 'conv1d';
+    checkOptions(fn, options, ['stride', 'padding', 'dilation', 'groups']);
+    const x = requireTensor(fn, 'input', input, [2, 3]);
+    const w = requireTensor(fn, 'weight', weight, [3]);
+    const single = (name: string, v: unknown, min: number) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+        throw new RangeError(
+          `${fn}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${describeValue(v)}`,
+        );
+      }
+      return v;
+    };
+    const stride = single('stride', options.stride ?? 1, 1);
+    const dilation = single('dilation', options.dilation ?? 1, 1);
+    const p = options.padding ?? 0;
+    const padding: Conv2dOptions['padding'] =
+      p === 'same' || p === 'valid' ? p : [0, single('padding', p, 0)];
+    try {
+      const y = conv2d(x.unsqueeze(-2), w.unsqueeze(2), bias, {
+        stride: [1, stride],
+        padding,
+        dilation: [1, dilation],
+        groups: options.groups ?? 1,
+      });
+      return y.squeeze(-2);
+    } catch (error) {
+      // Report in this function's name and shapes, not those of the 2-D call.
+      if (error instanceof Error && error.message.startsWith('conv2d: ')) {
+        const message = `${fn}: ${error.message.slice(8)}`
+          .replace(formatShape(x.unsqueeze(-2).shape), formatShape(x.shape))
+          .replace(formatShape(w.unsqueeze(2).shape), formatShape(w.shape));
+        throw new (error.constructor as ErrorConstructor)(message);
+      }
+      throw error;
     }
-    return v;
-  };
-  const stride = single('stride', options.stride ?? 1, 1);
-  const dilation = single('dilation', options.dilation ?? 1, 1);
-  const p = options.padding ?? 0;
-  const padding: Conv2dOptions['padding'] = p === 'same' || p === 'valid' ? p : [0, single('padding', p, 0)];
-  try {
-    const y = conv2d(x.unsqueeze(-2), w.unsqueeze(2), bias, {
-      stride: [1, stride],
-      padding,
-      dilation: [1, dilation],
-      groups: options.groups ?? 1,
-    });
-    return y.squeeze(-2);
-  } catch (error) {
-    // Report in this function's name and shapes, not those of the 2-D call.
-    if (error instanceof Error && error.message.startsWith('conv2d: ')) {
-      const message = `${fn}: ${error.message.slice(8)}`
-        .replace(formatShape(x.unsqueeze(-2).shape), formatShape(x.shape))
-        .replace(formatShape(w.unsqueeze(2).shape), formatShape(w.shape));
-      throw new (error.constructor as ErrorConstructor)(message);
-    }
-    throw error;
-  }
+  });
 }
 
 /**
@@ -527,32 +535,35 @@ export function convTranspose2d(
   bias?: Tensor | null,
   options: ConvTranspose2dOptions = {},
 ): Tensor {
-  const fn = 'convTranspose2d';
-  checkOptions(fn, options, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
-  const x = requireTensor(fn, 'input', input, [3, 4]);
-  const w = requireTensor(fn, 'weight', weight, [4]);
-  const groups = groupsOption(fn, options.groups ?? 1);
-  const stride = pairOption(fn, 'stride', options.stride ?? 1, 1);
-  const padding = pairOption(fn, 'padding', options.padding ?? 0, 0);
-  const dilation = pairOption(fn, 'dilation', options.dilation ?? 1, 1);
-  const outputPadding = pairOption(fn, 'outputPadding', options.outputPadding ?? 0, 0);
-  for (const a of [0, 1]) {
-    if (outputPadding[a]! >= Math.max(stride[a]!, dilation[a]!)) {
+  // Intermediate views (unsqueeze, padding) are freed here; the graph keeps what it needs.
+  return tidy(() => {
+    const fn = 'convTranspose2d';
+    checkOptions(fn, options, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
+    const x = requireTensor(fn, 'input', input, [3, 4]);
+    const w = requireTensor(fn, 'weight', weight, [4]);
+    const groups = groupsOption(fn, options.groups ?? 1);
+    const stride = pairOption(fn, 'stride', options.stride ?? 1, 1);
+    const padding = pairOption(fn, 'padding', options.padding ?? 0, 0);
+    const dilation = pairOption(fn, 'dilation', options.dilation ?? 1, 1);
+    const outputPadding = pairOption(fn, 'outputPadding', options.outputPadding ?? 0, 0);
+    for (const a of [0, 1]) {
+      if (outputPadding[a]! >= Math.max(stride[a]!, dilation[a]!)) {
+        throw new RangeError(
+          `${fn}: outputPadding ${describeValue(options.outputPadding)} must be smaller than the stride or the dilation`,
+        );
+      }
+    }
+    const channels = x.shape[x.ndim - 3]!;
+    if (w.shape[0] !== channels || channels % groups !== 0) {
       throw new RangeError(
-        `${fn}: outputPadding ${describeValue(options.outputPadding)} must be smaller than the stride or the dilation`,
+        `${fn}: weight of shape ${formatShape(w.shape)} with groups ${groups} expects input with ${w.shape[0]} channels ` +
+          `(divisible by groups), got input of shape ${formatShape(x.shape)} (${channels} channels)`,
       );
     }
-  }
-  const channels = x.shape[x.ndim - 3]!;
-  if (w.shape[0] !== channels || channels % groups !== 0) {
-    throw new RangeError(
-      `${fn}: weight of shape ${formatShape(w.shape)} with groups ${groups} expects input with ${w.shape[0]} channels ` +
-        `(divisible by groups), got input of shape ${formatShape(x.shape)} (${channels} channels)`,
-    );
-  }
-  const b = checkBias(fn, bias, w.shape[1]! * groups);
-  const batched = x.ndim === 4 ? x : x.unsqueeze(0);
-  const inputs = b === null ? [batched, w] : [batched, w, b];
-  const y = convTranspose2dOp(inputs, { stride, padding, dilation, groups, outputPadding })[0]!;
-  return x.ndim === 4 ? y : y.squeeze(0);
+    const b = checkBias(fn, bias, w.shape[1]! * groups);
+    const batched = x.ndim === 4 ? x : x.unsqueeze(0);
+    const inputs = b === null ? [batched, w] : [batched, w, b];
+    const y = convTranspose2dOp(inputs, { stride, padding, dilation, groups, outputPadding })[0]!;
+    return x.ndim === 4 ? y : y.squeeze(0);
+  });
 }

@@ -5,6 +5,7 @@
 import { type Conv2dGeometry, pool2dGeometry } from '@myelin/kernels-wasm';
 import { checkOptions, describeValue } from '../errors.js';
 import { kernels } from '../runtime.js';
+import { tidy } from '../scope.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { contiguousRaw, release, requireFloat } from './common.js';
@@ -322,14 +323,17 @@ export function maxPool2d(
   kernelSize: Pair,
   options: MaxPool2dOptions = {},
 ): Tensor | [Tensor, Tensor] {
-  const fn = 'maxPool2d';
-  checkOptions(fn, options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
-  const [x, unbatch] = batched(poolInput(fn, input, 4));
-  const attrs = poolAttrs(fn, x, kernelSize, options);
-  const [values, indices] = maxPool2dOp([x], attrs) as [Tensor, Tensor];
-  return flag(fn, 'returnIndices', options.returnIndices, false)
-    ? [unbatch(values), unbatch(indices)]
-    : unbatch(values);
+  // Intermediate views (unsqueeze, padding) are freed here; the graph keeps what it needs.
+  return tidy(() => {
+    const fn = 'maxPool2d';
+    checkOptions(fn, options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+    const [x, unbatch] = batched(poolInput(fn, input, 4));
+    const attrs = poolAttrs(fn, x, kernelSize, options);
+    const [values, indices] = maxPool2dOp([x], attrs) as [Tensor, Tensor];
+    return flag(fn, 'returnIndices', options.returnIndices, false)
+      ? [unbatch(values), unbatch(indices)]
+      : unbatch(values);
+  });
 }
 
 /**
@@ -349,24 +353,27 @@ export function maxPool1d(
   kernelSize: number,
   options: MaxPool1dOptions = {},
 ): Tensor | [Tensor, Tensor] {
-  const fn = 'maxPool1d';
-  checkOptions(fn, options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
-  const x = poolInput(fn, input, 3).unsqueeze(-2);
-  const [x4, unbatch] = batched(x);
-  const attrs = poolAttrs(fn, x4, [1, single(fn, 'kernelSize', kernelSize, 1)], {
-    stride:
-      options.stride === undefined || options.stride === null
-        ? null
-        : [1, single(fn, 'stride', options.stride, 1)],
-    padding: [0, single(fn, 'padding', options.padding ?? 0, 0)],
-    dilation: [1, single(fn, 'dilation', options.dilation ?? 1, 1)],
-    ceilMode: options.ceilMode,
+  // Intermediate views (unsqueeze, padding) are freed here; the graph keeps what it needs.
+  return tidy(() => {
+    const fn = 'maxPool1d';
+    checkOptions(fn, options, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+    const x = poolInput(fn, input, 3).unsqueeze(-2);
+    const [x4, unbatch] = batched(x);
+    const attrs = poolAttrs(fn, x4, [1, single(fn, 'kernelSize', kernelSize, 1)], {
+      stride:
+        options.stride === undefined || options.stride === null
+          ? null
+          : [1, single(fn, 'stride', options.stride, 1)],
+      padding: [0, single(fn, 'padding', options.padding ?? 0, 0)],
+      dilation: [1, single(fn, 'dilation', options.dilation ?? 1, 1)],
+      ceilMode: options.ceilMode,
+    });
+    const [values, indices] = maxPool2dOp([x4], attrs) as [Tensor, Tensor];
+    const back = (t: Tensor) => unbatch(t).squeeze(-2);
+    return flag(fn, 'returnIndices', options.returnIndices, false)
+      ? [back(values), back(indices)]
+      : back(values);
   });
-  const [values, indices] = maxPool2dOp([x4], attrs) as [Tensor, Tensor];
-  const back = (t: Tensor) => unbatch(t).squeeze(-2);
-  return flag(fn, 'returnIndices', options.returnIndices, false)
-    ? [back(values), back(indices)]
-    : back(values);
 }
 
 function single(fn: string, name: string, value: unknown, min: number): number {
@@ -397,10 +404,13 @@ function avgAttrs(fn: string, x: Tensor, kernelSize: unknown, options: AvgPool2d
  * @example avgPool2d(randn([8, 16, 7, 7]), 3, { stride: 2, padding: 1, countIncludePad: false }).shape; // [8, 16, 4, 4]
  */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
-  const fn = 'avgPool2d';
-  checkOptions(fn, options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
-  const [x, unbatch] = batched(poolInput(fn, input, 4));
-  return unbatch(avgPool2dOp([x], avgAttrs(fn, x, kernelSize, options))[0]!);
+  // Intermediate views (unsqueeze, padding) are freed here; the graph keeps what it needs.
+  return tidy(() => {
+    const fn = 'avgPool2d';
+    checkOptions(fn, options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+    const [x, unbatch] = batched(poolInput(fn, input, 4));
+    return unbatch(avgPool2dOp([x], avgAttrs(fn, x, kernelSize, options))[0]!);
+  });
 }
 
 /**
@@ -409,19 +419,22 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
  * @example avgPool1d(tensor([[[1, 3, 2, 6]]]), 2).toArray(); // [[[2, 4]]]
  */
 export function avgPool1d(input: Tensor, kernelSize: number, options: AvgPool1dOptions = {}): Tensor {
-  const fn = 'avgPool1d';
-  checkOptions(fn, options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
-  const [x4, unbatch] = batched(poolInput(fn, input, 3).unsqueeze(-2));
-  const attrs = avgAttrs(fn, x4, [1, single(fn, 'kernelSize', kernelSize, 1)], {
-    stride:
-      options.stride === undefined || options.stride === null
-        ? null
-        : [1, single(fn, 'stride', options.stride, 1)],
-    padding: [0, single(fn, 'padding', options.padding ?? 0, 0)],
-    ceilMode: options.ceilMode ?? false,
-    countIncludePad: options.countIncludePad ?? true,
+  // Intermediate views (unsqueeze, padding) are freed here; the graph keeps what it needs.
+  return tidy(() => {
+    const fn = 'avgPool1d';
+    checkOptions(fn, options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+    const [x4, unbatch] = batched(poolInput(fn, input, 3).unsqueeze(-2));
+    const attrs = avgAttrs(fn, x4, [1, single(fn, 'kernelSize', kernelSize, 1)], {
+      stride:
+        options.stride === undefined || options.stride === null
+          ? null
+          : [1, single(fn, 'stride', options.stride, 1)],
+      padding: [0, single(fn, 'padding', options.padding ?? 0, 0)],
+      ceilMode: options.ceilMode ?? false,
+      countIncludePad: options.countIncludePad ?? true,
+    });
+    return unbatch(avgPool2dOp([x4], attrs)[0]!).squeeze(-2);
   });
-  return unbatch(avgPool2dOp([x4], attrs)[0]!).squeeze(-2);
 }
 
 /** An adaptive pool's output size: a number, or [h, w] where null keeps the input's size. */
@@ -453,9 +466,12 @@ export function adaptiveAvgPool2d(
   input: Tensor,
   outputSize: number | readonly [number | null, number | null],
 ): Tensor {
-  const fn = 'adaptiveAvgPool2d';
-  const [x, unbatch] = batched(poolInput(fn, input, 4));
-  return unbatch(adaptiveAvgPool2dOp([x], { outputSize: outputSizeOf(fn, x, outputSize) })[0]!);
+  // Intermediate views (unsqueeze, padding) are freed here; the graph keeps what it needs.
+  return tidy(() => {
+    const fn = 'adaptiveAvgPool2d';
+    const [x, unbatch] = batched(poolInput(fn, input, 4));
+    return unbatch(adaptiveAvgPool2dOp([x], { outputSize: outputSizeOf(fn, x, outputSize) })[0]!);
+  });
 }
 
 /**
@@ -480,14 +496,17 @@ export function adaptiveMaxPool2d(
   outputSize: number | readonly [number | null, number | null],
   options: { returnIndices?: boolean } = {},
 ): Tensor | [Tensor, Tensor] {
-  const fn = 'adaptiveMaxPool2d';
-  checkOptions(fn, options, ['returnIndices']);
-  const [x, unbatch] = batched(poolInput(fn, input, 4));
-  const [values, indices] = adaptiveMaxPool2dOp([x], { outputSize: outputSizeOf(fn, x, outputSize) }) as [
-    Tensor,
-    Tensor,
-  ];
-  return flag(fn, 'returnIndices', options.returnIndices, false)
-    ? [unbatch(values), unbatch(indices)]
-    : unbatch(values);
+  // Intermediate views (unsqueeze, padding) are freed here; the graph keeps what it needs.
+  return tidy(() => {
+    const fn = 'adaptiveMaxPool2d';
+    checkOptions(fn, options, ['returnIndices']);
+    const [x, unbatch] = batched(poolInput(fn, input, 4));
+    const [values, indices] = adaptiveMaxPool2dOp([x], { outputSize: outputSizeOf(fn, x, outputSize) }) as [
+      Tensor,
+      Tensor,
+    ];
+    return flag(fn, 'returnIndices', options.returnIndices, false)
+      ? [unbatch(values), unbatch(indices)]
+      : unbatch(values);
+  });
 }
