@@ -179,10 +179,23 @@ export abstract class Module {
 
   /**
    * Parameters and buffers by dotted name (the module's own tensors, not copies: read them, do not
-   * dispose them). Save it with `saveSafetensors`.
+   * dispose them), in PyTorch's order: each module's own parameters, then its own buffers, then its
+   * children's in registration order (BatchNorm: `weight`, `bias`, `running_mean`, `running_var`,
+   * `num_batches_tracked`). Save it with `saveSafetensors`.
+   *
+   * @example [...new Sequential(new Linear(2, 2), new BatchNorm1d(2)).stateDict().keys()] // ['0.weight', '0.bias', '1.weight', …]
    */
   stateDict(): StateDict {
-    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+    const state: StateDict = new Map();
+    const seen = new Set<Tensor>();
+    for (const [prefix, module] of this.namedModules()) {
+      for (const [name, t] of [...module.ownParameters, ...module.ownBuffers]) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        state.set(prefix === '' ? name : `${prefix}.${name}`, t);
+      }
+    }
+    return state;
   }
 
   /**

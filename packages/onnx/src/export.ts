@@ -5,6 +5,7 @@ import { checkOptions, describeValue, noGrad, type OpCall, Tensor, tidy, traceOp
 import { GraphBuilder } from './graph.js';
 import { type MapContext, mappings, UnsupportedCall } from './ops.js';
 import { DataType, ModelProto } from './proto.js';
+import { exportRecurrent, isRecurrent } from './recurrent.js';
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
@@ -124,16 +125,16 @@ function traceForward(
   opset: number,
 ): { shape: { shape: number[]; dtype: string; batched: boolean }; value: string } {
   const modes = [...model.namedModules()].map(([, m]) => [m, m.training] as const);
-  const scopes: string[] = [];
-  const restore = instrumentForwards(model, scopes);
+  const state: TraceState = { failure: null, scopes: [], wholeModules: 0 };
+  const restore = instrumentForwards(model, state, (scope) => ({ graph, opset, scope }));
   model.eval();
   try {
     return tidy(() =>
       noGrad(() => {
-        const state = { failure: null as Error | null };
         const out = traceOps(
           () => model.forward(input),
-          (call) => mapCall(call, { graph, opset, scope: scopes[scopes.length - 1] ?? '' }, state),
+          (call) =>
+            mapCall(call, { graph, opset, scope: state.scopes[state.scopes.length - 1] ?? '' }, state),
         );
         if (state.failure !== null) throw state.failure;
         if (!(out instanceof Tensor))
@@ -148,12 +149,23 @@ function traceForward(
   }
 }
 
+/** What the trace tracks besides the graph. */
+interface TraceState {
+  /** The first call (or module) that could not be exported; mapping stops there. */
+  failure: Error | null;
+  /** The module paths of the forwards running, innermost last. */
+  scopes: string[];
+  /** How many modules exported whole (recurrent layers) are running: their ops are not mapped. */
+  wholeModules: number;
+}
+
 /**
  * Maps one traced call. An op without a mapping throws at once; a call its mapping cannot export is
  * remembered in `state` (and mapping stops) so that an op without a mapping later in the forward,
  * the more fundamental problem, is the one reported.
  */
-function mapCall(call: OpCall, context: MapContext, state: { failure: Error | null }): void {
+function mapCall(call: OpCall, context: MapContext, state: TraceState): void {
+  if (state.wholeModules > 0) return;
   const where = context.scope === '' ? '' : ` (in module '${context.scope}')`;
   const mapping = mappings[call.op];
   if (mapping === undefined) {
@@ -172,21 +184,33 @@ function mapCall(call: OpCall, context: MapContext, state: { failure: Error | nu
 
 /**
  * Wraps every submodule's forward so that the module path of each traced call is known (for node
- * names and error messages); returns the function that undoes it.
+ * names and error messages), and every recurrent layer's (the model's own included) so that it is
+ * exported whole, as one ONNX RNN/LSTM/GRU node per layer; returns the function that undoes it.
  */
-function instrumentForwards(model: Module, scopes: string[]): () => void {
+function instrumentForwards(
+  model: Module,
+  state: TraceState,
+  contextOf: (scope: string) => MapContext,
+): () => void {
   const undo: (() => void)[] = [];
   for (const [path, module] of model.namedModules()) {
-    if (path === '') continue;
+    const whole = isRecurrent(module);
+    if (path === '' && !whole) continue;
     const own = Object.hasOwn(module, 'forward');
     const original = module.forward;
     module.forward = (...args: Parameters<Module['forward']>) => {
-      scopes.push(path);
+      state.scopes.push(path);
+      if (whole) state.wholeModules++;
+      let result: unknown;
       try {
-        return original.apply(module, args);
+        result = original.apply(module, args);
       } finally {
-        scopes.pop();
+        state.scopes.pop();
+        if (whole) state.wholeModules--;
       }
+      if (whole && state.wholeModules === 0 && state.failure === null)
+        exportWhole(module as Parameters<typeof exportRecurrent>[0], args, result, contextOf(path), state);
+      return result;
     };
     undo.push(() => {
       if (own) module.forward = original;
@@ -196,4 +220,23 @@ function instrumentForwards(model: Module, scopes: string[]): () => void {
   return () => {
     for (const u of undo) u();
   };
+}
+
+/** Exports one call of a recurrent layer, or remembers why it cannot be (as {@link mapCall}). */
+function exportWhole(
+  module: Parameters<typeof exportRecurrent>[0],
+  args: unknown[],
+  result: unknown,
+  context: MapContext,
+  state: TraceState,
+): void {
+  try {
+    exportRecurrent(module, args, result, context);
+  } catch (error) {
+    if (!(error instanceof UnsupportedCall)) throw error;
+    const where = context.scope === '' ? '' : ` (module '${context.scope}')`;
+    state.failure = new Error(
+      `${fn}: ${module.constructor.name}${where} cannot be exported: ${error.message}`,
+    );
+  }
 }

@@ -2,21 +2,28 @@
 // initializers, and which values depend on the graph input (so that shapes carrying the batch size
 // can be written batch-independent).
 import type { Tensor } from '@myelin/tensor';
-import { AttributeType, DataType } from './proto.js';
+import { AttributeType, DataType, int64 } from './proto.js';
 
-/** An attribute value as written: an int, a float, or a list of ints. */
+/** An attribute value as written: an int, a float, a string, or a list of ints or strings. */
 export type Attribute =
   | { readonly int: number }
   | { readonly float: number }
-  | { readonly ints: readonly number[] };
+  | { readonly string: string }
+  | { readonly ints: readonly number[] }
+  | { readonly strings: readonly string[] };
+
+/** An int64 field as protobufjs encodes it (see {@link int64}). */
+type Int64 = ReturnType<typeof int64>;
 
 /** A node attribute as protobufjs encodes it. */
 interface AttributeMessage {
   name: string;
   type: number;
-  i?: number;
+  i?: Int64;
   f?: number;
-  ints?: number[];
+  s?: Uint8Array;
+  ints?: Int64[];
+  strings?: Uint8Array[];
 }
 
 /** A NodeProto as protobufjs encodes it. */
@@ -31,10 +38,10 @@ export interface NodeMessage {
 /** A TensorProto as protobufjs encodes it. */
 export interface TensorMessage {
   name: string;
-  dims: number[];
+  dims: Int64[];
   dataType: number;
   rawData?: Uint8Array;
-  int64Data?: number[];
+  int64Data?: Int64[];
 }
 
 /** What a traced tensor is when it is first met: the graph input, a named parameter, or other. */
@@ -68,14 +75,69 @@ export class GraphBuilder {
     return this.sources.batch;
   }
 
-  /** The value name of `t`; a tensor not seen before becomes an initializer holding its values now. */
+  /**
+   * The value name of `t`; a tensor not seen before becomes an initializer holding its values now,
+   * except a constant filled with one value whose first dimension is the example's batch (e.g. the
+   * zero state a recurrent cell makes with `zeros([batch, hidden])`): that one is expanded to the
+   * batch of the graph input (Shape, Slice, Concat, Expand), so that it follows any batch size.
+   */
   value(t: Tensor): string {
     const known = this.names.get(t);
     if (known !== undefined) return known;
-    const name = this.unique(this.sources.named.get(t) ?? 'const');
+    const named = this.sources.named.get(t);
+    const alias = named === undefined ? this.sameView(t) : undefined;
+    if (alias !== undefined) {
+      this.names.set(t, alias);
+      if (this.dynamicNames.has(alias)) this.dynamic.add(t);
+      return alias;
+    }
+    const data = t.data();
+    const filled =
+      this.batch !== null && t.ndim > 0 && t.shape[0] === this.batch && data.every((v) => v === data[0]);
+    if (named === undefined && filled) {
+      const name = this.batchFilled(t, data[0]!);
+      this.names.set(t, name);
+      this.dynamic.add(t);
+      return name;
+    }
+    const name = this.unique(named ?? 'const');
     this.names.set(t, name);
     this.initializers.push(tensorMessage(name, t));
     return name;
+  }
+
+  /**
+   * The name of a live traced tensor that `t` is an untraced view of with the same layout (e.g.
+   * `y.detach()`, which is no op), if any.
+   */
+  private sameView(t: Tensor): string | undefined {
+    for (const [known, name] of this.names) {
+      if (known.isDisposed || known._ptr !== t._ptr || known.dtype !== t.dtype) continue;
+      const same = (a: readonly number[], b: readonly number[]) =>
+        a.length === b.length && a.every((v, i) => v === b[i]);
+      if (same(known.shape, t.shape) && same(known.strides, t.strides)) return name;
+    }
+    return undefined;
+  }
+
+  /** Expand(value, [batch of the graph input, ...t.shape[1:]]) for a batch-shaped constant `t`. */
+  private batchFilled(t: Tensor, value: number): string {
+    const [shape] = this.node('Shape', [this.sources.inputName], [this.temp('input_shape')]);
+    const starts = this.int64([0], 'starts');
+    const [batch] = this.node('Slice', [shape!, starts, this.int64([1], 'ends')], [this.temp('batch')]);
+    const [full] = this.node(
+      'Concat',
+      [batch!, this.int64(t.shape.slice(1), 'shape')],
+      [this.temp('shape')],
+      {
+        axis: { int: 0 },
+      },
+    );
+    const name = this.unique('filled');
+    const raw = t.dtype === 'int32' ? new Int32Array([value]) : new Float32Array([value]);
+    const dataType = t.dtype === 'int32' ? DataType.INT32 : DataType.FLOAT;
+    this.initializers.push({ name, dims: [], dataType, rawData: new Uint8Array(raw.buffer) });
+    return this.node('Expand', [name, full!], [this.temp('expanded')])[0]!;
   }
 
   /** Whether `t` depends on the graph input (its batch dimension follows the input's). */
@@ -91,10 +153,23 @@ export class GraphBuilder {
     return this.batch !== null && this.isDynamic(t) && t.ndim > 0 && t.shape[0]! % this.batch === 0;
   }
 
-  /** A new int64 initializer (shapes, axes, …). */
-  int64(values: readonly number[], hint: string): string {
+  /** A new int64 vector initializer (shapes, axes, pads, sizes, …). */
+  int64(values: readonly (number | bigint)[], hint: string): string {
     const name = this.unique(hint);
-    this.initializers.push({ name, dims: [values.length], dataType: DataType.INT64, int64Data: [...values] });
+    this.initializers.push({
+      name,
+      dims: [int64(values.length)],
+      dataType: DataType.INT64,
+      int64Data: values.map(int64),
+    });
+    return name;
+  }
+
+  /** A new float32 initializer holding `data` with shape `dims`. */
+  floats(data: Float32Array, dims: readonly number[], hint: string): string {
+    const name = this.unique(hint);
+    const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+    this.initializers.push({ name, dims: dims.map(int64), dataType: DataType.FLOAT, rawData: raw });
     return name;
   }
 
@@ -110,7 +185,7 @@ export class GraphBuilder {
   filled(length: number, value: number, hint: string): string {
     const name = this.unique(hint);
     const raw = new Uint8Array(new Float32Array(length).fill(value).buffer);
-    this.initializers.push({ name, dims: [length], dataType: DataType.FLOAT, rawData: raw });
+    this.initializers.push({ name, dims: [int64(length)], dataType: DataType.FLOAT, rawData: raw });
     return name;
   }
 
@@ -166,9 +241,12 @@ export class GraphBuilder {
 }
 
 function attributeMessage(name: string, value: Attribute): AttributeMessage {
-  if ('int' in value) return { name, type: AttributeType.INT, i: value.int };
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  if ('int' in value) return { name, type: AttributeType.INT, i: int64(value.int) };
   if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
-  return { name, type: AttributeType.INTS, ints: [...value.ints] };
+  if ('string' in value) return { name, type: AttributeType.STRING, s: utf8(value.string) };
+  if ('strings' in value) return { name, type: AttributeType.STRINGS, strings: value.strings.map(utf8) };
+  return { name, type: AttributeType.INTS, ints: value.ints.map(int64) };
 }
 
 /** `t`'s values as a TensorProto (raw little-endian bytes; int32 stays int32). */
@@ -177,7 +255,7 @@ function tensorMessage(name: string, t: Tensor): TensorMessage {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
   return {
     name,
-    dims: [...t.shape],
+    dims: t.shape.map(int64),
     dataType: t.dtype === 'int32' ? DataType.INT32 : DataType.FLOAT,
     rawData: bytes,
   };

@@ -20,6 +20,10 @@ type Mapping = (call: OpCall, context: MapContext) => void;
 const ints = (values: readonly number[]): Attribute => ({ ints: values });
 const int = (value: number | boolean): Attribute => ({ int: Number(value) });
 const float = (value: number): Attribute => ({ float: value });
+const string = (value: string): Attribute => ({ string: value });
+
+/** ONNX's data type codes of the Cast targets used here. */
+const CAST_TO = { float32: 1, int32: 6, bool: 9 } as const;
 
 /** A node with the call's inputs and outputs. */
 function direct(
@@ -127,6 +131,103 @@ function argExtreme(opType: string): Mapping {
   };
 }
 
+/** A comparison (ONNX gives bool) followed by a Cast to Myelin's float32 1/0; `ne` is Not(Equal). */
+function comparison(opType: string, negate = false, scalar = 'scalar'): Mapping {
+  return (call, { graph, scope }) => {
+    const [a, b] = call.inputs;
+    const second = b === undefined ? graph.scalar(call.attrs[scalar] as number) : graph.value(b);
+    let [result] = graph.node(opType, [graph.value(a!), second], [graph.temp(opType)], {}, scope);
+    if (negate) [result] = graph.node('Not', [result!], [graph.temp('not')], {}, scope);
+    graph.node('Cast', [result!], call.outputs, { to: int(CAST_TO.float32) }, scope);
+  };
+}
+
+/** `f(x + 1)` or `f(x) − 1`: log1p and expm1 (ONNX has neither). */
+function offsetUnary(opType: string, before: boolean): Mapping {
+  return (call, { graph, scope }) => {
+    const x = graph.value(call.inputs[0]!);
+    const one = graph.scalar(1);
+    if (before) {
+      const [shifted] = graph.node('Add', [x, one], [graph.temp('plus_one')], {}, scope);
+      graph.node(opType, [shifted!], call.outputs, {}, scope);
+    } else {
+      const [y] = graph.node(opType, [x], [graph.temp(opType)], {}, scope);
+      graph.node('Sub', [y!, one], call.outputs, {}, scope);
+    }
+  };
+}
+
+/**
+ * ONNX Pad from torch.nn.functional.pad's amounts, which list (before, after) pairs from the LAST
+ * dimension: ONNX wants every axis's begin, then every axis's end, in axis order.
+ */
+const padMapping: Mapping = (call, { graph, scope }) => {
+  const x = call.inputs[0]!;
+  const { pad, mode, value } = call.attrs as { pad: readonly number[]; mode: string; value: number };
+  const begins = new Array<number>(x.ndim).fill(0);
+  const ends = new Array<number>(x.ndim).fill(0);
+  for (let i = 0; i < pad.length / 2; i++) {
+    begins[x.ndim - 1 - i] = pad[2 * i]!;
+    ends[x.ndim - 1 - i] = pad[2 * i + 1]!;
+  }
+  const onnxMode = { constant: 'constant', reflect: 'reflect', replicate: 'edge' }[mode];
+  if (onnxMode === undefined) throw new UnsupportedCall(`pad mode '${mode}'`);
+  const inputs = [graph.value(x), graph.int64([...begins, ...ends], 'pads')];
+  if (mode === 'constant') inputs.push(graph.scalar(value));
+  graph.node('Pad', inputs, call.outputs, { mode: string(onnxMode) }, scope);
+};
+
+/**
+ * ONNX Resize for interpolate (NCHW): a scale factor becomes Resize's scales (PyTorch maps
+ * coordinates with the factor too); a size becomes Resize's sizes, the batch and channels taken
+ * from the input's Shape so the batch stays dynamic. PyTorch's 'nearest' is ONNX's 'asymmetric'
+ * transformation with nearest_mode 'floor'; 'bilinear' is 'linear' with 'align_corners' or
+ * 'pytorch_half_pixel'.
+ */
+const interpolateMapping: Mapping = (call, { graph, scope }) => {
+  const x = call.inputs[0]!;
+  const { size, scaleFactor, mode, alignCorners } = call.attrs as {
+    size: readonly number[];
+    scaleFactor: readonly number[];
+    mode: string;
+    alignCorners: boolean;
+  };
+  const input = graph.value(x);
+  const inputs = [input, ''];
+  if (scaleFactor.length === 2) {
+    inputs.push(graph.floats(new Float32Array([1, 1, ...scaleFactor]), [4], 'scales'));
+  } else {
+    const [shape] = graph.node('Shape', [input], [graph.temp('shape')], {}, scope);
+    const [batchChannels] = graph.node(
+      'Slice',
+      [shape!, graph.int64([0], 'starts'), graph.int64([2], 'ends')],
+      [graph.temp('batch_channels')],
+      {},
+      scope,
+    );
+    const [sizes] = graph.node(
+      'Concat',
+      [batchChannels!, graph.int64(size, 'size')],
+      [graph.temp('sizes')],
+      { axis: int(0) },
+      scope,
+    );
+    inputs.push('', sizes!);
+  }
+  const attributes: Record<string, Attribute> =
+    mode === 'nearest'
+      ? {
+          mode: string('nearest'),
+          coordinate_transformation_mode: string('asymmetric'),
+          nearest_mode: string('floor'),
+        }
+      : {
+          mode: string('linear'),
+          coordinate_transformation_mode: string(alignCorners ? 'align_corners' : 'pytorch_half_pixel'),
+        };
+  graph.node('Resize', inputs, call.outputs, attributes, scope);
+};
+
 /** The mapping of every exportable op. */
 export const mappings: Readonly<Record<string, Mapping>> = {
   add: binary('Add'),
@@ -147,6 +248,33 @@ export const mappings: Readonly<Record<string, Mapping>> = {
   square: (call, { graph, scope }) => {
     const x = graph.value(call.inputs[0]!);
     graph.node('Mul', [x, x], call.outputs, {}, scope);
+  },
+  log1p: offsetUnary('Log', true),
+  expm1: offsetUnary('Exp', false),
+  step: comparison('Greater', false, 'threshold'),
+  gt: comparison('Greater'),
+  ge: comparison('GreaterOrEqual'),
+  lt: comparison('Less'),
+  le: comparison('LessOrEqual'),
+  eq: comparison('Equal'),
+  ne: comparison('Equal', true),
+  where: (call, { graph, scope }) => {
+    const { a, b } = call.attrs as { a: number | null; b: number | null };
+    const [condition, ...branches] = call.inputs.map((t) => graph.value(t));
+    const [bool] = graph.node(
+      'Cast',
+      [condition!],
+      [graph.temp('condition')],
+      { to: int(CAST_TO.bool) },
+      scope,
+    );
+    const first = a === null ? branches.shift()! : graph.scalar(a);
+    const second = b === null ? branches.shift()! : graph.scalar(b);
+    graph.node('Where', [bool!, first, second], call.outputs, {}, scope);
+  },
+  cast: (call, { graph, scope }) => {
+    const to = CAST_TO[call.attrs.dtype as 'float32' | 'int32'];
+    graph.node('Cast', [graph.value(call.inputs[0]!)], call.outputs, { to: int(to) }, scope);
   },
   sigmoid: direct('Sigmoid'),
   tanh: direct('Tanh'),
@@ -214,6 +342,16 @@ export const mappings: Readonly<Record<string, Mapping>> = {
     dilations: ints(c.attrs.dilation as readonly number[]),
     group: int(c.attrs.groups as number),
   })),
+  convTranspose2d: direct('ConvTranspose', (c) => ({
+    kernel_shape: ints(c.inputs[1]!.shape.slice(2)),
+    strides: ints(c.attrs.stride as readonly number[]),
+    pads: ints(pads(c.attrs.padding as readonly number[])),
+    dilations: ints(c.attrs.dilation as readonly number[]),
+    group: int(c.attrs.groups as number),
+    output_padding: ints(c.attrs.outputPadding as readonly number[]),
+  })),
+  pad: padMapping,
+  interpolate: interpolateMapping,
   maxPool2d: (call, { graph, scope }) => {
     const a = call.attrs as Record<string, readonly number[]>;
     graph.node(

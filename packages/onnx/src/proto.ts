@@ -4,10 +4,31 @@
 import protobuf from 'protobufjs/light.js';
 
 /** ONNX's TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 } as const;
+
+/**
+ * An int64 field's value as protobufjs writes it: a Long-like { low, high } pair of 32-bit halves
+ * (protobufjs' convention for 64-bit integers, exact for every value, independent of whether the
+ * `long` package is loaded). `value` must be an integer: a number no larger in magnitude than
+ * 2^53 − 1 (larger ones are not exact in JavaScript), or a bigint in int64's range.
+ *
+ * @example int64(3_000_000_000) // { low: -1294967296, high: 0, unsigned: false }
+ */
+export function int64(value: number | bigint): { low: number; high: number; unsigned: false } {
+  if (typeof value === 'number' && !Number.isSafeInteger(value))
+    throw new RangeError(`int64: ${value} is not an integer that JavaScript represents exactly`);
+  const big = BigInt(value);
+  if (big !== BigInt.asIntN(64, big)) throw new RangeError(`int64: ${value} is outside int64's range`);
+  const bits = BigInt.asUintN(64, big);
+  return {
+    low: Number(BigInt.asIntN(32, bits)),
+    high: Number(BigInt.asIntN(32, bits >> 32n)),
+    unsigned: false,
+  };
+}
 
 /** ONNX's AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 const descriptor = {
   nested: {
@@ -61,6 +82,7 @@ const descriptor = {
             s: { id: 4, type: 'bytes' },
             floats: { id: 7, type: 'float', rule: 'repeated' },
             ints: { id: 8, type: 'int64', rule: 'repeated' },
+            strings: { id: 9, type: 'bytes', rule: 'repeated' },
           },
         },
         ValueInfoProto: {
@@ -93,7 +115,7 @@ const descriptor = {
           fields: {
             dims: { id: 1, type: 'int64', rule: 'repeated' },
             dataType: { id: 2, type: 'int32' },
-            int64Data: { id: 7, type: 'int64', rule: 'repeated' },
+            int64Data: { id: 7, type: 'int64', rule: 'repeated', options: { packed: true } },
             name: { id: 8, type: 'string' },
             rawData: { id: 9, type: 'bytes' },
           },

@@ -29,6 +29,7 @@ export {
   type ParamGroupInput,
   type ParamState,
   type ParamsInput,
+  type SavableScheduler,
   type StateEntry,
   type StateLayout,
 } from './optimizer.js';

@@ -57,13 +57,13 @@ export abstract class LRScheduler {
   /** Steps taken so far (PyTorch's last_epoch). */
   lastEpoch = 0;
   readonly baseLrs: number[];
-  private readonly schedules: Schedule[];
+  private schedules: Schedule[];
 
   protected constructor(
     /** Name used in error messages. */
     readonly name: string,
     readonly optimizer: SchedulableOptimizer,
-    makeSchedule: (baseLr: number) => Schedule,
+    private readonly makeSchedule: (baseLr: number) => Schedule,
   ) {
     checkSchedulable(name, optimizer);
     this.baseLrs = learningRates(optimizer);
@@ -82,18 +82,43 @@ export abstract class LRScheduler {
     return learningRates(this.optimizer);
   }
 
-  stateDict(): { lastEpoch: number } {
-    return { lastEpoch: this.lastEpoch };
+  /**
+   * The scheduler's state as plain numbers (PyTorch's last_epoch and base_lrs), e.g. to save with
+   * the optimizer's: `opt.saveState({ scheduler })`.
+   *
+   * @example const saved = JSON.stringify(scheduler.stateDict()); // {"lastEpoch":3,"baseLrs":[0.1]}
+   */
+  stateDict(): { lastEpoch: number; baseLrs: number[] } {
+    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
 
-  loadStateDict(state: { lastEpoch: number }): void {
-    const lastEpoch = (state as { lastEpoch?: unknown } | null)?.lastEpoch;
+  /**
+   * Restores a {@link stateDict} (`baseLrs` may be left out: the rates the scheduler was built with
+   * stay) and sets the optimizer's learning rates to the schedule's at `lastEpoch`. Checks first.
+   *
+   * @example scheduler.loadStateDict({ lastEpoch: 3, baseLrs: [0.1] });
+   */
+  loadStateDict(state: { lastEpoch: number; baseLrs?: readonly number[] }): void {
+    const where = `${this.name}.loadStateDict`;
+    const { lastEpoch, baseLrs } = (state ?? {}) as { lastEpoch?: unknown; baseLrs?: unknown };
     if (typeof lastEpoch !== 'number' || !Number.isInteger(lastEpoch) || lastEpoch < 0) {
+      throw new RangeError(`${where}: lastEpoch must be an integer >= 0, got ${describeValue(lastEpoch)}`);
+    }
+    if (
+      baseLrs !== undefined &&
+      (!Array.isArray(baseLrs) ||
+        baseLrs.length !== this.baseLrs.length ||
+        !baseLrs.every((lr) => typeof lr === 'number' && Number.isFinite(lr) && lr >= 0))
+    ) {
       throw new RangeError(
-        `${this.name}.loadStateDict: lastEpoch must be an integer >= 0, got ${describeValue(lastEpoch)}`,
+        `${where}: baseLrs must hold ${this.baseLrs.length} learning rates >= 0 (one per parameter group), got ${describeValue(baseLrs)}`,
       );
     }
     this.lastEpoch = lastEpoch;
+    if (baseLrs !== undefined) {
+      this.baseLrs.splice(0, this.baseLrs.length, ...(baseLrs as number[]));
+      this.schedules = this.baseLrs.map(this.makeSchedule);
+    }
     this.apply();
   }
 

@@ -31,6 +31,18 @@ export type StateEntry = { fill: number } | 'count' | 'flag';
 /** The entries a parameter's state holds, by name (see {@link Optimizer.stateLayout}). */
 export type StateLayout = Record<string, StateEntry>;
 
+/**
+ * What `saveState`/`loadState` need of a learning-rate scheduler: its name and plain-number state
+ * (every {@link LRScheduler} and `ReduceLROnPlateau` is one).
+ */
+export interface SavableScheduler {
+  readonly name: string;
+  /** The optimizer it drives (checked to be the one saving or loading, when given). */
+  readonly optimizer?: unknown;
+  stateDict(): object;
+  loadStateDict(state: Record<string, unknown>): void;
+}
+
 /** A serialisable snapshot of an optimizer (see {@link Optimizer.stateDict}). */
 export interface OptimizerStateDict {
   /** State per parameter, keyed by its position across all groups. */
@@ -262,22 +274,66 @@ export abstract class Optimizer<O extends BaseOptions> {
    * (`state.0.step`), the optimizer's name and the groups' options (`param_groups`, JSON) are
    * `__metadata__` strings. The file opens with any safetensors reader.
    *
-   * @example await writeFile('adam.safetensors', opt.saveState());
+   * With `{ scheduler }` (an `LRScheduler` or `ReduceLROnPlateau` driving this optimizer) the
+   * scheduler's `stateDict()` is saved too (`scheduler`, `scheduler_state` metadata), so that one
+   * file resumes both, as PyTorch's checkpoint of `optimizer.state_dict()` and
+   * `scheduler.state_dict()` does.
+   *
+   * @example await writeFile('adam.safetensors', opt.saveState({ scheduler }));
    */
-  saveState(): Uint8Array {
-    return encodeOptimizerState(this.stateDict(), this.name);
+  saveState(options: { scheduler?: SavableScheduler } = {}): Uint8Array {
+    const where = `${this.name}.saveState`;
+    const scheduler = this.schedulerOption(options, where);
+    const saved = scheduler === null ? null : { name: scheduler.name, state: { ...scheduler.stateDict() } };
+    return encodeOptimizerState(this.stateDict(), this.name, saved);
   }
 
   /**
    * Restores bytes written by {@link saveState} of an optimizer of the same kind over parameters of
    * the same shapes, in the same order. The file and everything in it are checked first, as by
-   * {@link loadStateDict}; on any error it throws and the optimizer is unchanged.
+   * {@link loadStateDict}; on any error it throws and the optimizer is unchanged. With
+   * `{ scheduler }` the scheduler saved with the state (of the same kind) is restored as well.
    *
-   * @example opt.loadState(await readFile('adam.safetensors'));
+   * @example opt.loadState(await readFile('adam.safetensors'), { scheduler });
    */
-  loadState(bytes: Uint8Array | ArrayBuffer): void {
+  loadState(bytes: Uint8Array | ArrayBuffer, options: { scheduler?: SavableScheduler } = {}): void {
     const where = `${this.name}.loadState`;
-    this.restore(decodeOptimizerState(bytes, this.name, where), where);
+    const scheduler = this.schedulerOption(options, where);
+    const decoded = decodeOptimizerState(bytes, this.name, where);
+    if (scheduler !== null) {
+      if (decoded.scheduler === null)
+        throw new RangeError(`${where}: the file holds no scheduler state (saved without { scheduler }?)`);
+      if (decoded.scheduler.name !== scheduler.name)
+        throw new RangeError(
+          `${where}: the file holds the state of a ${describe(decoded.scheduler.name)} scheduler, expected ${scheduler.name}`,
+        );
+    }
+    const before = this.stateDict();
+    this.restore(decoded, where);
+    if (scheduler === null || decoded.scheduler === null) return;
+    try {
+      scheduler.loadStateDict(decoded.scheduler.state);
+    } catch (error) {
+      this.restore(before, where); // all or nothing
+      throw new RangeError(`${where}: the saved scheduler state does not fit: ${(error as Error).message}`);
+    }
+  }
+
+  private schedulerOption(options: { scheduler?: SavableScheduler }, where: string): SavableScheduler | null {
+    checkOptions(where, options, ['scheduler']);
+    const { scheduler } = options;
+    if (scheduler === undefined) return null;
+    if (
+      typeof scheduler?.stateDict !== 'function' ||
+      typeof scheduler.loadStateDict !== 'function' ||
+      typeof scheduler.name !== 'string'
+    )
+      throw new TypeError(
+        `${where}: scheduler must be a learning-rate scheduler (e.g. new StepLR(opt, { stepSize: 10 })), got ${describe(scheduler)}`,
+      );
+    if (scheduler.optimizer !== undefined && scheduler.optimizer !== this)
+      throw new RangeError(`${where}: the scheduler drives another optimizer than this ${this.name}`);
+    return scheduler;
   }
 
   private restore(dict: OptimizerStateDict, where: string): void {

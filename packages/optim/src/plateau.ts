@@ -88,6 +88,47 @@ export class ReduceLROnPlateau {
     }
   }
 
+  /** Name used in error messages and saved state files. */
+  readonly name = 'ReduceLROnPlateau';
+
+  /**
+   * The scheduler's counters as plain numbers (`best` may be ±Infinity before the first step), e.g.
+   * to save with the optimizer's: `opt.saveState({ scheduler })`. The learning rates themselves are
+   * the optimizer's.
+   *
+   * @example const state = plateau.stateDict(); // { best: 0.31, numBadEpochs: 2, cooldownCounter: 0, lastEpoch: 9 }
+   */
+  stateDict(): { best: number; numBadEpochs: number; cooldownCounter: number; lastEpoch: number } {
+    const { best, numBadEpochs, cooldownCounter, lastEpoch } = this;
+    return { best, numBadEpochs, cooldownCounter, lastEpoch };
+  }
+
+  /**
+   * Restores a {@link stateDict}, checking every field first.
+   *
+   * @example plateau.loadStateDict(saved);
+   */
+  loadStateDict(state: {
+    best: number;
+    numBadEpochs: number;
+    cooldownCounter: number;
+    lastEpoch: number;
+  }): void {
+    const where = 'ReduceLROnPlateau.loadStateDict';
+    const s = (state ?? {}) as Record<string, unknown>;
+    if (typeof s.best !== 'number' || Number.isNaN(s.best))
+      throw new RangeError(`${where}: best must be a number, got ${describeValue(s.best)}`);
+    for (const key of ['numBadEpochs', 'cooldownCounter', 'lastEpoch']) {
+      const value = s[key];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+        throw new RangeError(`${where}: ${key} must be an integer >= 0, got ${describeValue(value)}`);
+    }
+    this.best = s.best;
+    this.numBadEpochs = s.numBadEpochs as number;
+    this.cooldownCounter = s.cooldownCounter as number;
+    this.lastEpoch = s.lastEpoch as number;
+  }
+
   /** The learning rates now set, one per parameter group. */
   getLastLr(): number[] {
     return this.optimizer.paramGroups?.map((g) => g.options.lr) ?? [this.optimizer.lr];

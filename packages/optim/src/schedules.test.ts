@@ -91,7 +91,9 @@ describe('learning-rate schedulers', () => {
     s.step();
     expect(s.getLastLr()).toEqual([0.05, 0.5]);
     const resumed = new StepLR(optimizer(0.1), { stepSize: 1, gamma: 0.5 });
-    resumed.loadStateDict(s.stateDict());
+    // Only the step: the saved base rates (one per group, issue 15 item 5) are the two groups' of `opt`.
+    expect(() => resumed.loadStateDict(s.stateDict())).toThrow('StepLR.loadStateDict: baseLrs must hold 1');
+    resumed.loadStateDict({ lastEpoch: s.stateDict().lastEpoch });
     expect(resumed.getLastLr()).toEqual([0.05]);
   });
 

@@ -2,7 +2,17 @@
 // tensor and the scalars as metadata; loadState() checks everything first and resumes exactly.
 import { memory, type Tensor, tensor } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
-import { Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD } from './index.js';
+import {
+  Adagrad,
+  Adam,
+  AdamW,
+  CosineAnnealingLR,
+  type Optimizer,
+  ReduceLROnPlateau,
+  RMSprop,
+  SGD,
+  StepLR,
+} from './index.js';
 
 type Make = (params: Tensor[]) => Optimizer<{ lr: number }>;
 const OPTIMIZERS: [string, Make][] = [
@@ -124,5 +134,102 @@ describe('Optimizer.saveState / loadState (issue 15 item 4)', () => {
     expect(memory().tensors).toBe(tensorsBefore);
     opt.dispose();
     for (const p of [...params, ...otherParams]) p.dispose();
+  });
+});
+
+describe('saveState / loadState with a learning-rate scheduler (issue 15 item 5)', () => {
+  // Before: the scheduler's state was not in the file, so a resumed run restarted its schedule.
+  it('Adam + StepLR: one file resumes both, bit-identical to the run that continued', () => {
+    const run = (params: Tensor[], opt: Optimizer<{ lr: number }>, scheduler: StepLR, steps: number) => {
+      for (let i = 0; i < steps; i++) {
+        train(params, opt, 1);
+        scheduler.step();
+      }
+    };
+    const params = model();
+    const opt = new Adam(params, { lr: 0.05 });
+    const scheduler = new StepLR(opt, { stepSize: 2, gamma: 0.5 });
+    run(params, opt, scheduler, 3);
+    const saved = opt.saveState({ scheduler });
+    const savedParams = values(params);
+    run(params, opt, scheduler, 4);
+
+    const resumedParams = model(savedParams);
+    const resumed = new Adam(resumedParams, { lr: 0.05 });
+    const resumedScheduler = new StepLR(resumed, { stepSize: 2, gamma: 0.5 });
+    resumed.loadState(saved, { scheduler: resumedScheduler });
+    expect(resumedScheduler.lastEpoch).toBe(3);
+    expect(resumedScheduler.getLastLr()).toEqual([0.05 * 0.5]);
+    run(resumedParams, resumed, resumedScheduler, 4);
+    expect(values(resumedParams)).toEqual(values(params));
+    expect(resumedScheduler.stateDict()).toEqual(scheduler.stateDict());
+    expect(resumed.lr).toBe(opt.lr);
+    for (const o of [opt, resumed]) o.dispose();
+    for (const p of [...params, ...resumedParams]) p.dispose();
+  });
+
+  it('restores the base rates even when the scheduler was built on an already decayed rate', () => {
+    const params = model();
+    const opt = new SGD(params, { lr: 0.1 });
+    const scheduler = new CosineAnnealingLR(opt, { tMax: 10 });
+    for (let i = 0; i < 4; i++) scheduler.step();
+    const saved = opt.saveState({ scheduler });
+    const other = new SGD(model(), { lr: 0.1 });
+    other.loadState(saved); // the optimizer alone: its lr is now the decayed one
+    const late = new CosineAnnealingLR(other, { tMax: 10 }); // base rate taken from the decayed lr
+    other.loadState(saved, { scheduler: late });
+    expect(late.baseLrs).toEqual([0.1]);
+    scheduler.step();
+    late.step();
+    expect(other.lr).toBe(opt.lr);
+    for (const p of [...params, ...other.paramGroups[0]!.params]) p.dispose();
+  });
+
+  it('ReduceLROnPlateau: its counters and an infinite best value round-trip', () => {
+    const params = model();
+    const opt = new SGD(params, { lr: 0.1 });
+    const plateau = new ReduceLROnPlateau(opt, { patience: 1 });
+    const fresh = new ReduceLROnPlateau(opt, { patience: 1 });
+    opt.loadState(opt.saveState({ scheduler: plateau }), { scheduler: fresh });
+    expect(fresh.best).toBe(Infinity);
+    for (const metric of [1, 0.5, 0.6, 0.7]) plateau.step(metric);
+    const other = new SGD(model(), { lr: 0.1 });
+    const resumed = new ReduceLROnPlateau(other, { patience: 1 });
+    other.loadState(opt.saveState({ scheduler: plateau }), { scheduler: resumed });
+    expect(resumed.stateDict()).toEqual(plateau.stateDict());
+    expect(other.lr).toBeCloseTo(0.01, 12);
+    for (const metric of [0.8, 0.4, 0.9, 0.95]) {
+      plateau.step(metric);
+      resumed.step(metric);
+    }
+    expect(other.lr).toBe(opt.lr);
+    expect(resumed.stateDict()).toEqual(plateau.stateDict());
+    for (const p of [...params, ...other.paramGroups[0]!.params]) p.dispose();
+  });
+
+  it('rejects a file without scheduler state, another kind of scheduler or another optimizer, changing nothing', () => {
+    const params = model();
+    const opt = new SGD(params, { lr: 0.1 });
+    const scheduler = new StepLR(opt, { stepSize: 1 });
+    const plain = opt.saveState();
+    const withStep = opt.saveState({ scheduler });
+    scheduler.step();
+    expect(() => opt.loadState(plain, { scheduler })).toThrow(
+      'SGD.loadState: the file holds no scheduler state (saved without { scheduler }?)',
+    );
+    const plateau = new ReduceLROnPlateau(opt);
+    expect(() => opt.loadState(withStep, { scheduler: plateau })).toThrow(
+      'SGD.loadState: the file holds the state of a "StepLR" scheduler, expected ReduceLROnPlateau',
+    );
+    const another = new SGD(model(), { lr: 0.1 });
+    expect(() => another.saveState({ scheduler })).toThrow(
+      'SGD.saveState: the scheduler drives another optimizer than this SGD',
+    );
+    expect(() => opt.saveState({ scheduler: {} as never })).toThrow(
+      'SGD.saveState: scheduler must be a learning-rate scheduler',
+    );
+    expect(opt.lr).toBeCloseTo(0.01, 12);
+    expect(scheduler.lastEpoch).toBe(1);
+    for (const p of [...params, ...another.paramGroups[0]!.params]) p.dispose();
   });
 });

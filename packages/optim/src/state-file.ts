@@ -1,7 +1,9 @@
 // An optimizer's state as safetensors bytes (the format: 8 bytes little-endian header length N,
 // N bytes of JSON { name: { dtype, shape, data_offsets }, __metadata__ }, then the tensors' bytes).
 // Every state buffer is an F32 tensor `state.<position>.<name>`; step counts, flags and the
-// parameter groups' options are `__metadata__` strings. optim cannot import nn's safetensors
+// parameter groups' options are `__metadata__` strings, and so is a learning-rate scheduler's state
+// when one is saved with it (`scheduler`: its name, `scheduler_state`: its stateDict as JSON, with
+// ±Infinity written as strings). optim cannot import nn's safetensors
 // reader (packages depend on tensor only), hence this small F32-only codec.
 import type { OptimizerStateDict } from './optimizer.js';
 import { describe } from './validate.js';
@@ -14,12 +16,22 @@ const FORMAT = 'myelin.optimizer';
  *
  * @example const bytes = encodeOptimizerState(opt.stateDict(), opt.name);
  */
-export function encodeOptimizerState(dict: OptimizerStateDict, kind: string): Uint8Array {
+export function encodeOptimizerState(
+  dict: OptimizerStateDict,
+  kind: string,
+  scheduler: SchedulerState | null = null,
+): Uint8Array {
   const metadata: Record<string, string> = {
     format: FORMAT,
     optimizer: kind,
     param_groups: JSON.stringify(dict.paramGroups),
   };
+  if (scheduler !== null) {
+    metadata.scheduler = scheduler.name;
+    metadata.scheduler_state = JSON.stringify(scheduler.state, (_, v) =>
+      typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
+    );
+  }
   const header: Record<string, unknown> = { __metadata__: metadata };
   const payloads: Uint8Array[] = [];
   let offset = 0;
@@ -50,11 +62,22 @@ export function encodeOptimizerState(dict: OptimizerStateDict, kind: string): Ui
   return out;
 }
 
+/** A learning-rate scheduler's name and plain-number state, as saved beside an optimizer's. */
+export interface SchedulerState {
+  name: string;
+  state: Record<string, unknown>;
+}
+
 /**
- * The {@link OptimizerStateDict} in bytes written by {@link encodeOptimizerState}, checking the
- * file's structure (errors name `where`); the dict's contents are checked by the optimizer.
+ * The {@link OptimizerStateDict} in bytes written by {@link encodeOptimizerState}, and the scheduler
+ * state saved with it (or null), checking the file's structure (errors name `where`); the dict's
+ * contents are checked by the optimizer, the scheduler's by the scheduler.
  */
-export function decodeOptimizerState(input: unknown, kind: string, where: string): OptimizerStateDict {
+export function decodeOptimizerState(
+  input: unknown,
+  kind: string,
+  where: string,
+): OptimizerStateDict & { scheduler: SchedulerState | null } {
   if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer))
     throw new TypeError(`${where}: expected a Uint8Array or ArrayBuffer, got ${describe(input)}`);
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
@@ -75,10 +98,15 @@ export function decodeOptimizerState(input: unknown, kind: string, where: string
     return { slot: state[position]!, name: match[2]! };
   };
   let paramGroups: unknown;
+  let scheduler: SchedulerState | null = null;
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string')
       throw new RangeError(`${where}: __metadata__ ${describe(key)} is not a string`);
-    if (key === 'format' || key === 'optimizer') continue;
+    if (key === 'format' || key === 'optimizer' || key === 'scheduler') continue;
+    if (key === 'scheduler_state') {
+      scheduler = { name: String(metadata['scheduler']), state: parseSchedulerState(value, where) };
+      continue;
+    }
     if (key === 'param_groups') {
       try {
         paramGroups = JSON.parse(value);
@@ -99,7 +127,19 @@ export function decodeOptimizerState(input: unknown, kind: string, where: string
     const { shape, begin, end } = value as TensorEntry;
     slot[name] = { shape, data: Array.from(new Float32Array(data.slice(begin, end).buffer)) };
   }
-  return { state, paramGroups: paramGroups as OptimizerStateDict['paramGroups'] };
+  return { state, paramGroups: paramGroups as OptimizerStateDict['paramGroups'], scheduler };
+}
+
+/** A scheduler's saved state: a JSON object whose 'Infinity'/'-Infinity' strings become numbers. */
+function parseSchedulerState(json: string, where: string): Record<string, unknown> {
+  let state: unknown;
+  try {
+    state = JSON.parse(json, (_, v) => (v === 'Infinity' || v === '-Infinity' ? Number(v) : v));
+  } catch (cause) {
+    throw new RangeError(`${where}: scheduler_state is not valid JSON`, { cause });
+  }
+  if (!isRecord(state)) throw new RangeError(`${where}: scheduler_state is not a JSON object`);
+  return state;
 }
 
 interface TensorEntry {
