@@ -5,7 +5,11 @@ import { defineConfig } from 'vitest/config';
 // enabled (so both builds are exercised in Node), Deno (vitest's CLI runs under Deno, see the
 // root package.json) and headless Chromium. `provide` tells the tests which runtime they should
 // find themselves in, and src/runtime.test.ts checks it, so a run cannot silently test the wrong one.
-const include = ['packages/*/src/**/*.test.ts', 'examples/src/**/*.test.ts'];
+const include = [
+  'packages/*/src/**/*.test.ts',
+  'examples/src/**/*.test.ts',
+  'apps/playground/src/**/*.test.ts',
+];
 // Inline projects do not inherit the root's test options: each gets this explicitly.
 const testTimeout = 60_000;
 

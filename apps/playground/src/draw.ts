@@ -15,16 +15,29 @@ function color(v: number): [number, number, number] {
   return [0, 1, 2].map((i) => Math.round(a[i]! + (b[i]! - a[i]!) * k)) as [number, number, number];
 }
 
-/** Paints the network's output over the plane, then the points (test points hollow). */
+/**
+ * Sizes a canvas's pixels to its CSS size times the device pixel ratio (sharp on high-density
+ * screens) and returns its context, scaled so that drawing is in CSS pixels.
+ */
+function fitCanvas(canvas: HTMLCanvasElement, cssWidth: number, cssHeight: number): CanvasRenderingContext2D {
+  const ratio = window.devicePixelRatio || 1;
+  const [width, height] = [Math.round(cssWidth * ratio), Math.round(cssHeight * ratio)];
+  if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(width / cssWidth, 0, 0, height / cssHeight, 0, 0);
+  return ctx;
+}
+
+/** Paints the network's output over the plane, then the points (test points hollow); `size` in CSS pixels. */
 export function drawHeatmap(
   canvas: HTMLCanvasElement,
+  size: number,
   grid: Float32Array | null,
   train: Point[],
   test: Point[],
   options: { showTest: boolean; discretize: boolean },
 ): void {
-  const ctx = canvas.getContext('2d')!;
-  const size = canvas.width;
+  const ctx = fitCanvas(canvas, size, size);
   // The map is translucent: without clearing first, old points would show through it.
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, size, size);
@@ -53,27 +66,84 @@ export function drawHeatmap(
   if (options.showTest) for (const p of test) dot(p, true);
 }
 
-/** Training (grey) and test (black) loss over the epochs so far. */
-export function drawLossChart(canvas: HTMLCanvasElement, history: { train: number; test: number }[]): void {
-  const ctx = canvas.getContext('2d')!;
-  const { width, height } = canvas;
-  ctx.clearRect(0, 0, width, height);
-  if (history.length < 2) return;
-  let max = 1e-9; // a loop: spreading a long history into Math.max overflows the stack
-  for (const h of history) max = Math.max(max, h.train, h.test);
-  for (const [key, style] of [
-    ['train', '#999'],
-    ['test', '#000'],
-  ] as const) {
-    ctx.beginPath();
-    history.forEach((h, i) => {
-      const x = (i / (history.length - 1)) * width;
-      const y = height - (h[key] / max) * (height - 2) - 1;
-      if (i === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
-    });
-    ctx.strokeStyle = style;
-    ctx.stroke();
+/** A node's map enlarged (the hover preview), `size` in CSS pixels. */
+export function drawPreview(canvas: HTMLCanvasElement, size: number, source: HTMLCanvasElement): void {
+  const ctx = fitCanvas(canvas, size, size);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(source, 0, 0, size, size);
+}
+
+/**
+ * Round tick values from 0 at 1, 2 or 5 × a power of ten, about `count` of them: up to `max` or, with
+ * `cover`, up to the first tick at or above it.
+ * @example niceTicks(0.37, 4, true) // [0, 0.1, 0.2, 0.3, 0.4]
+ */
+export function niceTicks(max: number, count: number, cover = false): number[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1];
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw * 0.999)!;
+  const ticks = [0];
+  while (ticks.at(-1)! < max * (1 - 1e-9) && (cover || ticks.at(-1)! + step <= max * (1 + 1e-9)))
+    ticks.push(Number((ticks.length * step).toPrecision(12)));
+  return ticks;
+}
+
+const LOSS_MARGIN = { left: 44, right: 10, top: 18, bottom: 32 };
+const chartSizes = new WeakMap<SVGSVGElement, string>();
+
+/**
+ * Training (grey) and test (black) loss over the epochs, with epoch and loss axes; `width` and
+ * `height` in CSS pixels. The skeleton is built once per size; each frame sets the lines and ticks.
+ */
+export function drawLossChart(
+  svg: SVGSVGElement,
+  width: number,
+  height: number,
+  history: { epoch: number; train: number; test: number }[],
+): void {
+  const { left, right, top, bottom } = LOSS_MARGIN;
+  const [plotWidth, plotHeight] = [width - left - right, height - top - bottom];
+  const size = `${width}x${height}`;
+  if (chartSizes.get(svg) !== size) {
+    chartSizes.set(svg, size);
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    svg.innerHTML =
+      `<g class="y-ticks"></g><g class="x-ticks"></g>` +
+      `<path class="axis" d="M${left} ${top}V${top + plotHeight}H${left + plotWidth}" />` +
+      `<polyline class="train" /><polyline class="test" />` +
+      `<text class="axis-title" x="${left + plotWidth / 2}" y="${height - 2}" text-anchor="middle">epoch</text>` +
+      `<text class="axis-title" x="${left}" y="${top - 6}" text-anchor="middle">loss</text>` +
+      `<text class="legend test" x="${width - right}" y="${top - 6}" text-anchor="end">test</text>` +
+      `<text class="legend train" x="${width - right - 30}" y="${top - 6}" text-anchor="end">training</text>`;
+  }
+  let maxLoss = 0; // a loop: spreading a long history into Math.max overflows the stack
+  for (const h of history)
+    if (Number.isFinite(h.train + h.test)) maxLoss = Math.max(maxLoss, h.train, h.test);
+  const lossTicks = niceTicks(maxLoss, 4, true);
+  const epochTicks = niceTicks(history.at(-1)?.epoch ?? 0, 5);
+  const [topLoss, lastEpoch] = [lossTicks.at(-1)!, Math.max(1, history.at(-1)?.epoch ?? 0)];
+  const x = (epoch: number) => left + (epoch / lastEpoch) * plotWidth;
+  const y = (loss: number) => top + plotHeight * (1 - Math.min(loss, topLoss) / topLoss);
+  svg.querySelector('.y-ticks')!.innerHTML = lossTicks
+    .map(
+      (t) =>
+        `<line x1="${left - 4}" x2="${left + plotWidth}" y1="${y(t)}" y2="${y(t)}" />` +
+        `<text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${t}</text>`,
+    )
+    .join('');
+  svg.querySelector('.x-ticks')!.innerHTML = epochTicks
+    .map(
+      (t) =>
+        `<line x1="${x(t)}" x2="${x(t)}" y1="${top + plotHeight}" y2="${top + plotHeight + 4}" />` +
+        `<text x="${x(t)}" y="${top + plotHeight + 16}" text-anchor="middle">${t}</text>`,
+    )
+    .join('');
+  for (const key of ['train', 'test'] as const) {
+    const points = history
+      .filter((h) => Number.isFinite(h[key]))
+      .map((h) => `${x(h.epoch).toFixed(1)},${y(h[key]).toFixed(1)}`);
+    svg.querySelector(`polyline.${key}`)!.setAttribute('points', points.join(' '));
   }
 }
 
@@ -115,9 +185,25 @@ interface Diagram {
   links: { line: SVGLineElement; title: Text }[][][];
   /** maps[c][i]: the canvas inside node i of column c. */
   maps: HTMLCanvasElement[][];
+  /** biases[c - 1][i]: node i of column c ≥ 1 (hidden and output neurons), its bias square and tooltip. */
+  biases: { node: SVGGElement; square: SVGRectElement; title: Text }[][];
 }
 
 const diagrams = new WeakMap<SVGSVGElement, Diagram>();
+
+/** The diagram's geometry in SVG units: room for the feature labels, and links wider than the nodes. */
+const NODE = 26;
+const LABEL_ROOM = 72;
+const COLUMN_SPACING = 92;
+const ROW_SPACING = 44;
+/** The largest scale the diagram is drawn at (CSS pixels per SVG unit). */
+const MAX_ZOOM = 1.25;
+
+/** What a node is, for its accessible name. */
+function nodeName(column: number, index: number, columns: number): string {
+  if (column === columns - 1) return 'Output neuron';
+  return `Neuron ${index + 1} of hidden layer ${column}`;
+}
 
 /** Builds the diagram's elements (once per architecture) and paints the input features' fixed maps. */
 function buildDiagram(
@@ -127,12 +213,12 @@ function buildDiagram(
   labels: readonly string[],
   columns: number[],
 ): Diagram {
-  const width = 340;
-  const node = 26;
-  const height = 40 + Math.max(...columns) * 40;
+  const width = LABEL_ROOM + (columns.length - 1) * COLUMN_SPACING + NODE / 2 + 12;
+  const height = 24 + Math.max(...columns) * ROW_SPACING;
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  const x = (c: number) => 44 + (c * (width - 74)) / (columns.length - 1);
-  const y = (c: number, i: number) => 20 + (i + 0.5) * ((height - 40) / columns[c]!);
+  svg.style.maxWidth = `${width * MAX_ZOOM}px`; // a small network is not blown up to fill the panel
+  const x = (c: number) => LABEL_ROOM + c * COLUMN_SPACING;
+  const y = (c: number, i: number) => 12 + (i + 0.5) * ((height - 24) / columns[c]!);
   const parts: string[] = [];
   for (let c = 0; c + 1 < columns.length; c++) {
     for (let j = 0; j < columns[c + 1]!; j++) {
@@ -146,15 +232,23 @@ function buildDiagram(
   columns.forEach((count, c) => {
     const last = c === columns.length - 1;
     for (let i = 0; i < count; i++) {
-      const [nx, ny] = [x(c) - node / 2, y(c, i) - node / 2];
+      const [nx, ny] = [x(c) - NODE / 2, y(c, i) - NODE / 2];
+      const size = last ? GRID : NEURON_GRID;
+      // Hidden and output neurons have a bias: a small square at the bottom left (as in TF
+      // Playground) coloured by it; the node is a button that edits it.
+      const editable =
+        c === 0
+          ? `aria-label="Feature ${labels[i]}"`
+          : `data-layer="${c - 1}" data-neuron="${i}" tabindex="0" role="button" aria-label="${nodeName(c, i, columns.length)}: edit its bias"`;
       parts.push(
-        `<rect x="${nx - 1}" y="${ny - 1}" width="${node + 2}" height="${node + 2}" rx="3" fill="#fff" stroke="#666" />`,
-        `<foreignObject x="${nx}" y="${ny}" width="${node}" height="${node}"><canvas data-column="${c}" width="${last ? GRID : NEURON_GRID}" height="${last ? GRID : NEURON_GRID}"></canvas></foreignObject>`,
+        `<g class="node" data-column="${c}" data-index="${i}" ${editable}>`,
+        `<rect x="${nx - 1}" y="${ny - 1}" width="${NODE + 2}" height="${NODE + 2}" rx="3" fill="#fff" stroke="#666" />`,
+        `<foreignObject x="${nx}" y="${ny}" width="${NODE}" height="${NODE}"><canvas width="${size}" height="${size}"></canvas></foreignObject>`,
+        c === 0
+          ? `<text x="${nx - 6}" y="${y(c, i) + 4}" text-anchor="end" font-size="11">${labels[i]}</text>`
+          : `<rect class="bias" x="${nx - 6}" y="${ny + NODE - 4}" width="8" height="8" stroke="#666"><title> </title></rect>`,
+        '</g>',
       );
-      if (c === 0)
-        parts.push(
-          `<text x="${nx - 4}" y="${y(c, i) + 4}" text-anchor="end" font-size="10">${labels[i]}</text>`,
-        );
     }
   });
   svg.innerHTML = parts.join('');
@@ -167,21 +261,27 @@ function buildDiagram(
       }),
     ),
   );
-  const maps = columns.map((_, c) => [
-    ...svg.querySelectorAll<HTMLCanvasElement>(`canvas[data-column="${c}"]`),
-  ]);
+  const nodes = (c: number) => [...svg.querySelectorAll<SVGGElement>(`g.node[data-column="${c}"]`)];
+  const maps = columns.map((_, c) => nodes(c).map((node) => node.querySelector('canvas')!));
+  const biases = columns.slice(1).map((_, c) =>
+    nodes(c + 1).map((node) => {
+      const square = node.querySelector<SVGRectElement>('rect.bias')!;
+      return { node, square, title: square.firstElementChild!.firstChild as Text };
+    }),
+  );
   features.forEach((f, i) => {
     const fn = FEATURE_FNS[f];
     paintMap(maps[0]![i]!, NEURON_GRID, (p) => fn(...latticePoint(p)));
   });
-  return { key, links, maps };
+  return { key, links, maps, biases };
 }
 
 /**
  * The network: input features, hidden neurons and the output, each node showing its own map over the
- * plane (what that feature, neuron or the whole network computes), links coloured and sized by weight.
- * The elements are built once per architecture; later calls only repaint them, so a link stays under
- * the pointer while the network trains.
+ * plane (what that feature, neuron or the whole network computes), links coloured and sized by weight,
+ * and each neuron's bias as the colour of the square at its corner. The elements are built once per
+ * architecture; later calls only repaint them, so a link or node stays under the pointer while the
+ * network trains.
  */
 export function drawNetwork(
   svg: SVGSVGElement,
@@ -189,6 +289,7 @@ export function drawNetwork(
   labels: readonly string[],
   layers: number[],
   weights: number[][][] | null,
+  biases: number[][] | null,
   neurons: Float32Array[] | null,
   output: Float32Array | null,
 ): void {
@@ -209,6 +310,15 @@ export function drawNetwork(
         line.setAttribute('stroke-width', Math.min(6, 1 + Math.abs(w) * 2).toFixed(2));
         title.data = `weight ${w.toFixed(3)} (click to edit)`;
       });
+    });
+  });
+  diagram.biases.forEach((layer, c) => {
+    layer.forEach(({ node, square, title }, i) => {
+      const bias = biases?.[c]?.[i] ?? 0;
+      const [r, g, b] = color(bias);
+      node.setAttribute('data-bias', String(bias));
+      square.setAttribute('fill', `rgb(${r},${g},${b})`);
+      title.data = `bias ${bias.toFixed(3)} (click the neuron to edit)`;
     });
   });
   for (let c = 1; c < columns.length - 1; c++) {

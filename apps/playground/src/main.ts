@@ -1,5 +1,6 @@
 // The page: controls bound to the state (kept in the URL hash), a training worker, and drawing.
-import { drawHeatmap, drawLossChart, drawNetwork } from './draw.js';
+import { DATASET_NOTES } from './datasets.js';
+import { drawHeatmap, drawLossChart, drawNetwork, drawPreview } from './draw.js';
 import { appendLoss, type LossPoint } from './history.js';
 import type { FromWorker, Point, ToWorker } from './protocol.js';
 
@@ -35,6 +36,7 @@ let playing = false;
 let data: { train: Point[]; test: Point[] } = { train: [], test: [] };
 let grid: Float32Array | null = null;
 let weights: number[][][] | null = null;
+let biases: number[][] | null = null;
 let neurons: Float32Array[] | null = null;
 let history: LossPoint[] = [];
 /** The latest update not drawn yet: updates arriving within one frame are drawn once. */
@@ -42,6 +44,24 @@ let pending: Update | null = null;
 let frameRequested = false;
 /** Frames drawn so far. */
 let frames = 0;
+/** The node whose map is enlarged (hovered or focused), if any. */
+let previewed: SVGGElement | null = null;
+/** CSS sizes of the elements drawn at their own resolution, kept by a ResizeObserver (no layout reads per frame). */
+const sizes = new Map<Element, { width: number; height: number }>();
+const resized = new ResizeObserver((entries) => {
+  for (const entry of entries) {
+    const box = entry.contentBoxSize[0]!;
+    sizes.set(entry.target, { width: box.inlineSize, height: box.blockSize });
+  }
+  requestFrame();
+});
+/** An element's CSS size (the fallback until the observer has reported a size). */
+const sizeOf = (el: Element, fallback: { width: number; height: number }) => {
+  const size = sizes.get(el);
+  return size && size.width > 0 && size.height > 0 ? size : fallback;
+};
+/** The enlarged map's side in CSS pixels (as in style.css). */
+const PREVIEW_SIZE = 160;
 
 /** For tests and curious users: the loss history as the page received it, the state, frames drawn. */
 (window as unknown as { playground: unknown }).playground = {
@@ -73,6 +93,7 @@ function fillSelect(select: HTMLSelectElement, values: number[]): void {
 function render(): void {
   writeHash();
   ($('dataset') as HTMLSelectElement).value = state.dataset;
+  $('dataset-note').textContent = DATASET_NOTES[state.dataset];
   for (const [id, value] of [
     ['ratio', state.ratio],
     ['noise', state.noise],
@@ -160,17 +181,59 @@ function showUpdate(m: Update): void {
 }
 
 function redraw(): void {
-  drawHeatmap($('heatmap'), grid, data.train, data.test, state);
-  drawLossChart($('loss-chart'), history);
+  const heatmap = $('heatmap') as HTMLCanvasElement;
+  drawHeatmap(
+    heatmap,
+    sizeOf(heatmap, { width: 320, height: 320 }).width,
+    grid,
+    data.train,
+    data.test,
+    state,
+  );
+  const chart = $('loss-chart') as unknown as SVGSVGElement;
+  const { width, height } = sizeOf(chart, { width: 320, height: 150 });
+  drawLossChart(chart, width, height, history);
   drawNetwork(
     $('network') as unknown as SVGSVGElement,
     state.features,
     state.features.map((f) => FEATURE_LABELS[f]!),
     state.layers,
     weights,
+    biases,
     neurons,
     grid,
   );
+  if (previewed?.isConnected) {
+    const preview = $('neuron-preview') as HTMLCanvasElement;
+    drawPreview(preview, PREVIEW_SIZE, previewed.querySelector('canvas')!);
+  } else if (previewed) hidePreview();
+}
+
+/** Shows a node's map enlarged beside it (TF Playground shows it in the big map; this keeps both). */
+function showPreview(node: SVGGElement): void {
+  previewed = node;
+  const preview = $('neuron-preview');
+  const box = node.getBoundingClientRect();
+  const panel = preview.parentElement!.getBoundingClientRect();
+  const size = PREVIEW_SIZE;
+  // Beside the node, on the side with room, inside the diagram.
+  const right = box.right - panel.left + 8;
+  const left = right + size <= panel.width ? right : box.left - panel.left - size - 8;
+  preview.style.left = `${Math.max(0, left)}px`;
+  preview.style.top = `${Math.min(Math.max(0, box.top - panel.top - size / 2), Math.max(0, panel.height - size))}px`;
+  preview.hidden = false;
+  requestFrame();
+}
+
+function hidePreview(): void {
+  previewed = null;
+  $('neuron-preview').hidden = true;
+}
+
+/** Shows a message under the output; errors can be dismissed. */
+function setStatus(text: string): void {
+  $('status').textContent = text;
+  $('dismiss').hidden = text === '';
 }
 
 /** Applies a change: updates the URL and restarts training with a fresh network (as TF Playground). */
@@ -193,6 +256,7 @@ function reset(): void {
   pending = null;
   grid = null;
   weights = null;
+  biases = null;
   neurons = null;
   $('epoch').textContent = '0';
   $('test-loss').textContent = '–';
@@ -203,7 +267,12 @@ function reset(): void {
 
 function setPlaying(on: boolean): void {
   playing = on;
-  $('play').textContent = on ? '⏸ Pause' : '▶ Play';
+  $('play-label').textContent = on ? 'Pause' : 'Play';
+  // Two bars for pause, a triangle for play (drawn, not a font's glyph).
+  $('play-icon').setAttribute(
+    'd',
+    on ? 'M2.5 1.5h2.5v9h-2.5zM7 1.5h2.5v9h-2.5z' : 'M2.5 1.5L10.5 6L2.5 10.5Z',
+  );
   send({ type: on ? 'play' : 'pause' });
 }
 
@@ -219,6 +288,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   } else if (m.type === 'update') {
     grid = m.grid;
     weights = m.weights;
+    biases = m.biases;
     neurons = m.neurons;
     appendLoss(history, { epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
     pending = m;
@@ -228,14 +298,14 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     link.download = 'myelin-playground.safetensors';
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-    $('status').textContent = `Exported ${m.bytes.byteLength} bytes of weights`;
+    setStatus(`Exported ${m.bytes.byteLength} bytes of weights`);
   } else {
-    $('status').textContent = `Error: ${m.message}`;
+    setStatus(m.message);
   }
   requestFrame();
 };
 worker.onerror = (event) => {
-  $('status').textContent = `Worker error: ${event.message}`;
+  setStatus(`Training stopped: ${event.message}`);
 };
 
 fillSelect($('learningRate'), LEARNING_RATES);
@@ -329,8 +399,9 @@ $('export').addEventListener('click', () => send({ type: 'export' }));
 $('import').addEventListener('change', async (e) => {
   const file = (e.target as HTMLInputElement).files?.[0];
   if (!file) return;
-  $('status').textContent = '';
+  setStatus('');
   send({ type: 'import', bytes: await file.arrayBuffer() });
+  (e.target as HTMLInputElement).value = ''; // choosing the same file again imports it again
 });
 $('network').addEventListener('click', (e) => {
   const link = (e.target as Element).closest('line[data-layer]');
@@ -343,11 +414,52 @@ $('network').addEventListener('click', (e) => {
   if (answer === null) return;
   const value = Number(answer);
   if (!Number.isFinite(value)) {
-    $('status').textContent = `Not a number: ${answer}`;
+    setStatus(`Could not set the weight: "${answer}" is not a number.`);
     return;
   }
   send({ type: 'setWeight', layer: layer!, out: out!, in: input!, value });
 });
+/** Asks for a neuron's bias (clicking it, or Enter or Space on it) and sets it. */
+function editBias(node: Element): void {
+  const [layer, neuron] = ['layer', 'neuron'].map((k) => Number(node.getAttribute(`data-${k}`)));
+  const answer = window.prompt(
+    `${node.getAttribute('aria-label')?.replace(/: edit its bias$/, '')}: bias`,
+    node.getAttribute('data-bias') ?? '0',
+  );
+  if (answer === null) return;
+  const value = Number(answer);
+  if (answer.trim() === '' || !Number.isFinite(value)) {
+    setStatus(`Could not set the bias: "${answer}" is not a number.`);
+    return;
+  }
+  send({ type: 'setBias', layer: layer!, neuron: neuron!, value });
+}
+$('network').addEventListener('click', (e) => {
+  const node = (e.target as Element).closest('g.node[data-neuron]');
+  if (node) editBias(node);
+});
+$('network').addEventListener('keydown', (e) => {
+  const node = (e.target as Element).closest('g.node[data-neuron]');
+  if (node && (e.key === 'Enter' || e.key === ' ')) {
+    e.preventDefault();
+    editBias(node);
+  }
+});
+for (const [event, show] of [
+  ['pointerover', true],
+  ['focusin', true],
+  ['pointerout', false],
+  ['focusout', false],
+] as const) {
+  $('network').addEventListener(event, (e) => {
+    const node = (e.target as Element).closest<SVGGElement>('g.node');
+    if (!node) return;
+    const into = (e as PointerEvent | FocusEvent).relatedTarget as Node | null;
+    if (show) showPreview(node);
+    else if (!into || !node.contains(into)) hidePreview();
+  });
+}
+$('dismiss').addEventListener('click', () => setStatus(''));
 $('regenerate').addEventListener('click', () => update({ seed: (state.seed + 1) % 2147483647 }));
 $('play').addEventListener('click', () => setPlaying(!playing));
 $('step').addEventListener('click', () => {
@@ -359,7 +471,7 @@ window.addEventListener('keydown', (e) => {
   const target = e.target as HTMLElement;
   if (target.closest('input, select, textarea')) return;
   // Space on a focused button or link presses that control, as everywhere else.
-  if (e.key === ' ' && target.closest('button, a, summary')) return;
+  if (e.key === ' ' && target.closest('button, a, summary, [role=button]')) return;
   if (e.key === ' ') {
     e.preventDefault();
     setPlaying(!playing);
@@ -371,6 +483,8 @@ window.addEventListener('hashchange', () => {
   render();
   reset();
 });
+
+for (const id of ['heatmap', 'loss-chart']) resized.observe($(id));
 
 render();
 reset();

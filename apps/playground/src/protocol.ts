@@ -15,6 +15,8 @@ export type ToWorker =
   | { type: 'ack' }
   /** Sets one weight (from the network diagram): layer, output neuron, input neuron. */
   | { type: 'setWeight'; layer: number; out: number; in: number; value: number }
+  /** Sets one bias (from the network diagram): layer (0 = first hidden layer), neuron. */
+  | { type: 'setBias'; layer: number; neuron: number; value: number }
   | { type: 'export' }
   | { type: 'import'; bytes: ArrayBuffer };
 
@@ -41,12 +43,15 @@ export type FromWorker =
       neurons: Float32Array[];
       /** Weights of each Linear layer, [out][in]. */
       weights: number[][][];
+      /** Biases of each Linear layer, [out]. */
+      biases: number[][];
       /** L2 norm of each Linear layer's weight gradient at the last step (vanishing/exploding gradients). */
       gradientNorms: number[];
       learningRate: number;
       playing: boolean;
     }
   | { type: 'exported'; bytes: ArrayBuffer }
+  /** A message for the person using the page (no library or bundle-internal names). */
   | { type: 'error'; message: string };
 
 export const GRID = 50;

@@ -1,9 +1,9 @@
 // The training worker: builds the data and the network from the state and trains on Myelin's
 // wasm kernels; the page only draws what it posts.
-import { circles, gaussianBlobs, moons, gaussian as multiGaussian, plane, spiral, xor } from '@myelin/data';
 import * as nn from '@myelin/nn';
 import { Adagrad, Adam, CosineAnnealingLR, ExponentialLR, RMSprop, SGD, StepLR } from '@myelin/optim';
 import { manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
+import { generateDataset, sampleCount, seededRandom } from './datasets.js';
 import { FEATURE_FNS } from './features.js';
 import { EXTENT, type FromWorker, GRID, NEURON_GRID, type Point, type ToWorker } from './protocol.js';
 import { type Feature, isRegression, type PlaygroundState } from './state.js';
@@ -11,79 +11,14 @@ import { type Feature, isRegression, type PlaygroundState } from './state.js';
 const post = (message: FromWorker, transfer: Transferable[] = []) =>
   (self as unknown as Worker).postMessage(message, transfer);
 
-const SAMPLES = 500;
-
-/** Points in [−6, 6]² for a data set, TensorFlow-Playground-like; `noise` 0–50. */
+/** The data set's points in [−6, 6]², drawn from a generator seeded by the URL's seed. */
 function makePoints(state: PlaygroundState): Point[] {
-  const seed = state.seed;
-  const sigma = state.noise / 100;
-  const scaled = (
-    d: { x: Tensor; y: Tensor },
-    scale: number,
-    label: (v: number) => number,
-    jitter = sigma * 2,
-  ) => {
-    const xs = d.x.data();
-    const ys = d.y.data();
-    noGrad(() => {
-      d.x.dispose();
-      d.y.dispose();
-    });
-    let s = seed * 9973 + 1;
-    const rand = () => {
-      s = (s * 16807) % 2147483647;
-      return (s / 2147483647) * 2 - 1;
-    };
-    return Array.from(ys, (v, i) => ({
-      x: xs[2 * i]! * scale + rand() * jitter * scale,
-      y: xs[2 * i + 1]! * scale + rand() * jitter * scale,
-      label: label(v),
-    }));
-  };
-  const cls = (v: number) => (v === 1 ? 1 : -1);
-  switch (state.dataset) {
-    case 'circle':
-      return scaled(circles(SAMPLES, { factor: 0.45, seed }), 5, cls);
-    case 'xor':
-      return scaled(xor(SAMPLES, { seed }), 1, cls, sigma * 3);
-    case 'gaussian':
-      return scaled(
-        gaussianBlobs(SAMPLES, {
-          centers: [
-            [2, 2],
-            [-2, -2],
-          ],
-          std: 1 + sigma * 4,
-          seed,
-        }),
-        1,
-        cls,
-        0,
-      );
-    case 'spiral':
-      return scaled(spiral(SAMPLES, { seed }), 1, cls, sigma * 2);
-    case 'moons':
-      return scaled(moons(SAMPLES, { seed }), 3, cls, sigma * 0.6);
-    case 'blobs':
-      // Two wider, overlapping blobs off the diagonal: separable only approximately.
-      return scaled(
-        gaussianBlobs(SAMPLES, {
-          centers: [
-            [3, -1],
-            [-2, 3],
-          ],
-          std: 1.5 + sigma * 4,
-          seed,
-        }),
-        1,
-        cls,
-        0,
-      );
-    case 'plane':
-      return scaled(plane(SAMPLES, { seed }), 1, (v) => v, sigma);
-    case 'multigaussian':
-      return scaled(multiGaussian(SAMPLES, { seed }), 1, (v) => v, sigma);
-  }
+  return generateDataset(
+    state.dataset,
+    sampleCount(state.dataset),
+    state.noise / 100,
+    seededRandom(state.seed),
+  );
 }
 
 function featureMatrix(points: { x: number; y: number }[], features: readonly Feature[]): Tensor {
@@ -318,6 +253,7 @@ function report(): void {
     }),
   );
   const weights = s.linears.map((lin) => lin.weight.toArray() as number[][]);
+  const biases = s.linears.map((lin) => (lin.bias ? Array.from(lin.bias.data()) : []));
   post(
     {
       type: 'update',
@@ -327,6 +263,7 @@ function report(): void {
       grid,
       neurons,
       weights,
+      biases,
       gradientNorms: s.gradientNorms,
       learningRate: s.optimizer.lr,
       playing,
@@ -372,15 +309,20 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     } else if (message.type === 'setWeight' && session) {
       const linear = session.linears[message.layer];
       if (!linear || message.out >= linear.outFeatures || message.in >= linear.inFeatures)
-        throw new RangeError('setWeight: no such link');
-      if (!Number.isFinite(message.value))
-        throw new RangeError(`setWeight: ${message.value} is not a number`);
+        throw new RangeError('there is no such link');
+      if (!Number.isFinite(message.value)) throw new RangeError(`${message.value} is not a number`);
       noGrad(() =>
         linear.weight
           .slice(0, message.out, message.out + 1)
           .slice(1, message.in, message.in + 1)
           .fill_(message.value),
       );
+      report();
+    } else if (message.type === 'setBias' && session) {
+      const bias = session.linears[message.layer]?.bias;
+      if (!bias || message.neuron >= bias.shape[0]!) throw new RangeError('there is no such neuron');
+      if (!Number.isFinite(message.value)) throw new RangeError(`${message.value} is not a number`);
+      noGrad(() => bias.slice(0, message.neuron, message.neuron + 1).fill_(message.value));
       report();
     } else if (message.type === 'export' && session) {
       const bytes = nn.saveModule(session.model, {
@@ -393,9 +335,30 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       report();
     }
   } catch (error) {
-    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'error', message: failure(event.data.type, error) });
   }
 };
+
+const FAILURES: Partial<Record<ToWorker['type'], string>> = {
+  import: 'Could not import the weights',
+  export: 'Could not export the weights',
+  setWeight: 'Could not set the weight',
+  setBias: 'Could not set the bias',
+};
+
+/**
+ * What failed, said for the person at the page: the library's messages start with the function's
+ * name (`loadModule: …`, `Sequential.loadStateDict: …`), which the bundle minifies, so that prefix
+ * is replaced by what the person was doing.
+ */
+function failure(action: ToWorker['type'], error: unknown): string {
+  const detail = (error instanceof Error ? error.message : String(error))
+    .replace(/^[\w$.]+: /, '')
+    .replace(/ \(nothing was loaded\)$/, '');
+  const end = /[.?!]$/.test(detail) ? '' : '.';
+  const unchanged = action === 'import' ? ' The network was left as it was.' : '';
+  return `${FAILURES[action] ?? 'Training stopped'}: ${detail}${end}${unchanged}`;
+}
 
 // The page waits for this before sending anything: messages that arrive while a module worker is
 // still evaluating (awaiting the kernels) can be lost.
