@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // Cross-origin isolation (SharedArrayBuffer, for threaded kernels) in dev and preview alike.
@@ -10,6 +11,17 @@ export default defineConfig({
   server: { headers },
   preview: { headers },
   // The packages use top-level await (the kernels load once per realm).
-  build: { target: 'esnext' },
+  build: {
+    target: 'esnext',
+    // One app, several pages: the playground and its extra views (issue 17).
+    rollupOptions: {
+      input: Object.fromEntries(
+        ['index', 'optimizers', 'activations', 'lessons'].map((page) => [
+          page,
+          fileURLToPath(new URL(`${page}.html`, import.meta.url)),
+        ]),
+      ),
+    },
+  },
   worker: { format: 'es' },
 });

@@ -10,7 +10,7 @@ import { chromium } from 'playwright';
 const here = dirname(fileURLToPath(import.meta.url));
 /** Screenshots are kept here (git-ignored). */
 export const artifacts = join(here, 'artifacts');
-const PORT = 4173;
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 export const BASE = `http://127.0.0.1:${PORT}/`;
 
 export function expect(condition, message) {

@@ -11,7 +11,8 @@ import { chromium } from 'playwright';
 const here = dirname(fileURLToPath(import.meta.url));
 const app = join(here, '..');
 const artifacts = join(here, 'artifacts');
-const PORT = 4173;
+/** E2E_PORT picks another port (for two runs on one machine). */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE = `http://127.0.0.1:${PORT}/`;
 const require = createRequire(import.meta.url);
 
@@ -445,6 +446,108 @@ try {
     page.off('dialog', onDialog);
     await page.click('#play'); // pause
     expect(opened === 5, `${opened} of 5 clicks opened the weight editor`);
+  });
+  // Issue 17 "Beyond TF Playground" 2, 3 and 5: the extra views (separate pages of the same app).
+  await test('issue 17 views: optimizer paths — SGD and Adam head for the bowl minimum and their printed loss falls; a click sets the start', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    errors.length = 0;
+    await page.goto(`${BASE}optimizers.html`);
+    await page.waitForFunction(() => window.optimizerPaths?.paths().length === 6);
+    expect(
+      (await page.evaluate(() => window.optimizerPaths.surface())) === 'bowl',
+      'the bowl is not the first surface',
+    );
+    const printed = (id) => page.locator(`#loss-${id}`).textContent().then(Number);
+    const before = { sgd: await printed('sgd'), adam: await printed('adam') };
+    await page.click('#play');
+    await page.waitForFunction(() => window.optimizerPaths.steps() >= 60, null, { timeout: 30_000 });
+    await page.click('#play'); // pause
+    const paths = await page.evaluate(() => window.optimizerPaths.paths());
+    for (const id of ['sgd', 'adam']) {
+      const { points, diverged } = paths.find((p) => p.id === id);
+      const distance = ([x, y]) => Math.hypot(x, y); // the minimum is (0, 0)
+      expect(!diverged, `${id} diverged on the bowl`);
+      expect(
+        distance(points.at(-1)) < 0.2 * distance(points[0]),
+        `${id} went from (${points[0]}) to (${points.at(-1)}), not towards (0, 0)`,
+      );
+      const after = await printed(id);
+      expect(after < before[id] / 10, `${id}'s printed loss went from ${before[id]} to ${after}`);
+    }
+    await page.screenshot({ path: join(artifacts, 'optimizers.png') });
+    // Clicking a quarter of the way in from the top left starts every path at (−2.5, 2.5).
+    const box = await page.locator('#contour').boundingBox();
+    await page.mouse.click(box.x + box.width / 4, box.y + box.height / 4);
+    const starts = await page.evaluate(() => window.optimizerPaths.paths().map((p) => p.points[0]));
+    expect(
+      starts.every(([x, y]) => Math.abs(x + 2.5) < 0.1 && Math.abs(y - 2.5) < 0.1),
+      `paths start at ${JSON.stringify(starts)} after clicking (−2.5, 2.5)`,
+    );
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+  await test('issue 17 views: activation explorer — relu′ = 1 for x > 0 (autograd); at depth 8 sigmoid gives smaller first-layer gradient norms than relu', async () => {
+    errors.length = 0;
+    await page.goto(`${BASE}activations.html#depth=8&activation=sigmoid`);
+    await page.waitForFunction(() => window.activationExplorer?.curve('relu'));
+    const relu = await page.evaluate(() => {
+      const c = window.activationExplorer.curve('relu');
+      return { x: Array.from(c.x), dy: Array.from(c.dy) };
+    });
+    const positive = relu.dy.filter((_, i) => relu.x[i] > 0);
+    const negative = relu.dy.filter((_, i) => relu.x[i] < 0);
+    expect(positive.length > 50 && positive.every((d) => d === 1), `relu′ for x > 0: ${positive}`);
+    expect(
+      negative.every((d) => d === 0),
+      `relu′ for x < 0: ${negative}`,
+    );
+    const cards = await page.locator('canvas[data-activation]').count();
+    expect(cards >= 12, `only ${cards} activations plotted`);
+
+    const firstLayer = async () => {
+      await page.waitForFunction(() => window.activationExplorer.done(), null, { timeout: 60_000 });
+      const norms = await page.evaluate(() => window.activationExplorer.norms());
+      expect(norms[0].length === 9, `depth 8 should have 9 weight layers, got ${norms[0].length}`);
+      return norms.map((n) => n[0]);
+    };
+    const sigmoid = await firstLayer();
+    const reason = await page.locator('#explanation').getAttribute('data-reason');
+    expect(
+      reason !== 'none' && (await page.locator('#explanation').isVisible()),
+      'no explanation of the collapse',
+    );
+    await page.screenshot({ path: join(artifacts, 'activations.png'), fullPage: true });
+    await page.selectOption('#deep-activation', 'relu');
+    const relus = await firstLayer();
+    expect(
+      Math.max(...sigmoid) < Math.min(...relus),
+      `first-layer norms: sigmoid up to ${Math.max(...sigmoid)}, relu down to ${Math.min(...relus)}`,
+    );
+    expect(
+      await page.locator('#explanation').isHidden(),
+      'relu at depth 8 should not be explained as collapsed',
+    );
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+  await test('issue 17 views: every lesson link opens the playground with its settings applied', async () => {
+    errors.length = 0;
+    await page.goto(`${BASE}lessons.html`);
+    await page.screenshot({ path: join(artifacts, 'lessons.png'), fullPage: true });
+    const links = await page
+      .locator('a[data-settings]')
+      .evaluateAll((as) => as.map((a) => ({ href: a.href, settings: JSON.parse(a.dataset.settings) })));
+    expect(links.length === 12, `expected 2 links for each of 6 lessons, found ${links.length}`);
+    for (const { href, settings } of links) {
+      await page.goto(href);
+      await page.reload();
+      await firstUpdate();
+      const state = await page.evaluate(() => window.playground.state());
+      for (const [key, value] of Object.entries(settings))
+        expect(
+          JSON.stringify(state[key]) === JSON.stringify(value),
+          `${href}: ${key} is ${JSON.stringify(state[key])}, the lesson wants ${JSON.stringify(value)}`,
+        );
+    }
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });
 } finally {
   await browser?.close();
