@@ -58,7 +58,12 @@ export {
   MaxPool2d,
   type MaxPool2dLayerOptions,
 } from './layers/pooling.js';
-export { Residual, StochasticDepth } from './layers/residual.js';
+export {
+  Residual,
+  StochasticDepth,
+  stochasticDepth,
+  stochasticDepthSurvival,
+} from './layers/residual.js';
 export {
   GRU,
   LSTM,
