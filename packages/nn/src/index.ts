@@ -137,3 +137,17 @@ export {
   SubsetAccuracy,
 } from './training/multilabel.js';
 export type { Verbosity } from './training/progress.js';
+export {
+  type ConfigOf,
+  type Distribution,
+  type GridSpace,
+  gridSearch,
+  type Objective,
+  type RandomSearchOptions,
+  type RandomSpace,
+  randomSearch,
+  type SearchOptions,
+  SearchResults,
+  type SearchSplit,
+  type SearchTrial,
+} from './training/search.js';
