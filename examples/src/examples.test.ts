@@ -9,13 +9,22 @@ declare module 'vitest' {
 
 import { memory } from '@myelin/tensor';
 import { describe, expect, inject, it } from 'vitest';
+import { runActivations } from './activations.js';
+import { runBackprop } from './backprop.js';
 import { runCharLM } from './char-lm.js';
 import { trainDigits } from './digits.js';
+import { runDoubleDescent } from './double-descent.js';
 import { trainFashion } from './fashion-cnn.js';
 import { runIris } from './iris.js';
 import { runKFold } from './kfold-iris.js';
 import { runKnnPca } from './knn-pca-digits.js';
+import { runLinearAlgebra } from './linear-algebra.js';
+import { runLinearCollapse } from './linear-collapse.js';
+import { runLosses } from './losses.js';
+import { runNeuronPerceptron } from './neuron-perceptron.js';
+import { runNormalisation } from './normalisation.js';
 import { runOnnxExport } from './onnx-export.js';
+import { runOptimizers } from './optimizers.js';
 import { runRegression } from './regression.js';
 import { runRegularization } from './regularization.js';
 import { runSequenceClassifier } from './sequence-classifier.js';
@@ -100,6 +109,73 @@ describe('examples', () => {
     expect(rnn!.decay / lstm!.decay).toBeGreaterThan(1e15);
     expect(rnn!.decay).toBeGreaterThan(lstmInit!.decay * 100); // even the untuned LSTM keeps more
     expect(lstmInit!.decay).toBeGreaterThan(lstm!.decay); // the forget gate's bias is what holds memory
+  });
+});
+
+// Issue 18 item 4: the course path — one example per chapter of the notes (index in examples/README.md),
+// each checking the chapter's claims (a failed claim makes the program exit non-zero).
+describe('course path', () => {
+  it('neuron & perceptron: a threshold neuron computes AND/OR; the perceptron rule converges on separable data', () => {
+    const { claims, epochs } = runNeuronPerceptron({ verbose: 0 });
+    expect(claims.results).toHaveLength(2);
+    expect(claims.allPassed).toBe(true);
+    expect(Object.keys(epochs)).toHaveLength(3);
+  });
+
+  it('activations: autograd derivatives equal the closed forms; σ′ ≤ 1/4', () => {
+    const { claims, sigmoidMaxSlope } = runActivations({ verbose: 0 });
+    expect(claims.allPassed).toBe(true);
+    expect(sigmoidMaxSlope).toBeCloseTo(0.25, 6);
+  });
+
+  it('losses: cross-entropy is −ln p, ln N at initialisation; BCE keeps the gradient MSE loses', () => {
+    const { claims, initialLoss } = runLosses({ verbose: 0 });
+    expect(claims.allPassed).toBe(true);
+    expect(initialLoss).toBeCloseTo(Math.log(10), 1);
+  });
+
+  it('backprop by hand equals autograd', () => {
+    const { claims, maxDifference } = runBackprop({ verbose: 0 });
+    expect(claims.allPassed).toBe(true);
+    expect(maxDifference).toBeLessThan(1e-6);
+  });
+
+  // Deterministic (no randomness): SGD 2.7e-1, momentum 1.7e-3, Adam 3.7e-4 after 100 steps.
+  it('optimizers on one ill-conditioned bowl: momentum and adaptive methods beat SGD; lr > 2/λmax diverges', () => {
+    const { claims, finalLoss } = runOptimizers({ verbose: 0 });
+    expect(claims.results).toHaveLength(4);
+    expect(claims.allPassed).toBe(true);
+    expect(Object.keys(finalLoss)).toHaveLength(7);
+  });
+
+  // Measured seeds 0–2 (defaults): without BN the loss stays at 2.32 (10% accuracy); with BN 0.81–0.83, 92–94%.
+  it('normalisation: batch norm makes a deep sigmoid MLP train where the same one without it does not', async () => {
+    const { claims, plain, batchNorm } = await runNormalisation({ verbose: 0, epochs: 2 });
+    expect(claims.allPassed).toBe(true);
+    expect(batchNorm.loss.at(-1)!).toBeLessThan(plain.loss.at(-1)! - 0.5);
+  });
+
+  it('linear algebra: the notes’ eigen, SVD and linear-system examples', () => {
+    const { claims, eigenvalues, solution } = runLinearAlgebra({ verbose: 0 });
+    expect(claims.allPassed).toBe(true);
+    expect(eigenvalues[0]).toBeCloseTo(7, 4);
+    expect(solution[0]).toBeCloseTo(53 / 39, 4);
+  });
+
+  // Measured seeds 0–3 (defaults): the test MSE peaks at width 40 = n (73 to 3,252) against ~0.2 at
+  // width 20 and ~0.1 at width 640 — the peak is reliable with min-norm least squares.
+  it('double descent: the test error peaks at the interpolation threshold and falls again', () => {
+    const { claims, widths, testError } = runDoubleDescent({ verbose: 0, draws: 4 });
+    expect(claims.allPassed).toBe(true);
+    expect(widths[testError.indexOf(Math.max(...testError))]).toBe(40);
+  });
+
+  it('linear collapse: three Linear layers are one linear map and cannot learn XOR; with ReLUs they can', async () => {
+    const { claims, maxDifference, linearAccuracy, reluAccuracy } = await runLinearCollapse({ verbose: 0 });
+    expect(claims.allPassed).toBe(true);
+    expect(maxDifference).toBeLessThan(1e-5);
+    expect(linearAccuracy).toBeLessThanOrEqual(0.75);
+    expect(reluAccuracy).toBe(1);
   });
 });
 

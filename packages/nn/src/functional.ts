@@ -49,6 +49,7 @@ export {
 } from './functional-extra.js';
 export { dropout } from './layers/dropout.js';
 export { dropout2d } from './layers/dropout2d.js';
+export { stochasticDepth } from './layers/residual.js';
 export { padSequence } from './layers/rnn.js';
 export {
   binaryCrossEntropy,

@@ -58,7 +58,12 @@ export {
   MaxPool2d,
   type MaxPool2dLayerOptions,
 } from './layers/pooling.js';
-export { Residual, StochasticDepth } from './layers/residual.js';
+export {
+  Residual,
+  StochasticDepth,
+  stochasticDepth,
+  stochasticDepthSurvival,
+} from './layers/residual.js';
 export {
   GRU,
   LSTM,
@@ -132,3 +137,17 @@ export {
   SubsetAccuracy,
 } from './training/multilabel.js';
 export type { Verbosity } from './training/progress.js';
+export {
+  type ConfigOf,
+  type Distribution,
+  type GridSpace,
+  gridSearch,
+  type Objective,
+  type RandomSearchOptions,
+  type RandomSpace,
+  randomSearch,
+  type SearchOptions,
+  SearchResults,
+  type SearchSplit,
+  type SearchTrial,
+} from './training/search.js';

@@ -5,9 +5,18 @@ import { BatchNorm2d } from '../layers/batchnorm2d.js';
 import { Conv2d } from '../layers/conv.js';
 import { Linear } from '../layers/linear.js';
 import { AdaptiveAvgPool2d } from '../layers/pooling.js';
+import { stochasticDepth, stochasticDepthSurvival } from '../layers/residual.js';
 import { Flatten } from '../layers/shape.js';
 import { Module } from '../module.js';
-import { checkOptions, describeValue, requireInteger, requireTensor } from '../validate.js';
+import {
+  checkOptions,
+  describeValue,
+  halfOpen,
+  requireChoice,
+  requireInteger,
+  requireNumber,
+  requireTensor,
+} from '../validate.js';
 
 /** Runs `module` and records its output shape for the model's summary (as Sequential does). */
 function run(module: Module, x: Tensor): Tensor {
@@ -20,9 +29,11 @@ function run(module: Module, x: Tensor): Tensor {
  * ResNet's basic block (He et al. 2016; torchvision's BasicBlock, same child names): conv 3×3 → BN →
  * ReLU → conv 3×3 → BN, plus the shortcut — the identity, or a 1×1 convolution with BN (`downsample`)
  * when the stride or the number of channels changes — then ReLU. The convolutions have no bias (the
- * BN after each has one).
+ * BN after each has one). With `stochasticDepth` p > 0 the residual branch is dropped in training with
+ * probability p (see {@link stochasticDepth}; Huang et al. 2016: relu(b·f(x) + shortcut)).
  *
  * @example new BasicBlock(64, 128, 2).forward(randn([1, 64, 32, 32])).shape; // [1, 128, 16, 16]
+ * @example new BasicBlock(64, 64, 1, { stochasticDepth: 0.2 }) // drops f(x) for 20% of the samples
  */
 export class BasicBlock extends Module {
   readonly conv1: Conv2d;
@@ -31,16 +42,26 @@ export class BasicBlock extends Module {
   readonly conv2: Conv2d;
   readonly bn2: BatchNorm2d;
   readonly downsample: Sequential | null;
+  /** Drop probability of the residual branch in training (0: never dropped). */
+  readonly stochasticDepth: number;
+  readonly stochasticDepthMode: 'row' | 'batch';
 
   constructor(
     readonly inChannels: number,
     readonly outChannels: number,
     readonly stride = 1,
+    options: { stochasticDepth?: number; stochasticDepthMode?: 'row' | 'batch' } = {},
   ) {
     super();
     requireInteger('BasicBlock', 'inChannels', inChannels, 1);
     requireInteger('BasicBlock', 'outChannels', outChannels, 1);
     requireInteger('BasicBlock', 'stride', stride, 1);
+    checkOptions('BasicBlock', options, ['stochasticDepth', 'stochasticDepthMode']);
+    const { stochasticDepth: p = 0, stochasticDepthMode = 'row' } = options;
+    requireNumber('BasicBlock', 'stochasticDepth', p, halfOpen(0, 1));
+    requireChoice('BasicBlock', 'stochasticDepthMode', stochasticDepthMode, ['row', 'batch']);
+    this.stochasticDepth = p;
+    this.stochasticDepthMode = stochasticDepthMode;
     this.conv1 = this.addModule(
       'conv1',
       new Conv2d(inChannels, outChannels, 3, { stride, padding: 1, bias: false }),
@@ -68,12 +89,14 @@ export class BasicBlock extends Module {
     requireTensor('BasicBlock.forward', 'the input', x, 'float32');
     let y = run(this.relu, run(this.bn1, run(this.conv1, x)));
     y = run(this.bn2, run(this.conv2, y));
+    y = stochasticDepth(y, this.stochasticDepth, this.stochasticDepthMode, this.training);
     const shortcut = this.downsample === null ? x : run(this.downsample, x);
     return this.relu.forward(y.add(shortcut));
   }
 
   protected override describe(): string {
-    return `${this.inChannels}, ${this.outChannels}, stride=${this.stride}`;
+    const sd = this.stochasticDepth > 0 ? `, stochasticDepth=${this.stochasticDepth}` : '';
+    return `${this.inChannels}, ${this.outChannels}, stride=${this.stride}${sd}`;
   }
 }
 
@@ -87,6 +110,12 @@ export interface ResNetOptions {
   numClasses?: number;
   /** Input channels (default 3). */
   inChannels?: number;
+  /**
+   * Stochastic depth with the linear-decay rule (Huang et al. 2016): block l of the L blocks survives
+   * training with probability 1 − (l / L)·(1 − finalSurvival) ({@link stochasticDepthSurvival});
+   * `mode` as {@link stochasticDepth} (default 'row'). Default: off (every block always kept).
+   */
+  stochasticDepth?: { finalSurvival: number; mode?: 'row' | 'batch' };
 }
 
 /**
@@ -99,6 +128,8 @@ export interface ResNetOptions {
  * @example
  * const model = models.resnet({ blocks: [2, 2, 2], channels: [16, 32, 64], numClasses: 10 });
  * model.forward(randn([8, 3, 32, 32])).shape; // [8, 10]
+ * // with stochastic depth: the last block survives training half the time, earlier ones more often
+ * models.resnet({ blocks: [2, 2, 2], channels: [16, 32, 64], stochasticDepth: { finalSurvival: 0.5 } });
  */
 export class ResNet extends Module {
   readonly conv1: Conv2d;
@@ -112,7 +143,7 @@ export class ResNet extends Module {
   constructor(options: ResNetOptions = {}) {
     super();
     const fn = 'resnet';
-    checkOptions(fn, options, ['blocks', 'channels', 'numClasses', 'inChannels']);
+    checkOptions(fn, options, ['blocks', 'channels', 'numClasses', 'inChannels', 'stochasticDepth']);
     const {
       blocks = [2, 2, 2, 2],
       channels = [64, 128, 256, 512],
@@ -133,6 +164,28 @@ export class ResNet extends Module {
       );
     requireInteger(fn, 'numClasses', numClasses, 1);
     requireInteger(fn, 'inChannels', inChannels, 1);
+    const depth = options.stochasticDepth;
+    if (depth !== undefined) {
+      if (depth === null || typeof depth !== 'object')
+        throw new TypeError(
+          `${fn}: stochasticDepth must be an object { finalSurvival, mode? }, got ${describeValue(depth)}`,
+        );
+      checkOptions(`${fn}: stochasticDepth`, depth, ['finalSurvival', 'mode']);
+      requireNumber(fn, 'stochasticDepth.finalSurvival', depth.finalSurvival, {
+        low: 0,
+        high: 1,
+        lowOpen: true,
+        text: 'in (0, 1]',
+      });
+      if (depth.mode !== undefined) requireChoice(fn, 'stochasticDepth.mode', depth.mode, ['row', 'batch']);
+    }
+    const totalBlocks = blocks.reduce((a, b) => a + b, 0);
+    let blockIndex = 0;
+    const dropProbability = () => {
+      blockIndex += 1;
+      if (depth === undefined) return 0;
+      return 1 - stochasticDepthSurvival(blockIndex, totalBlocks, depth.finalSurvival);
+    };
     this.conv1 = this.addModule(
       'conv1',
       new Conv2d(inChannels, channels[0]!, 3, { padding: 1, bias: false }),
@@ -148,6 +201,7 @@ export class ResNet extends Module {
             i === 0 ? previous : channels[stage]!,
             channels[stage]!,
             i === 0 && stage > 0 ? 2 : 1,
+            { stochasticDepth: dropProbability(), stochasticDepthMode: depth?.mode ?? 'row' },
           ),
         );
       }
