@@ -27,7 +27,15 @@ const chromiumArgs = [
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'node', include, testTimeout, provide: { runtime: 'node', relaxedSimd: false } } },
+      // The guides' snippets (docs/guides.test.ts) run once, in Node: each spawns its own process.
+      {
+        test: {
+          name: 'node',
+          include: [...include, 'docs/**/*.test.ts'],
+          testTimeout,
+          provide: { runtime: 'node', relaxedSimd: false },
+        },
+      },
       {
         test: {
           name: 'node-relaxed',

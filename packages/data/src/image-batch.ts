@@ -49,7 +49,7 @@ function isNonNegativeInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1;
 }
 
-/** Options of {@link cropBatch}. */
+/** Options of {@link randomCrop}. */
 export interface RandomCropOptions {
   /** Zeros added on every side before cropping; default 0. */
   padding?: number;
@@ -94,7 +94,7 @@ export function cropBatch(
   return out;
 }
 
-/** Options of {@link flipBatch}. */
+/** Options of {@link randomHorizontalFlip}. */
 export interface RandomHorizontalFlipOptions {
   /** Probability that an image is flipped; default 0.5. */
   p?: number;

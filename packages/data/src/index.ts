@@ -7,6 +7,8 @@
  * const { data, target } = loadDigits();
  * const { xTrain, yTrain } = trainTestSplit(data, target, { stratify: true, seed: 0 });
  * const loader = new DataLoader(new TensorDataset(new StandardScaler().fitTransform(xTrain), yTrain), { batchSize: 32, shuffle: true });
+ *
+ * @module @myelin/data
  */
 export {
   compose,

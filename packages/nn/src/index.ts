@@ -6,6 +6,8 @@
  * import * as nn from '@myelin/nn';
  * const model = new nn.Sequential(new nn.Linear(64, 128), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(128, 10));
  * const loss = nn.crossEntropy(model.forward(x), y, { labelSmoothing: 0.1 });
+ *
+ * @module @myelin/nn
  */
 export {
   type ActivationName,

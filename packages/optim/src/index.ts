@@ -6,6 +6,8 @@
  * import { Adam, StepLR, clipGradNorm } from '@myelin/optim';
  * const opt = new Adam(model.parameters(), { lr: 1e-3 });
  * opt.zeroGrad(); loss.backward(); clipGradNorm(model.parameters(), 1); opt.step();
+ *
+ * @module @myelin/optim
  */
 export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';

@@ -158,7 +158,7 @@ export function record(
   recordMulti([out], name, inputs, saved, (grads, s, needs) => backward(grads[0]!, s, needs));
 }
 
-/** Options of {@link backward}. */
+/** Options of {@link Tensor.backward}. */
 export interface BackwardOptions {
   /** Keep the saved tensors so the graph can be backpropagated again (default false). */
   retainGraph?: boolean;

@@ -7,6 +7,8 @@
  * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
  * const y = x.matmul(x).relu().sum();
  * y.backward();
+ *
+ * @module @myelin/tensor
  */
 export { detectAnomaly, setDetectAnomaly } from './anomaly.js';
 export type { BackwardOptions } from './autograd.js';

@@ -99,7 +99,7 @@ function withPlainIndices([values, indices]: Tensor[]): [Tensor, Tensor] {
   return [values!, plain];
 }
 
-/** Options of {@link sort}. */
+/** Options of {@link Tensor.sort}. */
 export interface SortOptions {
   /** The dimension to sort along (default −1, the last). */
   dim?: number;
@@ -136,7 +136,7 @@ export function sort(x: Tensor, options: SortOptions = {}): [Tensor, Tensor] {
 }
 
 /**
- * The int32 indices that sort `x` along `dim` (see {@link sort}), as torch.argsort.
+ * The int32 indices that sort `x` along `dim` (see {@link Tensor.sort}), as torch.argsort.
  *
  * @example tensor([3, 1, 2]).argsort({ descending: true }).toArray(); // [0, 2, 1]
  */
@@ -146,7 +146,7 @@ export function argsort(x: Tensor, options: SortOptions = {}): Tensor {
   return indices;
 }
 
-/** Options of {@link topk}. */
+/** Options of {@link Tensor.topk}. */
 export interface TopkOptions {
   /** The dimension to select along (default −1, the last). */
   dim?: number;
@@ -179,7 +179,7 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): [Tensor, 
   return withPlainIndices(topkOp([x], { dim: d, k, descending: largest }));
 }
 
-/** Options of {@link unique}. */
+/** Options of {@link Tensor.unique}. */
 export interface UniqueOptions {
   /** Return the unique values in ascending order (default true); false keeps first-occurrence order. */
   sorted?: boolean;
