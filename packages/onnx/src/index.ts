@@ -1,2 +1,2 @@
 // @myelin/onnx: export Myelin modules as ONNX models (see the README for the op mapping).
-export { type ExportOnnxOptions, exportOnnx } from './export.js';
+export { type DynamicAxes, type ExportOnnxOptions, exportOnnx } from './export.js';
