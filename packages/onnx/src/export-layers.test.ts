@@ -3,11 +3,11 @@
 // against Myelin's forward at two batch sizes other than the example's; int64 values written exactly;
 // and every nn layer either exports or fails with a clear error.
 import * as nn from '@myelin/nn';
-import { manualSeed, memory, pad, randint, randn, type Tensor, where } from '@myelin/tensor';
+import { cat, manualSeed, memory, pad, randint, randn, type Tensor, tensor, where } from '@myelin/tensor';
 import { describe, expect, inject, it } from 'vitest';
 import { exportOnnx } from './index.js';
 import { int64, ModelProto } from './proto.js';
-import { decode, expectOrtMatches } from './testing/ort.js';
+import { decode, expectOrtMatches, reference, runOrt } from './testing/ort.js';
 
 const onNode = inject('runtime') === 'node';
 
@@ -49,6 +49,38 @@ class EncoderDecoder extends nn.Module {
     const features = hN.permute([1, 0, 2]).reshape([hN.shape[1]!, -1]); // [B, L·D·H]
     const extra = this.head.forward(features).unsqueeze(batchFirst ? 1 : 0); // broadcast over time
     return decoded.add(extra);
+  }
+}
+
+/**
+ * Two steps of a cell, the second from the first's state (h and c are then values of the graph), or
+ * from `state` when given; returns the final h (GRU) or [h, c] side by side (LSTM).
+ */
+class TwoSteps extends nn.Module {
+  readonly cell: nn.LSTMCell | nn.GRUCell;
+  constructor(
+    cell: nn.LSTMCell | nn.GRUCell,
+    private readonly state?: Tensor | [Tensor, Tensor],
+  ) {
+    super();
+    this.cell = this.addModule('cell', cell);
+  }
+  forward(x: Tensor): Tensor {
+    if (this.cell instanceof nn.LSTMCell) {
+      const first = this.state ?? this.cell.forward(x);
+      const [h, c] = this.cell.forward(x.mul(-0.5), first as [Tensor, Tensor]);
+      return cat([h, c], -1);
+    }
+    const first = this.state ?? this.cell.forward(x);
+    return this.cell.forward(x.mul(-0.5), first as Tensor);
+  }
+}
+
+/** LSTMCell's [h′, c′] side by side (a model returns one tensor). */
+class CellOutputs extends nn.Module {
+  readonly cell = this.addModule('cell', new nn.LSTMCell(3, 4));
+  forward(x: Tensor): Tensor {
+    return cat(this.cell.forward(x), -1);
   }
 }
 
@@ -185,6 +217,64 @@ describe.runIf(onNode)('exportOnnx: recurrent layers in ONNX Runtime (CPU) match
   });
 });
 
+describe('exportOnnx: LSTMCell and GRUCell (issue 15 follow-up, item 1)', () => {
+  it('a cell called twice is two one-step LSTM nodes sharing its weights, in ONNX gate order', () => {
+    manualSeed(40);
+    const model = new TwoSteps(new nn.LSTMCell(3, 4));
+    const bytes = exportOnnx(model, randn([5, 3]));
+    const { graph } = decode(bytes);
+    const lstm = graph.node.filter((n) => n.opType === 'LSTM');
+    expect(lstm.length).toBe(2);
+    expect(lstm.every((n) => n.name.startsWith('cell/LSTM'))).toBe(true);
+    expect(graph.initializer.filter((i) => i.name.startsWith('cell.')).map((i) => [i.name, i.dims])).toEqual([
+      ['cell.W', [1, 16, 3]],
+      ['cell.R', [1, 16, 4]],
+      ['cell.B', [1, 32]],
+    ]);
+    const raw = ModelProto.decode(bytes) as unknown as {
+      graph: { initializer: { name: string; rawData: Uint8Array }[] };
+    };
+    const onnx = new Float32Array(
+      Uint8Array.from(raw.graph.initializer.find((i) => i.name === 'cell.R')!.rawData).buffer,
+    );
+    const torch = model.cell.weight_hh.data();
+    expect(onnx.subarray(4 * 4, 8 * 4)).toEqual(torch.subarray(12 * 4, 16 * 4)); // o is ONNX's second block
+    expect(onnx.subarray(12 * 4, 16 * 4)).toEqual(torch.subarray(8 * 4, 12 * 4)); // g (c) its fourth
+  });
+});
+
+describe.runIf(onNode)('exportOnnx: LSTMCell and GRUCell in ONNX Runtime match Myelin within 1e-4', () => {
+  it('LSTMCell: from a zero state and from the previous step [h, c] (values of the graph); no bias', async () => {
+    manualSeed(41);
+    await expectOrtMatches(new CellOutputs(), [3]);
+    await expectOrtMatches(new TwoSteps(new nn.LSTMCell(3, 5)), [3]);
+    await expectOrtMatches(new TwoSteps(new nn.LSTMCell(3, 5, { bias: false })), [3]);
+  });
+
+  it('GRUCell (linear_before_reset): from a zero state and from the previous step; no bias', async () => {
+    manualSeed(42);
+    await expectOrtMatches(new nn.GRUCell(3, 5), [3]);
+    await expectOrtMatches(new TwoSteps(new nn.GRUCell(3, 5)), [3]);
+    await expectOrtMatches(new TwoSteps(new nn.GRUCell(3, 5, { bias: false })), [3]);
+  });
+
+  it('unbatched cells [input] with a fixed state (constants of the graph)', async () => {
+    manualSeed(43);
+    for (const model of [
+      new TwoSteps(new nn.LSTMCell(3, 4), [randn([4]), randn([4])]),
+      new TwoSteps(new nn.GRUCell(3, 4), randn([4])),
+    ]) {
+      const x = tensor([0.5, -1, 2]);
+      const bytes = exportOnnx(model, x, { dynamicBatch: false });
+      const expected = reference(model, x);
+      const actual = await runOrt(bytes, x);
+      expect(actual.dims).toEqual(expected.shape);
+      for (let i = 0; i < expected.data.length; i++)
+        expect(Math.abs(actual.data[i]! - expected.data[i]!)).toBeLessThan(1e-4);
+    }
+  });
+});
+
 describe.runIf(onNode)('exportOnnx: convolution, padding, resizing and pooling in ONNX Runtime', () => {
   it('ConvTranspose2d with stride, padding, outputPadding, groups and dilation, with and without bias', async () => {
     manualSeed(25);
@@ -265,12 +355,12 @@ const LAYERS: Record<string, { make: () => nn.Module; shape: number[]; error?: R
   Flatten: { make: () => new nn.Flatten(), shape: [2, 3] },
   GELU: { make: () => new nn.GELU(), shape: [5] },
   GRU: { make: () => new OutputOf(new nn.GRU(3, 4, { batchFirst: true })), shape: [5, 3] },
-  GRUCell: { make: () => new nn.GRUCell(3, 4), shape: [3], error: /op 'gruCell' has no ONNX mapping yet/ },
+  GRUCell: { make: () => new nn.GRUCell(3, 4), shape: [3] },
   GroupNorm: { make: () => new nn.GroupNorm(2, 4), shape: [4, 3] },
   Hardtanh: { make: () => new nn.Hardtanh({ minVal: -0.5, maxVal: 0.7 }), shape: [5] },
   Identity: { make: () => new nn.Identity(), shape: [5] },
   LSTM: { make: () => new OutputOf(new nn.LSTM(3, 4, { batchFirst: true })), shape: [5, 3] },
-  LSTMCell: { make: () => new nn.LSTMCell(3, 4), shape: [3], error: /op 'lstmCell' has no ONNX mapping yet/ },
+  LSTMCell: { make: () => new CellOutputs(), shape: [3] },
   LayerNorm: { make: () => new nn.LayerNorm(5), shape: [5] },
   LeakyReLU: { make: () => new nn.LeakyReLU(0.1), shape: [5] },
   Linear: { make: () => new nn.Linear(5, 3), shape: [5] },

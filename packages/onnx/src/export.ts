@@ -5,7 +5,7 @@ import { checkOptions, describeValue, noGrad, type OpCall, Tensor, tidy, traceOp
 import { GraphBuilder } from './graph.js';
 import { type MapContext, mappings, UnsupportedCall } from './ops.js';
 import { DataType, ModelProto } from './proto.js';
-import { exportRecurrent, isRecurrent } from './recurrent.js';
+import { exportRecurrent, isRecurrent, type WholeModule } from './recurrent.js';
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
@@ -21,7 +21,18 @@ export interface ExportOnnxOptions {
    * dimensions where they meet (use 2 or more, not 1).
    */
   dynamicBatch?: boolean;
+  /**
+   * The dynamic (symbolic) axes of the input and the output, as in PyTorch's `dynamic_axes`: by
+   * name, either `{ axis: 'symbol' }` or a list of axes (named `<name>_dynamic_axes_<k>`), e.g.
+   * `{ input: { 0: 'time', 1: 'batch' }, output: { 0: 'time', 1: 'batch' } }` for a time-major
+   * recurrent model. Replaces `dynamicBatch` (default: `{ input: { 0: 'batch' } }`, the output's first
+   * dimension following it); `{}` fixes every dimension.
+   */
+  dynamicAxes?: Readonly<Record<string, DynamicAxes>>;
 }
+
+/** The dynamic axes of one graph input or output: `{ axis: 'symbol' }` or `[axis, …]`. */
+export type DynamicAxes = Readonly<Record<number, string>> | readonly number[];
 
 const fn = 'exportOnnx';
 /** The IR version to write for each opset (onnx/onnx docs/Versioning.md). */
@@ -41,7 +52,7 @@ const irVersionFor = (opset: number) => (opset <= 18 ? 8 : opset <= 20 ? 9 : 10)
  * writeFileSync('model.onnx', bytes); // then e.g. onnxruntime's InferenceSession.create('model.onnx')
  */
 export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportOnnxOptions = {}): Uint8Array {
-  checkOptions(fn, options, ['opsetVersion', 'inputNames', 'outputNames', 'dynamicBatch']);
+  checkOptions(fn, options, ['opsetVersion', 'inputNames', 'outputNames', 'dynamicBatch', 'dynamicAxes']);
   const { opsetVersion = 17, dynamicBatch = true } = options;
   if (!Number.isInteger(opsetVersion) || opsetVersion < 13 || opsetVersion > 21)
     throw new RangeError(
@@ -56,37 +67,68 @@ export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportO
   if (!(exampleInput instanceof Tensor))
     throw new TypeError(`${fn}: exampleInput must be a tensor, got ${describeValue(exampleInput)}`);
   exampleInput._check(fn);
-  if (dynamicBatch && exampleInput.ndim === 0)
+  if (options.dynamicAxes === undefined && dynamicBatch && exampleInput.ndim === 0)
     throw new RangeError(`${fn}: dynamicBatch needs an input with a batch dimension, got a 0-d tensor`);
+  if (options.dynamicAxes !== undefined && options.dynamicBatch !== undefined)
+    throw new TypeError(`${fn}: give dynamicAxes or dynamicBatch, not both`);
+  const axes =
+    options.dynamicAxes === undefined
+      ? { [inputName]: dynamicBatch ? { 0: 'batch' } : {} }
+      : options.dynamicAxes;
+  const dynamic = dynamicAxesOf(axes, inputName, outputName);
+  checkAxes(dynamic.input, inputName, 'input', exampleInput.shape);
 
   const named = new Map<Tensor, string>();
   for (const [name, t] of [...model.namedParameters(), ...model.namedBuffers()]) named.set(t, name);
+  const leading = dynamic.input.get(0);
+  const otherAxes = [...dynamic.input]
+    .filter(([axis]) => axis > 0)
+    .map(([axis, name]) => ({ name, size: exampleInput.shape[axis]! }));
   const graph = new GraphBuilder({
     input: exampleInput,
     inputName,
     named,
-    batch: dynamicBatch ? exampleInput.shape[0]! : null,
+    batch: leading === undefined ? null : exampleInput.shape[0]!,
+    otherAxes,
   });
 
   const { shape: outputShape, value: outputValue } = traceForward(model, exampleInput, graph, opsetVersion);
+  checkAxes(dynamic.output, outputName, 'output', outputShape.shape);
   let output = outputValue;
   if (output === inputName || !graph.nodes.some((n) => n.output.includes(output))) {
     output = graph.node('Identity', [output], [graph.temp('identity')])[0]!;
   }
   graph.rename(output, outputName);
 
+  // Unless dynamicAxes names them, the output's dimensions follow the input's dynamic ones: the first
+  // when it carries the input's first (`batch`, or e.g. `batch*3` after merging the batch with another
+  // dimension), the others by their example size.
   const batch = exampleInput.shape[0]!;
-  const batchDim = (shape: readonly number[], isBatched: boolean) =>
+  const dims = (
+    shape: readonly number[],
+    symbols: ReadonlyMap<number, string>,
+    follows: { dynamic: boolean; batched: boolean },
+  ) =>
     shape.map((d, i) => {
-      if (!isBatched || i > 0) return { dimValue: d };
-      return { dimParam: d === batch ? 'batch' : `batch*${d / batch}` };
+      const symbol = symbols.get(i);
+      if (symbol !== undefined) return { dimParam: symbol };
+      if (i === 0 && follows.batched && leading !== undefined)
+        return { dimParam: d === batch ? leading : `${leading}*${d / batch}` };
+      const other =
+        follows.dynamic && (i > 0 || !follows.batched) ? otherAxes.find((a) => a.size === d) : undefined;
+      return other === undefined ? { dimValue: d } : { dimParam: other.name };
     });
-  const valueInfo = (name: string, t: { shape: readonly number[]; dtype: string }, isBatched: boolean) => ({
+  const valueInfo = (
+    name: string,
+    t: { shape: readonly number[]; dtype: string },
+    symbols: ReadonlyMap<number, string>,
+    follows: { dynamic: boolean; batched: boolean },
+  ) => ({
     name,
     type: {
       tensorType: {
         elemType: t.dtype === 'int32' ? DataType.INT32 : DataType.FLOAT,
-        shape: { dim: batchDim(t.shape, isBatched) },
+        shape: { dim: dims(t.shape, symbols, follows) },
       },
     },
   });
@@ -99,8 +141,8 @@ export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportO
       name: model.constructor.name,
       node: graph.nodes,
       initializer: graph.initializers,
-      input: [valueInfo(inputName, exampleInput, dynamicBatch)],
-      output: [valueInfo(outputName, outputShape, outputShape.batched)],
+      input: [valueInfo(inputName, exampleInput, dynamic.input, { dynamic: false, batched: false })],
+      output: [valueInfo(outputName, outputShape, dynamic.output, outputShape)],
     },
   });
   return ModelProto.encode(message).finish();
@@ -115,6 +157,69 @@ function singleName(option: string, names: readonly string[] | undefined, fallba
 }
 
 /**
+ * The `dynamicAxes` option checked, as the symbol of each dynamic axis of the input and the output
+ * (a list of axes gets PyTorch's names, `<name>_dynamic_axes_<k>`).
+ */
+function dynamicAxesOf(
+  option: unknown,
+  inputName: string,
+  outputName: string,
+): { input: Map<number, string>; output: Map<number, string> } {
+  const plain = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
+  if (!plain(option))
+    throw new TypeError(
+      `${fn}: dynamicAxes must be an object { name: axes } (e.g. { ${inputName}: { 0: 'batch' } }), got ${describeValue(option)}`,
+    );
+  const result = { input: new Map<number, string>(), output: new Map<number, string>() };
+  for (const [name, axes] of Object.entries(option)) {
+    const which = name === inputName ? 'input' : name === outputName ? 'output' : null;
+    if (which === null)
+      throw new RangeError(
+        `${fn}: dynamicAxes names '${name}', which is neither the input ('${inputName}') nor the output ('${outputName}')`,
+      );
+    const symbols = result[which];
+    if (!Array.isArray(axes) && !plain(axes))
+      throw new TypeError(
+        `${fn}: dynamicAxes['${name}'] must be { axis: 'name' } or a list of axes, got ${describeValue(axes)}`,
+      );
+    const entries: [unknown, unknown][] = Array.isArray(axes)
+      ? axes.map((axis, k) => [axis, `${name}_dynamic_axes_${k + 1}`])
+      : Object.entries(axes).map(([axis, symbol]) => [/^\d+$/.test(axis) ? Number(axis) : axis, symbol]);
+    for (const [axis, symbol] of entries) {
+      if (!Number.isInteger(axis) || (axis as number) < 0)
+        throw new RangeError(
+          `${fn}: dynamicAxes['${name}'] has axis ${describeValue(axis)}; axes are integers from 0`,
+        );
+      if (symbols.has(axis as number))
+        throw new RangeError(`${fn}: dynamicAxes['${name}'] lists axis ${axis} twice`);
+      if (typeof symbol !== 'string' || symbol === '')
+        throw new TypeError(
+          `${fn}: dynamicAxes['${name}'] names axis ${axis} ${describeValue(symbol)}; expected a non-empty string`,
+        );
+      symbols.set(axis as number, symbol);
+    }
+  }
+  return result;
+}
+
+/** Throws unless every dynamic axis of the input or output `name` is one of its dimensions. */
+function checkAxes(
+  symbols: ReadonlyMap<number, string>,
+  name: string,
+  what: string,
+  shape: readonly number[],
+): void {
+  for (const axis of symbols.keys()) {
+    if (axis >= shape.length)
+      throw new RangeError(
+        `${fn}: dynamicAxes['${name}'] has axis ${axis}, but the ${what} has shape [${shape.join(',')}] ` +
+          `(axes 0 to ${shape.length - 1})`,
+      );
+  }
+}
+
+/**
  * Runs the forward in eval mode under noGrad and a trace, adding each call's nodes to `graph` as it
  * happens (constants are read while they are alive); releases every tensor the forward made.
  */
@@ -123,7 +228,7 @@ function traceForward(
   input: Tensor,
   graph: GraphBuilder,
   opset: number,
-): { shape: { shape: number[]; dtype: string; batched: boolean }; value: string } {
+): { shape: { shape: number[]; dtype: string; dynamic: boolean; batched: boolean }; value: string } {
   const modes = [...model.namedModules()].map(([, m]) => [m, m.training] as const);
   const state: TraceState = { failure: null, scopes: [], wholeModules: 0 };
   const restore = instrumentForwards(model, state, (scope) => ({ graph, opset, scope }));
@@ -139,7 +244,12 @@ function traceForward(
         if (state.failure !== null) throw state.failure;
         if (!(out instanceof Tensor))
           throw new TypeError(`${fn}: the forward must return one tensor, got ${describeValue(out)}`);
-        const shape = { shape: [...out.shape], dtype: out.dtype, batched: graph.hasBatch(out) };
+        const shape = {
+          shape: [...out.shape],
+          dtype: out.dtype,
+          dynamic: graph.isDynamic(out),
+          batched: graph.hasBatch(out),
+        };
         return { shape, value: graph.value(out) };
       }),
     );
@@ -209,7 +319,7 @@ function instrumentForwards(
         if (whole) state.wholeModules--;
       }
       if (whole && state.wholeModules === 0 && state.failure === null)
-        exportWhole(module as Parameters<typeof exportRecurrent>[0], args, result, contextOf(path), state);
+        exportWhole(module, args, result, contextOf(path), state);
       return result;
     };
     undo.push(() => {
@@ -224,7 +334,7 @@ function instrumentForwards(
 
 /** Exports one call of a recurrent layer, or remembers why it cannot be (as {@link mapCall}). */
 function exportWhole(
-  module: Parameters<typeof exportRecurrent>[0],
+  module: WholeModule,
   args: unknown[],
   result: unknown,
   context: MapContext,

@@ -2,6 +2,7 @@
 // initializers, and which values depend on the graph input (so that shapes carrying the batch size
 // can be written batch-independent).
 import type { Tensor } from '@myelin/tensor';
+import { UnsupportedCall } from './ops.js';
 import { AttributeType, DataType, int64 } from './proto.js';
 
 /** An attribute value as written: an int, a float, a string, or a list of ints or strings. */
@@ -52,6 +53,8 @@ export interface GraphSources {
   readonly named: ReadonlyMap<Tensor, string>;
   /** The batch size of the example input when the batch dimension is dynamic, else null. */
   readonly batch: number | null;
+  /** The input's other dynamic axes (after the first): their symbols and example sizes. */
+  readonly otherAxes: readonly { readonly name: string; readonly size: number }[];
 }
 
 export class GraphBuilder {
@@ -61,6 +64,7 @@ export class GraphBuilder {
   private readonly dynamic = new Set<Tensor>();
   private readonly dynamicNames = new Set<string>();
   private readonly used = new Set<string>();
+  private readonly sharedValues = new Map<string, string>();
   private counter = 0;
 
   constructor(readonly sources: GraphSources) {
@@ -100,6 +104,7 @@ export class GraphBuilder {
       this.dynamic.add(t);
       return name;
     }
+    if (named === undefined) this.requireUnfixed(t.shape, `a constant of shape [${t.shape.join(',')}]`);
     const name = this.unique(named ?? 'const');
     this.names.set(t, name);
     this.initializers.push(tensorMessage(name, t));
@@ -153,6 +158,23 @@ export class GraphBuilder {
     return this.batch !== null && this.isDynamic(t) && t.ndim > 0 && t.shape[0]! % this.batch === 0;
   }
 
+  /**
+   * Throws (an {@link UnsupportedCall}) when `sizes`, about to be written into the graph as `what`,
+   * hold the example size of a dynamic input axis other than the first: the exported model would only
+   * work at that size. (The first axis is handled by {@link hasBatch}.)
+   *
+   * NOTE: sizes are told apart by value, as for the batch: give dynamic axes example sizes that no
+   * other dimension of the model has.
+   */
+  requireUnfixed(sizes: readonly number[], what: string): void {
+    for (const { name, size } of this.sources.otherAxes) {
+      if (sizes.includes(size))
+        throw new UnsupportedCall(
+          `the dynamic axis '${name}' (${size} in the example input) would be fixed by ${what}`,
+        );
+    }
+  }
+
   /** A new int64 vector initializer (shapes, axes, pads, sizes, …). */
   int64(values: readonly (number | bigint)[], hint: string): string {
     const name = this.unique(hint);
@@ -170,6 +192,19 @@ export class GraphBuilder {
     const name = this.unique(hint);
     const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
     this.initializers.push({ name, dims: dims.map(int64), dataType: DataType.FLOAT, rawData: raw });
+    return name;
+  }
+
+  /**
+   * The value made by `make` the first time `key` is asked for (e.g. a recurrent layer's converted
+   * weights, which every call of the layer shares), that same value afterwards.
+   */
+  shared(key: string, make: () => string): string {
+    let name = this.sharedValues.get(key);
+    if (name === undefined) {
+      name = make();
+      this.sharedValues.set(key, name);
+    }
     return name;
   }
 

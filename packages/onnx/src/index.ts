@@ -8,4 +8,4 @@
  *
  * @module @myelin/onnx
  */
-export { type ExportOnnxOptions, exportOnnx } from './export.js';
+export { type DynamicAxes, type ExportOnnxOptions, exportOnnx } from './export.js';

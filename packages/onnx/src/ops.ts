@@ -69,6 +69,7 @@ function shapeInput(call: OpCall, context: MapContext, shape: readonly number[],
       );
     }
   }
+  if (graph.isDynamic(x)) graph.requireUnfixed(out, `${call.op} to [${shape.join(',')}]`);
   return graph.int64(out, 'shape');
 }
 
@@ -92,6 +93,7 @@ function adaptive(global: string, pool: string): Mapping {
         `output size [${outH},${outW}] does not divide the input size [${height},${width}] (ONNX has no adaptive pooling)`,
       );
     }
+    if (graph.isDynamic(x)) graph.requireUnfixed([height, width], 'the window of adaptive pooling');
     const kernel = [height / outH!, width / outW!];
     graph.node(pool, input, outputs, { kernel_shape: ints(kernel), strides: ints(kernel) }, scope);
   };
@@ -316,6 +318,10 @@ export const mappings: Readonly<Record<string, Mapping>> = {
       if (start !== 0 || step !== 1 || end !== x.shape[0])
         throw new UnsupportedCall('the batch dimension can only be sliced whole');
       end = 2 ** 53 - 1;
+    } else if (graph.isDynamic(x)) {
+      // Up to the end of another dimension: to its end, whatever its size.
+      if (end === x.shape[dim]) end = 2 ** 53 - 1;
+      else graph.requireUnfixed([x.shape[dim]!], `slice along dimension ${dim}`);
     }
     const inputs = [graph.value(x), graph.int64([start], 'starts'), graph.int64([end], 'ends')];
     inputs.push(graph.int64([dim], 'axes'), graph.int64([step], 'steps'));

@@ -7,7 +7,8 @@
 // ONNX's W [D, G·H, I] with gates (i, o, f, c) and (z, r, h), R likewise, B [D, 2·G·H] = (Wb, Rb).
 // PyTorch's GRU applies r after the recurrent product (n = tanh(W_in·x + b_in + r·(W_hn·h + b_hn))):
 // ONNX's linear_before_reset = 1. ONNX's Y is [T, D, B, H]; PyTorch's output [T, B, D·H].
-import { GRU, LSTM, type Module, RNN } from '@myelin/nn';
+// LSTMCell and GRUCell are exported the same way, as a one-step (T = 1) LSTM/GRU node.
+import { GRU, GRUCell, LSTM, LSTMCell, type Module, RNN } from '@myelin/nn';
 import type { Tensor } from '@myelin/tensor';
 import type { Attribute } from './graph.js';
 import { type MapContext, UnsupportedCall } from './ops.js';
@@ -21,9 +22,71 @@ const GATE_ORDER: Record<Mode, readonly number[]> = {
   gru: [1, 0, 2], // r, z, n → z, r, h
 };
 
+/** A module exported whole: a recurrent layer, or an LSTM/GRU cell. */
+export type WholeModule = RNN | LSTM | GRU | LSTMCell | GRUCell;
+
 /** Whether `module` is exported whole by {@link exportRecurrent}. */
-export function isRecurrent(module: Module): boolean {
-  return module instanceof RNN || module instanceof LSTM || module instanceof GRU;
+export function isRecurrent(module: Module): module is WholeModule {
+  return (
+    module instanceof RNN ||
+    module instanceof LSTM ||
+    module instanceof GRU ||
+    module instanceof LSTMCell ||
+    module instanceof GRUCell
+  );
+}
+
+/** A node in `scope` with fresh output names (`outputs` of them). */
+function nodeIn({ graph, scope }: MapContext) {
+  return (op: string, inputs: string[], attributes: Record<string, Attribute> = {}, outputs = 1) =>
+    graph.node(
+      op,
+      inputs,
+      Array.from({ length: outputs }, () => graph.temp(op)),
+      attributes,
+      scope,
+    );
+}
+
+/**
+ * Adds the ONNX nodes of one call `cell.forward(x, state)` that returned `result` (h′, or [h′, c′]):
+ * one LSTM/GRU node over a sequence of one step, x [B, I] (or [I]) as [1, B, I], the states [B, H]
+ * as [1, B, H], and the node's final states Y_h/Y_c [1, B, H] back as [B, H] (or [H]).
+ */
+function exportCell(
+  cell: LSTMCell | GRUCell,
+  args: readonly unknown[],
+  result: unknown,
+  context: MapContext,
+): void {
+  const { graph, scope } = context;
+  const mode: Mode = cell instanceof LSTMCell ? 'lstm' : 'gru';
+  const [x, state] = args as [Tensor, unknown];
+  const [h0, c0] = (mode === 'lstm' ? (state ?? [null, null]) : [state ?? null, null]) as [
+    Tensor | null,
+    Tensor | null,
+  ];
+  const [hN, cN] = mode === 'lstm' ? (result as [Tensor, Tensor]) : [result as Tensor, null];
+  const node = nodeIn(context);
+  const hidden = cell.hiddenSize;
+  const asStep = (t: Tensor | null, size: number) =>
+    t === null ? '' : node('Reshape', [graph.value(t), graph.int64([1, -1, size], 'shape')])[0]!;
+  const prefix = scope === '' ? '' : `${scope}.`;
+  const w = stackGates([cell.weight_ih], mode, `${prefix}W`, context);
+  const r = stackGates([cell.weight_hh], mode, `${prefix}R`, context);
+  const b =
+    cell.bias_ih !== null && cell.bias_hh !== null
+      ? stackBiases([cell.bias_ih], [cell.bias_hh], mode, `${prefix}B`, context)
+      : '';
+  const inputs = [asStep(x, cell.inputSize), w, r, b, '', asStep(h0, hidden)];
+  if (mode === 'lstm') inputs.push(asStep(c0, hidden));
+  while (inputs[inputs.length - 1] === '') inputs.pop();
+  const attributes: Record<string, Attribute> = { hidden_size: { int: hidden } };
+  if (mode === 'gru') attributes.linear_before_reset = { int: 1 };
+  const [, yH, yC] = node(mode === 'lstm' ? 'LSTM' : 'GRU', inputs, attributes, mode === 'lstm' ? 3 : 2);
+  const shape = graph.int64(x.ndim === 2 ? [-1, hidden] : [hidden], 'shape');
+  graph.node('Reshape', [yH!, shape], [hN], {}, scope);
+  if (cN !== null) graph.node('Reshape', [yC!, shape], [cN], {}, scope);
 }
 
 /**
@@ -31,11 +94,15 @@ export function isRecurrent(module: Module): boolean {
  * output and final state tensors become the values of those nodes.
  */
 export function exportRecurrent(
-  module: RNN | LSTM | GRU,
+  module: WholeModule,
   args: readonly unknown[],
   result: unknown,
   context: MapContext,
 ): void {
+  if (module instanceof LSTMCell || module instanceof GRUCell) {
+    exportCell(module, args, result, context);
+    return;
+  }
   const { graph, scope } = context;
   const mode: Mode = module instanceof LSTM ? 'lstm' : module instanceof GRU ? 'gru' : 'rnn';
   const [x, state, options] = args as [Tensor, unknown, { lengths?: unknown } | undefined];
@@ -49,14 +116,7 @@ export function exportRecurrent(
   const [output, final] = result as [Tensor, Tensor | [Tensor, Tensor]];
   const [hN, cN] = mode === 'lstm' ? (final as [Tensor, Tensor]) : [final as Tensor, null];
 
-  const node = (op: string, inputs: string[], attributes: Record<string, Attribute> = {}, outputs = 1) =>
-    graph.node(
-      op,
-      inputs,
-      Array.from({ length: outputs }, () => graph.temp(op)),
-      attributes,
-      scope,
-    );
+  const node = nodeIn(context);
   const reshape = (value: string, shape: number[]) =>
     node('Reshape', [value, graph.int64(shape, 'shape')])[0]!;
   const batched = x.ndim === 3;
@@ -124,7 +184,7 @@ export function exportRecurrent(
   if (cN !== null) finish(node('Concat', finalC, { axis: { int: 0 } })[0]!, cN, null);
 }
 
-/** PyTorch's per-direction [G·H, …] matrices (or vectors) as one ONNX [D, G·H, …] initializer. */
+/** PyTorch's per-direction [G·H, …] matrices (or vectors) as ONNX's [D, G·H, …] layout. */
 function gateRows(
   tensors: readonly Tensor[],
   mode: Mode,
@@ -143,9 +203,15 @@ function gateRows(
   return { data, rows, columns };
 }
 
+/**
+ * The ONNX [D, G·H, …] initializer named `name` of PyTorch's per-direction matrices (made once: a
+ * layer or cell called several times shares it).
+ */
 function stackGates(tensors: readonly Tensor[], mode: Mode, name: string, { graph }: MapContext): string {
-  const { data, rows, columns } = gateRows(tensors, mode);
-  return graph.floats(data, [tensors.length, rows, columns], name);
+  return graph.shared(name, () => {
+    const { data, rows, columns } = gateRows(tensors, mode);
+    return graph.floats(data, [tensors.length, rows, columns], name);
+  });
 }
 
 function stackBiases(
@@ -155,13 +221,15 @@ function stackBiases(
   name: string,
   { graph }: MapContext,
 ): string {
-  const a = gateRows(input, mode);
-  const b = gateRows(recurrent, mode);
-  const directions = input.length;
-  const data = new Float32Array(2 * a.data.length);
-  for (let d = 0; d < directions; d++) {
-    data.set(a.data.subarray(d * a.rows, (d + 1) * a.rows), 2 * d * a.rows);
-    data.set(b.data.subarray(d * a.rows, (d + 1) * a.rows), (2 * d + 1) * a.rows);
-  }
-  return graph.floats(data, [directions, 2 * a.rows], name);
+  return graph.shared(name, () => {
+    const a = gateRows(input, mode);
+    const b = gateRows(recurrent, mode);
+    const directions = input.length;
+    const data = new Float32Array(2 * a.data.length);
+    for (let d = 0; d < directions; d++) {
+      data.set(a.data.subarray(d * a.rows, (d + 1) * a.rows), 2 * d * a.rows);
+      data.set(b.data.subarray(d * a.rows, (d + 1) * a.rows), (2 * d + 1) * a.rows);
+    }
+    return graph.floats(data, [directions, 2 * a.rows], name);
+  });
 }
