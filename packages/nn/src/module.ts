@@ -179,7 +179,10 @@ export abstract class Module {
 
   /**
    * Parameters and buffers by dotted name (the module's own tensors, not copies: read them, do not
-   * dispose them). Save it with `saveSafetensors`.
+   * dispose them). Save it with `toSafetensors(model.stateDict())`, or the whole module with
+   * `saveModule(model)` / `saveModuleFile(model, path)`.
+   *
+   * @example const bytes = toSafetensors(model.stateDict()); // or: saveModule(model)
    */
   stateDict(): StateDict {
     return new Map([...this.namedParameters(), ...this.namedBuffers()]);
