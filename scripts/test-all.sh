@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check and test: build, lint + format check, type check, then the unit tests in Node (plain
-# SIMD and relaxed SIMD builds), Deno and headless Chromium, and the playground's end-to-end tests. Run through `npm test` (which first runs
+# SIMD and relaxed SIMD builds), Deno and headless Chromium, the tarball test (scripts/tarball-test.mjs)
+# and the playground's end-to-end tests. Run through `npm test` (which first runs
 # scripts/bootstrap.sh --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,10 +25,12 @@ step "tests: Deno"
 tests node_modules/.bin/deno run -A node_modules/vitest/vitest.mjs run --project deno
 step "tests: headless Chromium"
 tests pnpm exec vitest run --project chromium
+step "tarball test: the packed packages in a fresh npm project (Node, Deno, tsc, Vite)"
+tests node scripts/tarball-test.mjs
 step "playground end-to-end: vite preview + Playwright on headless Chromium"
 tests pnpm --filter @myelin/playground e2e
 step "all checks and tests passed"
-# vitest prints "Tests  N passed (N)" per run, the e2e runner "N passed, 0 failed".
+# vitest prints "Tests  N passed (N)" per run, the e2e runner and the tarball test "N passed, 0 failed".
 unit=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '$1 == "Tests" && $3 == "passed" { s += $2 } END { print s + 0 }')
 e2e=$(awk '/^[0-9]+ passed, [0-9]+ failed$/ { s += $1 } END { print s + 0 }' "$log")
 echo "$((unit + e2e)) passed, 0 failed"

@@ -16,13 +16,15 @@ function checkIndex(owner: string, index: number, length: number): void {
 /**
  * Samples are the rows (first dimension) of the given tensors, e.g. features and labels.
  * `get(i)` returns views of row i; the DataLoader batches a TensorDataset without per-sample work.
+ * A sample is typed as a tuple with one tensor per argument (`[Tensor, Tensor]` for `(x, y)`), so
+ * destructuring it needs no `!` under `noUncheckedIndexedAccess`.
  *
  * @example const ds = new TensorDataset(x, y); const [xi, yi] = ds.get(0);
  */
-export class TensorDataset implements Dataset<Tensor[]> {
-  readonly tensors: readonly Tensor[];
+export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> {
+  readonly tensors: Readonly<T>;
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...tensors: T) {
     if (tensors.length === 0) throw new Error('TensorDataset: expected at least one tensor');
     const n = (tensors[0] as Tensor | undefined)?.shape?.[0];
     for (const [i, t] of tensors.entries()) {
@@ -40,9 +42,9 @@ export class TensorDataset implements Dataset<Tensor[]> {
     return this.tensors[0]!.shape[0]!;
   }
 
-  get(index: number): Tensor[] {
+  get(index: number): T {
     checkIndex('TensorDataset', index, this.length);
-    return this.tensors.map((t) => t.slice(0, index, index + 1).squeeze(0));
+    return this.tensors.map((t) => t.slice(0, index, index + 1).squeeze(0)) as T;
   }
 }
 

@@ -1,5 +1,6 @@
 import { manualSeed } from '@myelin/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as bundled from './generated/bundled.js';
 import {
   and,
   circles,
@@ -22,6 +23,16 @@ const counts = (labels: ArrayLike<number>) => {
 };
 
 describe('bundled data sets', () => {
+  // Issue 16 item 9: the embedded data used to be typed as literals, so dist/generated/bundled.d.ts
+  // repeated all of it (360 KB); `pnpm typecheck` checks these types.
+  it('are declared as strings, not literal types', () => {
+    expectTypeOf(bundled.digitsBase64).toEqualTypeOf<string>();
+    expectTypeOf(bundled.irisCsv).toEqualTypeOf<string>();
+    expectTypeOf(bundled.genesisText).toEqualTypeOf<string>();
+    expectTypeOf(bundled.digitsDescription).toEqualTypeOf<string>();
+    expect(bundled.digitsBase64.length).toBeGreaterThan(1000);
+  });
+
   it('digits: 1,797 8×8 images in 0..16, classes as scikit-learn ships them', () => {
     const { data, images, target, description, targetNames } = loadDigits();
     expect(data.shape).toEqual([1797, 64]);

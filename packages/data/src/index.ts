@@ -34,7 +34,7 @@ export { type FilterKernel, filter2d, filters, gaussianKernel } from './filters.
 export { type ReadIDXOptions, readIDX, readIDXSync } from './idx.js';
 export type { RandomCropOptions, RandomHorizontalFlipOptions } from './image-batch.js';
 export { type Fold, type KFoldOptions, kFold } from './kfold.js';
-export { DataLoader, type DataLoaderOptions, defaultCollate } from './loader.js';
+export { type Batch, DataLoader, type DataLoaderOptions, defaultCollate } from './loader.js';
 export { PCA, type PCAOptions } from './pca.js';
 export { MinMaxScaler, StandardScaler } from './scalers.js';
 export { randomSplit, type SplitOptions, trainTestSplit, trainValidationTestSplit } from './split.js';

@@ -1,5 +1,5 @@
-import { arange, memory, tensor, tidy } from '@myelin/tensor';
-import { describe, expect, it } from 'vitest';
+import { arange, memory, type Tensor, tensor, tidy } from '@myelin/tensor';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { DataLoader, type Dataset, Subset, TensorDataset } from './index.js';
 
 const x = () => arange(10).reshape(10, 1);
@@ -163,5 +163,41 @@ describe('DataLoader', () => {
       [5, 6, 7, 8, 9],
     ]);
     expect(ticks).toBeGreaterThan(0); // the timer ran while the loop was between batches
+  });
+});
+
+// Issue 16 item 8: batches are typed as tuples, so a `noUncheckedIndexedAccess` project (this one)
+// destructures them without `!`. `pnpm typecheck` checks these lines: with `Tensor[]` batches, `xb`
+// was `Tensor | undefined` and every @ts-expect-error below was unused.
+describe('batch types', () => {
+  it('are a tuple with one tensor per field of a sample', () => {
+    const ds = new TensorDataset(x(), y());
+    expectTypeOf(ds.get(0)).toEqualTypeOf<[Tensor, Tensor]>();
+    const loader = new DataLoader(ds, { batchSize: 5 });
+    expectTypeOf(loader).toEqualTypeOf<DataLoader<[Tensor, Tensor], [Tensor, Tensor]>>();
+    for (const batch of loader) {
+      const [xb, yb] = batch;
+      expectTypeOf(xb).toEqualTypeOf<Tensor>();
+      expect(xb.size + yb.size).toBe(10); // no `!`
+      // @ts-expect-error a batch of a two-tensor dataset has no third tensor
+      expect(batch[2]).toBeUndefined();
+      break;
+    }
+    const pairs: Dataset<[number, Tensor]> = { length: 2, get: (i) => [i, tensor([i])] };
+    expectTypeOf(new DataLoader(pairs)).toEqualTypeOf<DataLoader<[number, Tensor], [Tensor, Tensor]>>();
+    expectTypeOf(new DataLoader(new Subset(ds, [1]))).toEqualTypeOf<
+      DataLoader<[Tensor, Tensor], [Tensor, Tensor]>
+    >();
+  });
+
+  it('follow collate when one is given, and a tuple loader is still a loader of Tensor[]', () => {
+    const collate = (samples: [Tensor, Tensor][]): [Tensor] => [tensor([samples.length])];
+    const loader = new DataLoader(new TensorDataset(x(), y()), { batchSize: 4, collate });
+    expectTypeOf(loader).toEqualTypeOf<DataLoader<[Tensor, Tensor], [Tensor]>>();
+    const counts: number[] = [];
+    for (const [count] of loader) counts.push(count.item());
+    expect(counts).toEqual([4, 4, 2]);
+    const general: DataLoader = loader; // covariant: functions taking a DataLoader accept it
+    expect(general.length).toBe(3);
   });
 });

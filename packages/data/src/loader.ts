@@ -2,8 +2,14 @@ import { defaultGenerator, Generator, noGrad, randperm, stack, type Tensor, tens
 import { type Dataset, indexTensor, Subset, TensorDataset } from './dataset.js';
 import { checkOptions, describeValue, requireBoolean, requireInteger } from './validate.js';
 
+/**
+ * The batch that {@link defaultCollate} makes of samples of type `T`: one tensor per field of a
+ * sample, a tuple when the sample is one (`[Tensor, Tensor]` for a `TensorDataset` of two tensors).
+ */
+export type Batch<T> = T extends readonly unknown[] ? { -readonly [K in keyof T]: Tensor } : [Tensor];
+
 /** Options of {@link DataLoader}. */
-export interface DataLoaderOptions<T> {
+export interface DataLoaderOptions<T, B extends Tensor[] = Batch<T>> {
   /** Samples per batch (default 1). */
   batchSize?: number;
   /** Reshuffle the order at the start of every pass (default false). */
@@ -13,7 +19,7 @@ export interface DataLoaderOptions<T> {
   /** Drop the last batch if it is smaller than batchSize (default false). */
   dropLast?: boolean;
   /** Turns a list of samples into a batch (default: stack tensors, numbers become a tensor). */
-  collate?: (samples: T[]) => Tensor[];
+  collate?: (samples: T[]) => B;
 }
 
 /** Stacks each field of the samples: tensors along a new first dimension, numbers into a vector. */
@@ -37,20 +43,26 @@ export function defaultCollate(samples: readonly unknown[]): Tensor[] {
  * NOTE: an iterator stepped by hand with `next()` holds its current batch until it is exhausted or
  * its `return()` is called; one that is simply dropped holds it until garbage collection.
  *
+ * Batches are typed from the dataset's samples ({@link Batch}), or from `collate`'s result: a
+ * `TensorDataset` of `x` and `y` gives `[Tensor, Tensor]` batches.
+ *
  * @example
  * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 32, shuffle: true, seed: 0 });
- * for (const [xb, yb] of loader) { ... }
+ * for (const [xb, yb] of loader) { ... } // xb, yb: Tensor
  */
-export class DataLoader<T = Tensor[]> implements Iterable<Tensor[]>, AsyncIterable<Tensor[]> {
+export class DataLoader<T = Tensor[], B extends Tensor[] = Batch<T>>
+  implements Iterable<B>, AsyncIterable<B>
+{
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   private readonly generator: Generator;
-  private readonly collate: (samples: T[]) => Tensor[];
+  // Typed over unknown samples so that a loader of tuples is also a loader of `Tensor[]` (covariant).
+  private readonly collate: (samples: readonly unknown[]) => B;
 
   constructor(
     readonly dataset: Dataset<T>,
-    options: DataLoaderOptions<T> = {},
+    options: DataLoaderOptions<T, B> = {},
   ) {
     const name = 'DataLoader';
     if (
@@ -75,7 +87,7 @@ export class DataLoader<T = Tensor[]> implements Iterable<Tensor[]>, AsyncIterab
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.generator = seed === undefined ? defaultGenerator : new Generator(seed);
-    this.collate = options.collate ?? (defaultCollate as (samples: T[]) => Tensor[]);
+    this.collate = (options.collate ?? defaultCollate) as (samples: readonly unknown[]) => B;
   }
 
   /** Batches per pass. */
@@ -84,7 +96,7 @@ export class DataLoader<T = Tensor[]> implements Iterable<Tensor[]>, AsyncIterab
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
-  *[Symbol.iterator](): Iterator<Tensor[]> {
+  *[Symbol.iterator](): Iterator<B> {
     let previous: Tensor[] = [];
     const release = () => {
       for (const t of previous) if (!t.isKept) t.dispose();
@@ -98,15 +110,16 @@ export class DataLoader<T = Tensor[]> implements Iterable<Tensor[]>, AsyncIterab
           b * this.batchSize,
           Math.min((b + 1) * this.batchSize, order.length),
         );
-        previous = noGrad(() => this.batch(positions));
-        yield previous;
+        const batch = noGrad(() => this.batch(positions));
+        previous = batch;
+        yield batch;
       }
     } finally {
       release();
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Tensor[]> {
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
     for (const batch of this) {
       yield batch;
       // Let the event loop run between batches (a page or a progress bar stays live).
@@ -123,16 +136,16 @@ export class DataLoader<T = Tensor[]> implements Iterable<Tensor[]>, AsyncIterab
     return out;
   }
 
-  private batch(positions: Int32Array): Tensor[] {
+  private batch(positions: Int32Array): B {
     if (this.collate === (defaultCollate as unknown)) {
       // Fast path for tensors: one indexSelect per tensor instead of per-sample views.
       const dataset = this.dataset as unknown;
-      if (dataset instanceof TensorDataset) return selectRows(dataset, positions);
+      if (dataset instanceof TensorDataset) return selectRows(dataset, positions) as B;
       if (dataset instanceof Subset && dataset.dataset instanceof TensorDataset) {
         return selectRows(
           dataset.dataset,
           Int32Array.from(positions, (p) => dataset.indices[p]!),
-        );
+        ) as B;
       }
     }
     return this.collate(Array.from(positions, (p) => this.dataset.get(p)));

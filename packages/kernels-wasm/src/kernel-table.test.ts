@@ -3,8 +3,9 @@
 // that does not match.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type KernelVariant, supportedVariants } from './features.js';
-import { relaxedWasmBase64, simdWasmBase64 } from './generated/wasm.js';
+import { wasmBase64 as relaxedWasmBase64 } from './generated/wasm-relaxed.js';
 import { wasmBase64 as relaxedThreadsBase64 } from './generated/wasm-relaxed-threads.js';
+import { wasmBase64 as simdWasmBase64 } from './generated/wasm-simd.js';
 import { wasmBase64 as simdThreadsBase64 } from './generated/wasm-simd-threads.js';
 import { elementIndex, type KernelExports, kernelSignatures } from './kernel-table.js';
 import { Kernels } from './kernels.js';

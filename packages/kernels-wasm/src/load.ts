@@ -1,7 +1,6 @@
 import { PAGE_BYTES } from './allocator.js';
 import type { KernelExports } from './exports.js';
 import { type KernelVariant, supportedVariants, threadsUnavailableReason } from './features.js';
-import { relaxedWasmBase64, simdWasmBase64 } from './generated/wasm.js';
 import { Kernels } from './kernels.js';
 
 /** Options of {@link loadKernels}. */
@@ -42,29 +41,41 @@ function chooseVariant(requested: KernelVariant | 'auto'): KernelVariant {
   return requested;
 }
 
-function prepare(options: LoadKernelsOptions): {
-  variant: KernelVariant;
-  bytes: Uint8Array<ArrayBuffer>;
-  memory: WebAssembly.Memory;
-} {
-  const variant = chooseVariant(options.variant ?? 'auto');
-  const bytes = decodeBase64(variant === 'relaxed' ? relaxedWasmBase64 : simdWasmBase64);
-  return { variant, bytes, memory: createMemory(options) };
+/**
+ * The single-threaded builds already imported, so that {@link loadKernelsSync} can compile them
+ * without waiting for an import.
+ */
+const importedBuilds = new Map<KernelVariant, Uint8Array<ArrayBuffer>>();
+
+/**
+ * The bytes of one build, from its own generated module. Each build is imported dynamically, with a
+ * literal specifier, so a program decodes only the build it runs and bundlers make each build a
+ * separate chunk that a page downloads only when its browser uses it.
+ */
+async function importBuild(variant: KernelVariant, threads: boolean): Promise<Uint8Array<ArrayBuffer>> {
+  if (threads) {
+    const { wasmBase64 } =
+      variant === 'relaxed'
+        ? await import('./generated/wasm-relaxed-threads.js')
+        : await import('./generated/wasm-simd-threads.js');
+    return decodeBase64(wasmBase64);
+  }
+  let bytes = importedBuilds.get(variant);
+  if (bytes === undefined) {
+    const { wasmBase64 } =
+      variant === 'relaxed'
+        ? await import('./generated/wasm-relaxed.js')
+        : await import('./generated/wasm-simd.js');
+    bytes = decodeBase64(wasmBase64);
+    importedBuilds.set(variant, bytes);
+  }
+  return bytes;
 }
 
 function createMemory(options: LoadKernelsOptions): WebAssembly.Memory {
   const initialBytes = options.initialMemoryBytes ?? 16 * 1024 * 1024;
   const initial = Math.max(1, Math.ceil(initialBytes / PAGE_BYTES));
   return new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: options.threads === true });
-}
-
-/** The threaded build of `variant`, from its own generated module (a separate chunk for bundlers). */
-async function threadedBytes(variant: KernelVariant): Promise<Uint8Array<ArrayBuffer>> {
-  const { wasmBase64 } =
-    variant === 'relaxed'
-      ? await import('./generated/wasm-relaxed-threads.js')
-      : await import('./generated/wasm-simd-threads.js');
-  return decodeBase64(wasmBase64);
 }
 
 /**
@@ -76,29 +87,39 @@ async function threadedBytes(variant: KernelVariant): Promise<Uint8Array<ArrayBu
  * const threaded = await loadKernels({ threads: true }); // then: await threaded.setThreads(2)
  */
 export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Kernels> {
-  if (options.threads === true) {
+  const threads = options.threads === true;
+  if (threads) {
     const reason = threadsUnavailableReason();
     if (reason !== undefined) throw new Error(`loadKernels: cannot load the threaded build: ${reason}`);
-    const variant = chooseVariant(options.variant ?? 'auto');
-    const memory = createMemory(options);
-    const module = await WebAssembly.compile(await threadedBytes(variant));
-    const instance = await WebAssembly.instantiate(module, { env: { memory } });
-    return new Kernels(variant, instance.exports as unknown as KernelExports, memory, module);
   }
-  const { variant, bytes, memory } = prepare(options);
-  const { instance, module } = await WebAssembly.instantiate(bytes, { env: { memory } });
+  const variant = chooseVariant(options.variant ?? 'auto');
+  const memory = createMemory(options);
+  const module = await WebAssembly.compile(await importBuild(variant, threads));
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return new Kernels(variant, instance.exports as unknown as KernelExports, memory, module);
 }
 
 /**
- * Synchronous {@link loadKernels}, for Node, Deno and workers (single-threaded builds only). NOTE:
- * browsers refuse synchronous compilation of large modules on the main thread; use `loadKernels`
- * there.
+ * Synchronous {@link loadKernels}, for Node, Deno and workers (single-threaded builds only), once the
+ * build has been imported: by an earlier `loadKernels` of the same variant (importing
+ * `@myelin/tensor` does one). NOTE: each build is a module of its own that is imported on demand,
+ * which cannot happen synchronously; and browsers refuse synchronous compilation of large modules
+ * on the main thread, so use `loadKernels` there.
  *
- * @example const kernels = loadKernelsSync({ variant: 'simd' });
+ * @example
+ * await loadKernels({ variant: 'simd' });            // imports the simd build once
+ * const kernels = loadKernelsSync({ variant: 'simd' }); // a second instance, synchronously
  */
 export function loadKernelsSync(options: Omit<LoadKernelsOptions, 'threads'> = {}): Kernels {
-  const { variant, bytes, memory } = prepare({ ...options, threads: false });
+  const variant = chooseVariant(options.variant ?? 'auto');
+  const bytes = importedBuilds.get(variant);
+  if (bytes === undefined) {
+    throw new Error(
+      `loadKernelsSync: the '${variant}' build has not been imported yet; ` +
+        `call \`await loadKernels({ variant: '${variant}' })\` once before`,
+    );
+  }
+  const memory = createMemory({ ...options, threads: false });
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   return new Kernels(variant, instance.exports as unknown as KernelExports, memory, module);

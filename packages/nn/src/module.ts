@@ -181,7 +181,8 @@ export abstract class Module {
    * Parameters and buffers by dotted name (the module's own tensors, not copies: read them, do not
    * dispose them), in PyTorch's order: each module's own parameters, then its own buffers, then its
    * children's in registration order (BatchNorm: `weight`, `bias`, `running_mean`, `running_var`,
-   * `num_batches_tracked`). Save it with `saveSafetensors`.
+   * `num_batches_tracked`). Save it with `toSafetensors(model.stateDict())`, or the whole module with
+   * `saveModule(model)` / `saveModuleFile(model, path)`.
    *
    * @example [...new Sequential(new Linear(2, 2), new BatchNorm1d(2)).stateDict().keys()] // ['0.weight', '0.bias', '1.weight', …]
    */

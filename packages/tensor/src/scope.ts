@@ -53,7 +53,7 @@ export function setTensorCheck(check: (v: unknown) => v is Tensor): void {
  * the enclosing scope. Alias: `scope`.
  *
  * @example
- * const loss = tidy(() => model(x).sub(y).square().mean()); // intermediates are freed
+ * const loss = tidy(() => model.forward(x).sub(y).square().mean()); // intermediates are freed
  */
 export function tidy<T>(fn: () => T): T {
   const scope: Scope = { tensors: new Set() };

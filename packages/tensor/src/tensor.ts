@@ -56,6 +56,18 @@ function releaseHandle(handle: Handle): void {
 // synchronous loop.
 const finalizer = new FinalizationRegistry<Handle>(releaseHandle);
 
+declare global {
+  interface SymbolConstructor {
+    /**
+     * The method `using` calls (explicit resource management). Declared here, as TypeScript's
+     * `esnext.disposable` library and `@types/node` do, so that the declaration of
+     * `Tensor[Symbol.dispose]` type-checks in projects that have neither (e.g. a browser tsconfig).
+     */
+    readonly dispose: unique symbol;
+  }
+}
+
+// Runtimes without Symbol.dispose get the symbol a polyfill would use.
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
 
 /**
