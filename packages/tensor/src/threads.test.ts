@@ -101,6 +101,11 @@ function elementwiseWorkload(): ArrayLike<number>[] {
   });
 }
 
+function isNode(): boolean {
+  const g = globalThis as { Deno?: unknown; process?: { versions?: { node?: string } }; window?: unknown };
+  return g.Deno === undefined && g.process?.versions?.node !== undefined && g.window === undefined;
+}
+
 /**
  * Where two runs of the workloads first differ bit for bit (`[workload, output, element]`), or null
  * (a plain loop over bit patterns: deep equality over a million numbers is slow, and treats −0 as 0).
@@ -159,6 +164,33 @@ describe('setNumThreads', () => {
       vi.unstubAllGlobals();
     }
     expect(getNumThreads()).toBe(1);
+  });
+
+  // Issue 14: idle workers must not keep Node alive. A liveness check (the child must exit by
+  // itself after running products and large elementwise ops on 2 threads), not a timing assertion.
+  // It also covers a defect it found: under `node --input-type=module` the workers evaluated their
+  // program as a module, where the `require` it used does not exist, so setNumThreads(2) failed.
+  // Deno and browsers run this code path from their own runs of the suite.
+  it.runIf(isNode())('lets a Node process that used threads exit by itself', async () => {
+    const { execFile } = await import(/* @vite-ignore */ 'node:child_process');
+    const { fileURLToPath } = await import(/* @vite-ignore */ 'node:url');
+    const script = `
+      import { getNumThreads, randn, setNumThreads } from './dist/index.js';
+      await setNumThreads(2);
+      const x = randn([300001]);
+      const y = x.exp().add(x).relu().mul(randn([1])); // split between the threads
+      randn([256, 256]).matmul(randn([256, 256]));
+      console.log(getNumThreads(), y.size);`;
+    const result = await new Promise((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 60_000 },
+        (_error, stdout, stderr) =>
+          resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }),
+      );
+    });
+    expect(result).toEqual({ code: 0, signal: null, stdout: '2 300001\n', stderr: '' });
   });
 
   it('keeps its threads when the kernel build changes', async () => {

@@ -68,10 +68,17 @@ function serve(kernels, slot, spinMs) {
 }
 `;
 
-/** The worker program for Node's and Deno's `worker_threads` (`new Worker(source, { eval: true })`). */
-export const nodeWorkerSource = `const { parentPort } = require('node:worker_threads');
+/**
+ * The worker program for Node's and Deno's `worker_threads` (`new Worker(source, { eval: true })`).
+ * NOTE: it takes `parentPort` through a dynamic `import()`, which works whether the worker evaluates
+ * it as a script or as a module: Node evaluates it as a module when the main program was started
+ * with `--input-type=module`, and then there is no `require` (the worker failed to start). Messages
+ * posted before the listener is added wait in the port.
+ */
+export const nodeWorkerSource = `import('node:worker_threads').then(({ parentPort }) => {
 const port = { on: (f) => parentPort.on('message', f), post: (m) => parentPort.postMessage(m) };
-${body}`;
+${body}
+});`;
 
 /** The worker program for a browser's module Worker (from a Blob URL). */
 export const webWorkerSource = `const port = { on: (f) => { self.onmessage = (event) => f(event.data); }, post: (m) => self.postMessage(m) };
