@@ -18,6 +18,7 @@ import {
   setKernelVariant,
   setNumThreads,
   tensor,
+  threadsUnavailableReason,
   tidy,
   where,
   zeros,
@@ -155,8 +156,12 @@ describe('setNumThreads', () => {
   });
 
   it('says what a page lacks when it is not cross-origin isolated', async () => {
+    expect(threadsUnavailableReason()).toBeUndefined(); // Node, Deno and the isolated test page
     vi.stubGlobal('crossOriginIsolated', false);
     try {
+      expect(threadsUnavailableReason()).toMatch(
+        /^this page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the headers 'Cross-Origin-Opener-Policy: same-origin'/,
+      );
       await expect(setNumThreads(2)).rejects.toThrow(
         "setNumThreads: cannot run on 2 threads: this page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the headers 'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp'",
       );
@@ -170,7 +175,7 @@ describe('setNumThreads', () => {
   // itself after running products and large elementwise ops on 2 threads), not a timing assertion.
   // It also covers a defect it found: under `node --input-type=module` the workers evaluated their
   // program as a module, where the `require` it used does not exist, so setNumThreads(2) failed.
-  // Deno and browsers run this code path from their own runs of the suite.
+  // (Deno's and Chromium's runs of the other tests start their workers from the same program.)
   it.runIf(isNode())('lets a Node process that used threads exit by itself', async () => {
     const { execFile } = await import(/* @vite-ignore */ 'node:child_process');
     const { fileURLToPath } = await import(/* @vite-ignore */ 'node:url');
