@@ -13,6 +13,7 @@ import { put, take } from './testing/harness.js';
 import { mulberry32, randomInt, uniform } from './testing/random.js';
 import { COMMAND, DONE, JOB, STOP } from './threads/protocol.js';
 import { THREADED_ELEMENTWISE_MIN_WORK as MIN, splitRange } from './threads/split.js';
+import { nodeWorkerSource, webWorkerSource } from './threads/worker-source.js';
 
 const opened: Kernels[] = [];
 async function threaded(variant: 'simd' | 'relaxed', options = {}): Promise<Kernels> {
@@ -301,6 +302,14 @@ describe.each(supportedVariants())('threaded elementwise kernels, %s build', (va
     expect(take(kernels, param, n).every((v) => v === 0)).toBe(true); // 1 − 0.5·2 everywhere
     kernels.free(param);
     kernels.free(grad);
+  });
+});
+
+describe('the worker programs', () => {
+  it('parse as strict code, the browser one included (only Chromium starts it)', () => {
+    for (const source of [nodeWorkerSource, webWorkerSource]) {
+      expect(() => new Function(`'use strict';\n${source}`)).not.toThrow();
+    }
   });
 });
 
