@@ -30,4 +30,4 @@ export { Kernels, MAX_DIMS, type SgemmArgs } from './kernels.js';
 export { type LoadKernelsOptions, loadKernels, loadKernelsSync } from './load.js';
 export { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';
 export type { ThreadPoolOptions } from './threads/pool.js';
-export { THREADED_SGEMM_MIN_WORK } from './threads/split.js';
+export { THREADED_ELEMENTWISE_MIN_WORK, THREADED_SGEMM_MIN_WORK } from './threads/split.js';

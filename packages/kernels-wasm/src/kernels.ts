@@ -1,9 +1,15 @@
 import { LinearAllocator } from './allocator.js';
 import { type KernelVariant, threadsUnavailableReason } from './features.js';
-import { checkKernelExports, elementIndex, type KernelExports } from './kernel-table.js';
+import { checkKernelExports, elementIndex, type KernelExports, type KernelName } from './kernel-table.js';
 import type { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';
-import { SgemmThreadPool, type ThreadPoolOptions } from './threads/pool.js';
-import { type SgemmCall, splitSgemm } from './threads/split.js';
+import { KernelThreadPool, type ThreadPoolOptions } from './threads/pool.js';
+import {
+  type SgemmCall,
+  splitRange,
+  splitSgemm,
+  THREADED_ELEMENTWISE_MIN_WORK,
+  THREADED_SGEMM_MIN_WORK,
+} from './threads/split.js';
 
 /** Most dimensions a strided kernel call accepts. */
 export const MAX_DIMS = 16;
@@ -67,7 +73,7 @@ export class Kernels {
   private readonly metaBase: number;
   private metaTop: number;
   private scratch = 0;
-  private pool: SgemmThreadPool | null = null;
+  private pool: KernelThreadPool | null = null;
   /** Each worker's SGEMM scratch, allocated here and freed once the pool is closed. */
   private poolScratch: number[] = [];
   /** The last {@link Kernels.setThreads} in progress, so that calls apply in order. */
@@ -208,19 +214,24 @@ export class Kernels {
 
   /** out[i] = op(x[i]); `alpha` is the slope of LeakyRelu, alpha of Elu, threshold of Step. */
   unary(op: UnaryOp, x: number, out: number, n: number, alpha = 0): void {
-    this.raw.unary(op, x, out, n, alpha);
+    if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1) this.raw.unary(op, x, out, n, alpha);
+    else this.elementwise('unary', [op, x, out, n, alpha], [1, 2], 3);
   }
 
   /** out[i] = op(a[i], b[i]) over contiguous buffers. */
   binary(op: BinaryOp, a: number, b: number, out: number, n: number): void {
-    this.raw.binary(op, a, b, out, n);
+    if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1) this.raw.binary(op, a, b, out, n);
+    else this.elementwise('binary', [op, a, b, out, n], [1, 2, 3], 4);
   }
 
   /**
    * out[i] = op(a[i], s) (or op(s, a[i]) when `scalarFirst`), where `scalar` points to one float.
    */
   binaryScalar(op: BinaryOp, a: number, scalar: number, out: number, n: number, scalarFirst = false): void {
-    this.raw.binaryScalar(op, a, scalar, out, n, scalarFirst ? 1 : 0);
+    const first = scalarFirst ? 1 : 0;
+    if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1)
+      this.raw.binaryScalar(op, a, scalar, out, n, first);
+    else this.elementwise('binaryScalar', [op, a, scalar, out, n, first], [1, 3], 4);
   }
 
   /**
@@ -237,6 +248,11 @@ export class Kernels {
     shape: readonly number[],
   ): void {
     checkDims('binaryStrided', shape.length, stridesA.length, stridesB.length);
+    const size = shape.reduce((product, d) => product * d, 1);
+    if (this.threadsFor(size, THREADED_ELEMENTWISE_MIN_WORK) > 1) {
+      this.binaryStridedSplit(op, a, stridesA, b, stridesB, out, shape);
+      return;
+    }
     const meta = this.pushMeta(shape, stridesA, stridesB);
     try {
       this.raw.binaryStrided(op, a, b, out, shape.length, meta);
@@ -245,9 +261,51 @@ export class Kernels {
     }
   }
 
+  /**
+   * {@link Kernels.binaryStrided} on several threads: splits the outermost dimension longer than 1
+   * (every dimension before it has size 1) into ranges whose outputs are whole SIMD vectors, each
+   * call with its own metadata block (the kernel keeps its counters there). Every element is still
+   * computed by the same inner loop, so the result is bit-identical.
+   */
+  private binaryStridedSplit(
+    op: BinaryOp,
+    a: number,
+    stridesA: readonly number[],
+    b: number,
+    stridesB: readonly number[],
+    out: number,
+    shape: readonly number[],
+  ): void {
+    const d = shape.findIndex((size) => size > 1);
+    const inner = shape.slice(d + 1).reduce((product, size) => product * size, 1);
+    const unit = inner % 4 === 0 ? 1 : inner % 2 === 0 ? 2 : 4; // rows per whole vectors of output
+    const steps = [
+      [0, 4 * stridesA[d]!],
+      [1, 4 * stridesB[d]!],
+      [2, 4 * inner],
+    ] as const;
+    const ranges = splitRange([a, b, out, shape[d]!], shape[d]!, 3, steps, this.threads, unit);
+    const metas: number[] = [];
+    try {
+      const parts = ranges.map(([pa, pb, pOut, rows]) => {
+        const meta = this.pushMeta(
+          shape.map((size, dim) => (dim === d ? rows! : size)),
+          stridesA,
+          stridesB,
+        );
+        metas.push(meta);
+        return [op, pa!, pb!, pOut!, shape.length, meta];
+      });
+      this.runParts('elementwise op', 'binaryStrided', parts);
+    } finally {
+      for (const meta of metas.reverse()) this.popMeta(meta);
+    }
+  }
+
   /** out[i] = cond[i] != 0 ? a[i] : b[i]. */
   where(cond: number, a: number, b: number, out: number, n: number): void {
-    this.raw.where(cond, a, b, out, n);
+    if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1) this.raw.where(cond, a, b, out, n);
+    else this.elementwise('where', [cond, a, b, out, n], [0, 1, 2, 3], 4);
   }
 
   /** Reduces a contiguous [outer, len, inner] tensor along its middle axis into [outer, inner]. */
@@ -321,7 +379,170 @@ export class Kernels {
    * its input `x` and output `y`; zeros for Sign and Step.
    */
   unaryGrad(op: UnaryOp, x: number, y: number, gy: number, gx: number, n: number, alpha = 0): void {
-    this.raw.unaryGrad(op, x, y, gy, gx, n, alpha);
+    if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1)
+      this.raw.unaryGrad(op, x, y, gy, gx, n, alpha);
+    else this.elementwise('unaryGrad', [op, x, y, gy, gx, n, alpha], [1, 2, 3, 4], 5);
+  }
+
+  /**
+   * SGD with momentum, dampening, Nesterov and L2 weight decay (torch.optim.SGD's rule) over `n`
+   * floats in one pass, in place on `param` and the momentum buffer `buf` (unused when `momentum`
+   * is 0: pass any buffer).
+   *
+   * @example kernels.sgdUpdate(param, grad, buf, n, 0.1, 0.9, 0, 0, false, step === 1);
+   */
+  sgdUpdate(
+    param: number,
+    grad: number,
+    buf: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    weightDecay: number,
+    nesterov: boolean,
+    first: boolean,
+  ): void {
+    const args = [param, grad, buf, n, lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, first ? 1 : 0];
+    this.update('sgdUpdate', args, 3);
+  }
+
+  /**
+   * Adagrad's update (torch.optim.Adagrad) with the already-decayed learning rate `clr`, in place on
+   * `param` and the squared-gradient sum `sum`.
+   *
+   * @example kernels.adagradUpdate(param, grad, sum, n, lr / (1 + (step - 1) * lrDecay), 0, 1e-10);
+   */
+  adagradUpdate(
+    param: number,
+    grad: number,
+    sum: number,
+    n: number,
+    clr: number,
+    weightDecay: number,
+    eps: number,
+  ): void {
+    this.update('adagradUpdate', [param, grad, sum, n, clr, weightDecay, eps], 3);
+  }
+
+  /**
+   * RMSprop's update (torch.optim.RMSprop) in place on `param` and its state: `gradAvg` is read only
+   * when `centered`, `buf` only when `momentum` ≠ 0 (pass any buffer otherwise).
+   *
+   * @example kernels.rmspropUpdate(param, grad, squareAvg, squareAvg, squareAvg, n, 0.01, 0.99, 1e-8, 0, 0, false);
+   */
+  rmspropUpdate(
+    param: number,
+    grad: number,
+    squareAvg: number,
+    gradAvg: number,
+    buf: number,
+    n: number,
+    lr: number,
+    alpha: number,
+    eps: number,
+    weightDecay: number,
+    momentum: number,
+    centered: boolean,
+  ): void {
+    const args = [
+      param,
+      grad,
+      squareAvg,
+      gradAvg,
+      buf,
+      n,
+      lr,
+      alpha,
+      eps,
+      weightDecay,
+      momentum,
+      centered ? 1 : 0,
+    ];
+    this.update('rmspropUpdate', args, 5);
+  }
+
+  /**
+   * Adam's or, when `decoupled`, AdamW's update (torch.optim.Adam / AdamW) in place on `param` and
+   * its moments; `maxExpAvgSq` is read only with `amsgrad`. The caller passes the bias-corrected
+   * `stepSize` = lr / (1 − β1^step) and `bc2Sqrt` = √(1 − β2^step).
+   *
+   * @example kernels.adamUpdate(p, g, m, v, v, n, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, 1e-2, 0.0447);
+   */
+  adamUpdate(
+    param: number,
+    grad: number,
+    expAvg: number,
+    expAvgSq: number,
+    maxExpAvgSq: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    decoupled: boolean,
+    amsgrad: boolean,
+    stepSize: number,
+    bc2Sqrt: number,
+  ): void {
+    const flags = [decoupled ? 1 : 0, amsgrad ? 1 : 0];
+    const args = [param, grad, expAvg, expAvgSq, maxExpAvgSq, n, lr, beta1, beta2, eps, weightDecay];
+    this.update('adamUpdate', [...args, ...flags, stepSize, bc2Sqrt], 5);
+  }
+
+  /** Runs a fused optimizer update whose first `countAt` arguments are buffers of `n` floats. */
+  private update(kernel: KernelName, args: number[], countAt: number): void {
+    const n = args[countAt]!;
+    const pointers = Array.from({ length: countAt }, (_, index) => index);
+    if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1)
+      this.runParts('optimizer update', kernel, [args]);
+    else this.elementwise(kernel, args, pointers, countAt, 'optimizer update');
+  }
+
+  /**
+   * Runs an elementwise kernel on every thread: the element count at `countAt` is cut into ranges
+   * of whole SIMD vectors and the float32 buffers at `pointers` follow (see {@link splitRange}).
+   */
+  private elementwise(
+    kernel: KernelName,
+    args: readonly number[],
+    pointers: readonly number[],
+    countAt: number,
+    what = 'elementwise op',
+  ): void {
+    const steps = pointers.map((index) => [index, 4] as const);
+    this.runParts(what, kernel, splitRange(args, args[countAt]!, countAt, steps, this.threads, 4));
+  }
+
+  /** How many threads a call of `work` units should run on: 1 below `min` or without workers. */
+  private threadsFor(work: number, min: number): number {
+    return this.pool === null || work < min ? 1 : this.pool.size + 1;
+  }
+
+  /**
+   * Calls `kernel` once per argument list in `parts` (at most {@link Kernels.threads} of them): the
+   * first on the calling thread, the others on the workers, and returns once all are done. If one
+   * throws, throws naming `what` (a broken pool is retired: back to one thread).
+   */
+  private runParts(what: string, kernel: KernelName, parts: readonly (readonly number[])[]): void {
+    const run = this.raw[kernel] as (...args: number[]) => unknown;
+    const pool = this.pool;
+    if (pool === null || parts.length === 1) {
+      run(...parts[0]!);
+      return;
+    }
+    try {
+      pool.run(
+        parts.slice(1).map((args) => ({ kernel, args })),
+        () => run(...parts[0]!),
+      );
+    } catch (error) {
+      if (pool.broken) this.retirePool();
+      throw new Error(`${what} on ${parts.length} threads: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   }
 
   /**
@@ -350,55 +571,35 @@ export class Kernels {
     };
     // One scratch per instance suffices: it is only used inside one wasm call on this thread.
     if (this.scratch === 0) this.scratch = this.allocator.allocate(this.raw.sgemmScratchBytes() >>> 0);
-    const pool = this.pool;
-    const parts = pool === null ? [call] : splitSgemm(call, pool.size + 1);
-    if (pool === null || parts.length === 1) {
-      this.sgemmOn(call, this.scratch);
-      return;
-    }
-    try {
-      pool.run(parts.slice(1), () => this.sgemmOn(parts[0]!, this.scratch));
-    } catch (error) {
-      if (pool.broken) this.retirePool();
-      throw new Error(`matrix product on ${parts.length} threads: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  }
-
-  private sgemmOn(call: SgemmCall, scratch: number): void {
-    this.raw.sgemm(
-      call.transA ? 1 : 0,
-      call.transB ? 1 : 0,
-      call.m,
-      call.n,
-      call.k,
-      call.a,
-      call.lda,
-      call.b,
-      call.ldb,
-      call.c,
-      call.ldc,
-      call.beta,
-      call.batch,
-      call.strideA,
-      call.strideB,
-      call.strideC,
-      scratch,
+    const parts =
+      this.threadsFor(m * n * k * batch, THREADED_SGEMM_MIN_WORK) === 1
+        ? [call]
+        : splitSgemm(call, this.threads);
+    // Part i > 0 runs on worker i − 1, with that worker's scratch.
+    const scratch = [this.scratch, ...this.poolScratch];
+    this.runParts(
+      'matrix product',
+      'sgemm',
+      parts.map((part, index) => sgemmArgs(part, scratch[index]!)),
     );
   }
 
-  /** How many threads {@link Kernels.sgemm} runs on (the calling thread included); 1 by default. */
+  /** How many threads the kernels run on (the calling thread included); 1 by default. */
   get threads(): number {
     return this.pool === null ? 1 : this.pool.size + 1;
   }
 
   /**
-   * Runs matrix products on `count` threads: the calling thread and `count − 1` workers sharing this
-   * instance's memory. Products below 64³ multiply-adds stay on the calling thread. Results are
-   * bit-identical for any count (each element of C is reduced in the same order). Needs kernels
-   * loaded with `{ threads: true }`; `count` = 1 stops the workers. If a worker dies or stalls,
-   * the product that met it throws and the instance goes back to one thread.
+   * Runs the kernels that split into independent parts on `count` threads: the calling thread and
+   * `count − 1` workers sharing this instance's memory. Split are matrix products (by rows, columns
+   * or batch entries; below 64³ multiply-adds they stay on the calling thread), elementwise kernels
+   * (unary and its gradient, binary incl. scalar and broadcast operands, where) and the fused
+   * optimizer updates (by ranges of whole SIMD vectors), and pooling forward and backward (by
+   * planes) — those below {@link THREADED_ELEMENTWISE_MIN_WORK} elements stay on the calling
+   * thread. Results are bit-identical for any count: every element is computed by the same code in
+   * the same order. Reductions, softmax, copies and convolutions' unfolding run on the calling
+   * thread. Needs kernels loaded with `{ threads: true }`; `count` = 1 stops the workers. If a
+   * worker dies or stalls, the call that met it throws and the instance goes back to one thread.
    *
    * @example
    * const kernels = await loadKernels({ threads: true });
@@ -428,7 +629,7 @@ export class Kernels {
     const bytes = this.raw.sgemmScratchBytes() >>> 0;
     const scratch = Array.from({ length: count - 1 }, () => this.allocator.allocate(bytes));
     try {
-      this.pool = await SgemmThreadPool.start(this.module, this.memory, scratch, options);
+      this.pool = await KernelThreadPool.start(this.module, this.memory, count - 1, options);
       this.poolScratch = scratch;
     } catch (error) {
       for (const block of scratch) this.allocator.free(block);
@@ -591,23 +792,33 @@ export class Kernels {
    * kernels.maxPool2d(x, out, indices, g);
    */
   maxPool2d(x: number, out: number, indices: number, g: import('./conv.js').Conv2dGeometry): void {
-    this.raw.maxPool2d(
-      x,
-      out,
-      indices,
-      g.batch * g.channels,
-      g.height,
-      g.width,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.dilationH,
-      g.dilationW,
-      g.outH,
-      g.outW,
+    const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
+    this.pooling(
+      'maxPool2d',
+      [
+        x,
+        out,
+        indices,
+        g.batch * g.channels,
+        g.height,
+        g.width,
+        g.kernelH,
+        g.kernelW,
+        g.strideH,
+        g.strideW,
+        g.padH,
+        g.padW,
+        g.dilationH,
+        g.dilationW,
+        g.outH,
+        g.outW,
+      ],
+      3,
+      [
+        [0, plane],
+        [1, outPlane],
+        [2, outPlane],
+      ],
     );
   }
 
@@ -624,16 +835,16 @@ export class Kernels {
     g: import('./conv.js').Conv2dGeometry,
     accumulate = false,
   ): void {
-    this.raw.maxPool2dBackward(
-      gy,
-      indices,
-      gx,
-      g.batch * g.channels,
-      g.height,
-      g.width,
-      g.outH,
-      g.outW,
-      accumulate ? 1 : 0,
+    const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
+    this.pooling(
+      'maxPool2dBackward',
+      [gy, indices, gx, g.batch * g.channels, g.height, g.width, g.outH, g.outW, accumulate ? 1 : 0],
+      3,
+      [
+        [0, outPlane],
+        [1, outPlane],
+        [2, plane],
+      ],
     );
   }
 
@@ -651,22 +862,31 @@ export class Kernels {
     options: { countIncludePad?: boolean; divisorOverride?: number } = {},
   ): void {
     const [include, divisor] = avgPoolOptions('avgPool2d', g, options);
-    this.raw.avgPool2d(
-      x,
-      out,
-      g.batch * g.channels,
-      g.height,
-      g.width,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.outH,
-      g.outW,
-      include,
-      divisor,
+    const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
+    this.pooling(
+      'avgPool2d',
+      [
+        x,
+        out,
+        g.batch * g.channels,
+        g.height,
+        g.width,
+        g.kernelH,
+        g.kernelW,
+        g.strideH,
+        g.strideW,
+        g.padH,
+        g.padW,
+        g.outH,
+        g.outW,
+        include,
+        divisor,
+      ],
+      2,
+      [
+        [0, plane],
+        [1, outPlane],
+      ],
     );
   }
 
@@ -684,23 +904,32 @@ export class Kernels {
     accumulate = false,
   ): void {
     const [include, divisor] = avgPoolOptions('avgPool2dBackward', g, options);
-    this.raw.avgPool2dBackward(
-      gy,
-      gx,
-      g.batch * g.channels,
-      g.height,
-      g.width,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.outH,
-      g.outW,
-      include,
-      divisor,
-      accumulate ? 1 : 0,
+    const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
+    this.pooling(
+      'avgPool2dBackward',
+      [
+        gy,
+        gx,
+        g.batch * g.channels,
+        g.height,
+        g.width,
+        g.kernelH,
+        g.kernelW,
+        g.strideH,
+        g.strideW,
+        g.padH,
+        g.padW,
+        g.outH,
+        g.outW,
+        include,
+        divisor,
+        accumulate ? 1 : 0,
+      ],
+      2,
+      [
+        [0, outPlane],
+        [1, plane],
+      ],
     );
   }
 
@@ -720,7 +949,11 @@ export class Kernels {
     outW: number,
   ): void {
     checkAdaptive('adaptiveAvgPool2d', height, width, outH, outW);
-    this.raw.adaptiveAvgPool2d(x, out, planes, height, width, outH, outW);
+    const [plane, outPlane] = [height * width, outH * outW];
+    this.pooling('adaptiveAvgPool2d', [x, out, planes, height, width, outH, outW], 2, [
+      [0, plane],
+      [1, outPlane],
+    ]);
   }
 
   /**
@@ -739,7 +972,30 @@ export class Kernels {
     accumulate = false,
   ): void {
     checkAdaptive('adaptiveAvgPool2dBackward', height, width, outH, outW);
-    this.raw.adaptiveAvgPool2dBackward(gy, gx, planes, height, width, outH, outW, accumulate ? 1 : 0);
+    const [plane, outPlane] = [height * width, outH * outW];
+    const args = [gy, gx, planes, height, width, outH, outW, accumulate ? 1 : 0];
+    this.pooling('adaptiveAvgPool2dBackward', args, 2, [
+      [0, outPlane],
+      [1, plane],
+    ]);
+  }
+
+  /**
+   * Runs a pooling kernel, on every thread when its planes hold enough work: the plane count at
+   * `countAt` is cut into ranges and each buffer `[index, floatsPerPlane]` follows. Planes are
+   * independent, so the result is bit-identical.
+   */
+  private pooling(
+    kernel: KernelName,
+    args: readonly number[],
+    countAt: number,
+    buffers: readonly (readonly [index: number, floatsPerPlane: number])[],
+  ): void {
+    const planes = args[countAt]!;
+    const work = planes * buffers.reduce((sum, [, floats]) => sum + floats, 0);
+    const parts = this.threadsFor(work, THREADED_ELEMENTWISE_MIN_WORK);
+    const steps = buffers.map(([index, floats]) => [index, 4 * floats] as const);
+    this.runParts('pooling', kernel, splitRange(args, planes, countAt, steps, parts, 1));
   }
 
   /**
@@ -903,6 +1159,13 @@ export class Kernels {
   u8ToF32(src: number, out: number, n: number, divisor = 255): void {
     this.raw.u8ToF32(src, out, n, divisor);
   }
+}
+
+/** The `sgemm` export's arguments for `call` with `scratch`, in its order. */
+function sgemmArgs(call: SgemmCall, scratch: number): number[] {
+  const { m, n, k, a, lda, b, ldb, c, ldc, beta, batch, strideA, strideB, strideC } = call;
+  const flags = [call.transA ? 1 : 0, call.transB ? 1 : 0];
+  return [...flags, m, n, k, a, lda, b, ldb, c, ldc, beta, batch, strideA, strideB, strideC, scratch];
 }
 
 function checkDims(op: string, ndim: number, a: number, b: number): void {

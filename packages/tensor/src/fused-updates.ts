@@ -1,4 +1,5 @@
-// Optimizer updates as fused kernels, for @myelin/optim and other optimizers: each checks every
+// Optimizer updates as fused kernels (split between threads when large, see setNumThreads), for
+// @myelin/optim and other optimizers: each checks every
 // tensor it is given (alive, float32, dense, the parameter's size) before the kernel writes in place,
 // so no optimizer ever reaches past a tensor, and bumps the parameter's version (an update between a
 // forward and its backward is then caught, as in PyTorch).
@@ -50,7 +51,7 @@ function sgd(
   },
 ): void {
   requireLike('sgdUpdate', param, { grad, momentumBuffer });
-  kernels.raw.sgdUpdate(
+  kernels.sgdUpdate(
     param._ptr,
     grad._ptr,
     (momentumBuffer ?? grad)._ptr,
@@ -59,8 +60,8 @@ function sgd(
     momentumBuffer === undefined ? 0 : o.momentum,
     o.dampening,
     o.weightDecay,
-    o.nesterov ? 1 : 0,
-    o.first ? 1 : 0,
+    o.nesterov,
+    o.first,
   );
   param._bumpVersion('SGD.step');
 }
@@ -73,7 +74,7 @@ function adagrad(
   o: { clr: number; weightDecay: number; eps: number },
 ): void {
   requireLike('adagradUpdate', param, { grad, sum });
-  kernels.raw.adagradUpdate(param._ptr, grad._ptr, sum._ptr, param.size, o.clr, o.weightDecay, o.eps);
+  kernels.adagradUpdate(param._ptr, grad._ptr, sum._ptr, param.size, o.clr, o.weightDecay, o.eps);
   param._bumpVersion('Adagrad.step');
 }
 
@@ -86,7 +87,7 @@ function rmsprop(
 ): void {
   const { squareAvg, gradAvg, momentumBuffer } = state;
   requireLike('rmspropUpdate', param, { grad, squareAvg, gradAvg, momentumBuffer });
-  kernels.raw.rmspropUpdate(
+  kernels.rmspropUpdate(
     param._ptr,
     grad._ptr,
     squareAvg._ptr,
@@ -98,7 +99,7 @@ function rmsprop(
     o.eps,
     o.weightDecay,
     momentumBuffer === undefined ? 0 : o.momentum,
-    gradAvg === undefined ? 0 : 1,
+    gradAvg !== undefined,
   );
   param._bumpVersion('RMSprop.step');
 }
@@ -120,7 +121,7 @@ function adam(
   const { expAvg, expAvgSq, maxExpAvgSq } = state;
   requireLike('adamUpdate', param, { grad, expAvg, expAvgSq, maxExpAvgSq });
   const [beta1, beta2] = o.betas;
-  kernels.raw.adamUpdate(
+  kernels.adamUpdate(
     param._ptr,
     grad._ptr,
     expAvg._ptr,
@@ -132,8 +133,8 @@ function adam(
     beta2,
     o.eps,
     o.weightDecay,
-    o.decoupled ? 1 : 0,
-    maxExpAvgSq === undefined ? 0 : 1,
+    o.decoupled,
+    maxExpAvgSq !== undefined,
     o.lr / (1 - beta1 ** o.step),
     Math.sqrt(1 - beta2 ** o.step),
   );

@@ -104,4 +104,4 @@ export { getKernelVariant, kernels, setKernelVariant } from './runtime.js';
 export { isGradEnabled, noGrad, scope, tidy } from './scope.js';
 export type { Shape } from './shape.js';
 export { type DType, type NestedArray, type ReduceOptions, Tensor, type TensorLike } from './tensor.js';
-export { getNumThreads, setNumThreads } from './threads.js';
+export { getNumThreads, setNumThreads, threadsUnavailableReason } from './threads.js';

@@ -1,17 +1,30 @@
+import { type KernelName, kernelSignatures } from '../kernel-table.js';
 import {
+  ARG_COUNT,
   ARGS,
   COMMAND,
   DONE,
   JOB,
+  KERNEL,
+  MAX_ARGS,
   MESSAGE,
   MESSAGE_LENGTH,
-  RUN_SGEMM,
+  RUN_KERNEL,
   SLOT_INTS,
   STATUS,
   STOP,
 } from './protocol.js';
-import type { SgemmCall } from './split.js';
 import { nodeWorkerSource, webWorkerSource } from './worker-source.js';
+
+/** One kernel call for a worker: the export's name and its arguments, in its order. */
+export interface KernelJob {
+  kernel: KernelName;
+  args: readonly number[];
+}
+
+/** The kernel names the workers know, in the order of their indices in a job. */
+const kernelNames = Object.keys(kernelSignatures) as KernelName[];
+const kernelIndex = new Map(kernelNames.map((name, index) => [name, index]));
 
 /** Options of a thread pool; see {@link Kernels.setThreads}. */
 export interface ThreadPoolOptions {
@@ -98,12 +111,14 @@ async function createWorker(): Promise<WorkerHandle> {
 const now = (): number => performance.now();
 
 /**
- * Workers that run SGEMM blocks on the kernels' shared memory while the calling thread runs its
- * own block. Each worker has its own instance of the kernels module (with its own globals) and its
- * own scratch, allocated by the calling thread; it never allocates. Created by
+ * Workers that run kernel calls on the kernels' shared memory while the calling thread runs its own
+ * part: each job is "call export E with these numbers", so any kernel whose work splits into
+ * independent ranges (SGEMM blocks, element ranges, pooling planes) can use it. Each worker has its
+ * own instance of the kernels module (with its own globals); it never allocates: scratch it needs
+ * (SGEMM's) is allocated by the calling thread and passed as an argument. Created by
  * {@link Kernels.setThreads}.
  */
-export class SgemmThreadPool {
+export class KernelThreadPool {
   /** Why the pool can no longer be used (a worker died or stalled), or undefined. */
   private failure: string | undefined;
   private closing = false;
@@ -111,17 +126,16 @@ export class SgemmThreadPool {
   private readonly gone: boolean[];
   private seq = 0;
   private readonly canBlock: boolean;
-  /** The control block as floats, for beta. */
-  private readonly floats: Float32Array;
+  /** The control block as float64s, for the jobs' arguments. */
+  private readonly numbers: Float64Array;
 
   private constructor(
     private readonly workers: WorkerHandle[],
     private readonly control: Int32Array,
-    private readonly scratch: readonly number[],
     private readonly spinMs: number,
     private readonly stallTimeoutMs: number,
   ) {
-    this.floats = new Float32Array(control.buffer);
+    this.numbers = new Float64Array(control.buffer);
     // Atomics.wait throws on a browser's main thread: there the caller spins instead.
     try {
       Atomics.wait(control, JOB, 1, 0);
@@ -138,21 +152,18 @@ export class SgemmThreadPool {
     });
   }
 
-  /**
-   * Starts one worker per scratch block (each `sgemmScratchBytes()` bytes of `memory`) and waits
-   * until each has instantiated `module` on `memory`.
-   */
+  /** Starts `count` workers and waits until each has instantiated `module` on `memory`. */
   static async start(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
-    scratch: readonly number[],
+    count: number,
     options: ThreadPoolOptions = {},
-  ): Promise<SgemmThreadPool> {
-    const control = new Int32Array(new SharedArrayBuffer(scratch.length * SLOT_INTS * 4));
+  ): Promise<KernelThreadPool> {
+    const control = new Int32Array(new SharedArrayBuffer(count * SLOT_INTS * 4));
     const spinMs = options.spinMs ?? 0.02;
     const workers: WorkerHandle[] = [];
     try {
-      for (let slot = 0; slot < scratch.length; slot++) {
+      for (let slot = 0; slot < count; slot++) {
         const worker = await createWorker();
         workers.push(worker);
         await new Promise<void>((resolve, reject) => {
@@ -167,7 +178,7 @@ export class SgemmThreadPool {
             else if (message.type === 'error') settle(new Error(message.message));
           });
           worker.onFailure((reason) => settle(new Error(reason)));
-          worker.post({ module, memory, control: control.buffer, slot, spinMs });
+          worker.post({ module, memory, control: control.buffer, slot, spinMs, kernels: kernelNames });
         });
       }
       for (const worker of workers) worker.unref(); // an idle pool must not keep Node or Deno running
@@ -175,7 +186,7 @@ export class SgemmThreadPool {
       await Promise.all(workers.map((worker) => worker.terminate())); // they never had a job
       throw new Error(`a worker thread failed to start: ${(error as Error).message}`);
     }
-    return new SgemmThreadPool(workers, control, scratch, spinMs, options.stallTimeoutMs ?? 10_000);
+    return new KernelThreadPool(workers, control, spinMs, options.stallTimeoutMs ?? 10_000);
   }
 
   /** Number of workers (the calling thread not counted). */
@@ -189,38 +200,30 @@ export class SgemmThreadPool {
   }
 
   /**
-   * Hands `calls[i]` to worker i, runs `own` on the calling thread, then waits for every worker.
-   * Throws if a worker's call threw (the pool stays usable) or a worker died or stalled (the pool
-   * is then {@link SgemmThreadPool.broken}).
+   * Hands `jobs[i]` to worker i (at most {@link KernelThreadPool.size} jobs), runs `own` on the
+   * calling thread, then waits for every worker. Throws if a worker's call threw (the pool stays
+   * usable) or a worker died or stalled (the pool is then {@link KernelThreadPool.broken}).
    */
-  run(calls: readonly SgemmCall[], own: () => void): void {
+  run(jobs: readonly KernelJob[], own: () => void): void {
     if (this.failure !== undefined) throw new Error(`${this.failure}; multi-threading is now off`);
+    if (jobs.length > this.workers.length) {
+      throw new RangeError(`${jobs.length} jobs for ${this.workers.length} worker threads`);
+    }
+    const kernels = jobs.map((job) => {
+      const kernel = kernelIndex.get(job.kernel);
+      if (kernel === undefined || job.args.length > MAX_ARGS) {
+        throw new RangeError(`cannot hand '${job.kernel}' with ${job.args.length} arguments to a worker`);
+      }
+      return kernel;
+    });
     this.seq = (this.seq + 1) | 0;
     const seq = this.seq;
-    calls.forEach((call, index) => {
+    jobs.forEach((job, index) => {
       const base = index * SLOT_INTS;
-      const args = [
-        call.transA ? 1 : 0,
-        call.transB ? 1 : 0,
-        call.m,
-        call.n,
-        call.k,
-        call.a,
-        call.lda,
-        call.b,
-        call.ldb,
-        call.c,
-        call.ldc,
-        0,
-        call.batch,
-        call.strideA,
-        call.strideB,
-        call.strideC,
-        this.scratch[index]!,
-      ];
-      this.control.set(args, base + ARGS);
-      this.floats[base + ARGS + 11] = call.beta;
-      this.control[base + COMMAND] = RUN_SGEMM;
+      this.numbers.set(job.args, base / 2 + ARGS);
+      this.control[base + KERNEL] = kernels[index]!;
+      this.control[base + ARG_COUNT] = job.args.length;
+      this.control[base + COMMAND] = RUN_KERNEL;
       Atomics.store(this.control, base + JOB, seq);
       Atomics.notify(this.control, base + JOB);
     });
@@ -233,7 +236,7 @@ export class SgemmThreadPool {
     }
     const deadline = now() + Math.max(this.stallTimeoutMs, 20 * (now() - started));
     const failures: string[] = [];
-    for (let index = 0; index < calls.length; index++) {
+    for (let index = 0; index < jobs.length; index++) {
       const base = index * SLOT_INTS;
       if (!this.waitDone(base, seq, deadline)) {
         this.failure ??= `worker thread ${index + 1} did not finish its part within ${Math.round(deadline - started)} ms`;

@@ -21,6 +21,12 @@ export interface SgemmCall {
 /** Below this many multiply-adds (64³) a product runs on the calling thread alone: waking a worker costs more. */
 export const THREADED_SGEMM_MIN_WORK = 64 * 64 * 64;
 
+/**
+ * Below this many elements an elementwise kernel (unary, binary, optimizer update) or a pooling
+ * call (input plus output elements) runs on the calling thread alone: waking a worker costs more.
+ */
+export const THREADED_ELEMENTWISE_MIN_WORK = 64 * 1024;
+
 /** Cuts `total` into at most `parts` ranges whose sizes are multiples of `unit` (the last takes the rest). */
 function ranges(total: number, parts: number, unit: number): [number, number][] {
   const size = Math.ceil(total / parts / unit) * unit;
@@ -66,4 +72,33 @@ export function splitSgemm(call: SgemmCall, parts: number): SgemmCall[] {
     b: call.b + (call.transB ? from * call.ldb : from) * 4,
     c: call.c + from * 4,
   }));
+}
+
+/**
+ * Splits one kernel call over `total` independent units (elements, planes, rows) into at most
+ * `parts` calls over consecutive ranges whose sizes are multiples of `unit` (the last takes the
+ * rest): in each, the argument at `countAt` becomes the range's size and each pointer argument
+ * `[index, bytesPerUnit]` moves to the range's start. With `unit` 4 for elementwise kernels every
+ * range but the last is whole SIMD vectors, so the same elements as in the unsplit call fall into
+ * the kernel's partial-vector tail: results are bit-identical.
+ *
+ * @example
+ * // unary(op, x, out, n, alpha) over 100 floats in 2 parts: [op, x, out, 52, a], [op, x + 208, out + 208, 48, a]
+ * splitRange([op, x, out, 100, a], 100, 3, [[1, 4], [2, 4]], 2, 4)
+ */
+export function splitRange(
+  args: readonly number[],
+  total: number,
+  countAt: number,
+  pointers: readonly (readonly [index: number, bytesPerUnit: number])[],
+  parts: number,
+  unit: number,
+): number[][] {
+  if (parts < 2 || total <= unit) return [[...args]];
+  return ranges(total, parts, unit).map(([from, to]) => {
+    const part = [...args];
+    part[countAt] = to - from;
+    for (const [index, bytes] of pointers) part[index] = args[index]! + from * bytes;
+    return part;
+  });
 }
