@@ -33,16 +33,3 @@ export function hasNonFinite(t: Tensor): boolean {
   for (const v of t.data()) if (!Number.isFinite(v)) return true;
   return false;
 }
-
-/** Where user code called into the library (the first frame outside Myelin's packages). */
-export function callSite(): string {
-  // V8's stack depth (10 frames by default) may not reach past the library's own frames.
-  const v8 = Error as { stackTraceLimit?: number };
-  const limit = v8.stackTraceLimit;
-  v8.stackTraceLimit = 60;
-  const stack = new Error().stack ?? '';
-  v8.stackTraceLimit = limit;
-  const own = /[\\/](?:@myelin[\\/]|packages[\\/](?:tensor|nn|optim|data|kernels-wasm)[\\/])/;
-  const frames = stack.split('\n').slice(1);
-  return (frames.find((f) => !own.test(f) || /\.test\.[jt]s/.test(f)) ?? frames[0] ?? '(unknown)').trim();
-}

@@ -1,4 +1,5 @@
-import { anomalyState, callSite, hasNonFinite } from './anomaly.js';
+import { anomalyState, hasNonFinite } from './anomaly.js';
+import { callSite } from './call-site.js';
 import { isGradEnabled, noGrad, tidy } from './scope.js';
 import { formatShape } from './shape.js';
 import type { Tensor } from './tensor.js';

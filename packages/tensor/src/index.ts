@@ -46,7 +46,7 @@ export {
 } from './gradcheck.js';
 export { setLeakWarning } from './leak-warning.js';
 export * as linalg from './linalg/index.js';
-export { liveTensorSites, type MemoryInfo, memory, setDebug } from './memory.js';
+export { liveTensorSites, type MemoryInfo, memory, setDebug, type TensorSite } from './memory.js';
 export {
   type Conv1dOptions,
   type Conv2dOptions,

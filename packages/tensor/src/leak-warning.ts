@@ -3,9 +3,9 @@
 // does not see, so such a loop grows silently until memory runs out; this names the line that
 // creates the tensors and the fix.
 
-/** Live tensors at which the first warning is given (then at 4×, 16×, … until one is shown). */
-import { callSite } from './anomaly.js';
+import { callSite } from './call-site.js';
 
+/** Live tensors at which the first warning is given (then at 4×, 16×, … until one is shown). */
 let threshold = 20_000;
 let warned = false;
 let nextCheck = threshold;

@@ -125,4 +125,27 @@ describe('memory lifetime', () => {
     leaked.dispose();
     setDebug(false);
   });
+
+  it("debug mode's report names the user's line and the function it called, not library frames (issue 16 #2)", () => {
+    const w = randn([3, 3]);
+    setDebug(true);
+    const leaked: ReturnType<typeof zeros>[] = [];
+    const leakyLoop = () => {
+      for (let i = 0; i < 5; i++) leaked.push(w.matmul(w).relu()); // the matmul result leaks too
+    };
+    leakyLoop();
+    const sites = liveTensorSites();
+    setDebug(false);
+    // Every live tensor is reported at this file's line, never at a frame inside the library.
+    expect(sites.reduce((n, s) => n + s.count, 0)).toBe(10);
+    for (const { site } of sites) {
+      expect(site).toContain('memory.test');
+      expect(site).not.toMatch(/packages[\\/]tensor[\\/](src|dist)[\\/](?!memory\.test)/);
+    }
+    // Both tensors come from one line; the report tells the two calls apart.
+    expect(sites.map((s) => s.count)).toEqual([5, 5]);
+    expect(sites.map((s) => s.call).sort()).toEqual(['Tensor.matmul', 'Tensor.relu']);
+    for (const t of leaked) t.dispose();
+    w.dispose();
+  });
 });

@@ -1,3 +1,4 @@
+import { libraryEntry, userFrame } from './call-site.js';
 import { kernels } from './runtime.js';
 import { liveStats } from './storage.js';
 import { debugState } from './tensor.js';
@@ -43,12 +44,32 @@ export function setDebug(enabled: boolean): void {
   if (!enabled) debugState.live.clear();
 }
 
-/** Creation sites of the live tensors (recorded while debug mode was on), most frequent first. */
-export function liveTensorSites(): { site: string; count: number }[] {
-  const counts = new Map<string, number>();
+/** One line of {@link liveTensorSites}: where live tensors were created, and how many. */
+export interface TensorSite {
+  /** The stack frame in the caller's code that created them (the first frame outside Myelin). */
+  site: string;
+  /** The Myelin function that line called (e.g. `Tensor.matmul`), or `''` if the stack does not show it. */
+  call: string;
+  /** How many live tensors were created there. */
+  count: number;
+}
+
+/**
+ * Creation sites of the live tensors (recorded while debug mode was on), most frequent first: each
+ * names the line of the calling code, not the library's frames, and the Myelin function it called.
+ *
+ * @example setDebug(true); loop(); const [top] = liveTensorSites(); // { site: 'at loop (train.js:12:17)', call: 'Tensor.matmul', count: 100 }
+ */
+export function liveTensorSites(): TensorSite[] {
+  const sites = new Map<string, TensorSite>();
   for (const error of debugState.live.values()) {
-    const site = error.stack?.split('\n').slice(2, 6).join('\n') ?? '(no stack)';
-    counts.set(site, (counts.get(site) ?? 0) + 1);
+    const stack = error.stack ?? '';
+    const site = stack === '' ? '(no stack)' : userFrame(stack);
+    const call = libraryEntry(stack);
+    const key = `${site}\n${call}`;
+    const entry = sites.get(key);
+    if (entry) entry.count++;
+    else sites.set(key, { site, call, count: 1 });
   }
-  return [...counts.entries()].map(([site, count]) => ({ site, count })).sort((a, b) => b.count - a.count);
+  return [...sites.values()].sort((a, b) => b.count - a.count);
 }

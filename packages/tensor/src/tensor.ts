@@ -1,5 +1,6 @@
 import { BinaryOp } from '@myelin/kernels-wasm';
 import { type BackwardOptions, backward, type Node } from './autograd.js';
+import { deepError } from './call-site.js';
 import { describeValue } from './errors.js';
 import { formatTensor } from './format.js';
 import { checkLiveTensors } from './leak-warning.js';
@@ -110,7 +111,7 @@ export class Tensor {
     checkLiveTensors(liveStats.tensors, liveStats.bytes);
     finalizer.register(this, this.handle, this);
     this._scope = track(this);
-    if (debugState.enabled) debugState.live.set(this, new Error());
+    if (debugState.enabled) debugState.live.set(this, deepError());
   }
 
   /** @internal A new contiguous, uninitialised tensor. */
@@ -808,11 +809,10 @@ setTensorCheck((v: unknown): v is Tensor => v instanceof Tensor);
 // checks that every row is a method).
 export interface Tensor extends UnaryMethods {}
 for (const name of Object.keys(unaryOps) as UnaryName[]) {
-  Object.defineProperty(Tensor.prototype, name, {
-    value(this: Tensor, value?: number): Tensor {
-      return unary(name, this, value);
-    },
-    writable: true,
-    configurable: true,
-  });
+  const method = function (this: Tensor, value?: number): Tensor {
+    return unary(name, this, value);
+  };
+  // Named like a written method, so stack traces (and liveTensorSites) say `Tensor.relu`.
+  Object.defineProperty(method, 'name', { value: name });
+  Object.defineProperty(Tensor.prototype, name, { value: method, writable: true, configurable: true });
 }

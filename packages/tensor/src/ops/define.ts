@@ -7,8 +7,9 @@
 //
 // Composite operations (activations, losses, norms, mean, var, …) are plain functions of these
 // primitives and need no backward of their own.
-import { anomalyState, callSite, hasNonFinite } from '../anomaly.js';
+import { anomalyState, hasNonFinite } from '../anomaly.js';
 import { recordMulti } from '../autograd.js';
+import { callSite } from '../call-site.js';
 import { isGradEnabled, noGrad } from '../scope.js';
 import { formatShape, type Shape } from '../shape.js';
 import type { DType, Tensor } from '../tensor.js';
