@@ -24,41 +24,113 @@ interface UnaryRow {
 
 /** The unary ops. Each becomes `x.<name>(…)`. */
 export const unaryOps = {
-  /** −x. */
+  /**
+   * −x.
+   *
+   * @example tensor([1, -2]).neg() // [-1, 2]
+   */
   neg: { kernel: UnaryOp.Neg, saves: 'none' },
-  /** |x|. */
+  /**
+   * |x|.
+   *
+   * @example tensor([-1.5, 2]).abs() // [1.5, 2]
+   */
   abs: { kernel: UnaryOp.Abs, saves: 'x' },
-  /** −1, 0 or 1 (gradient zero). */
+  /**
+   * −1, 0 or 1 (gradient zero).
+   *
+   * @example tensor([-3, 0, 2]).sign() // [-1, 0, 1]
+   */
   sign: { kernel: UnaryOp.Sign, saves: 'none' },
-  /** eˣ. */
+  /**
+   * eˣ.
+   *
+   * @example tensor([0, 1]).exp() // [1, 2.71828]
+   */
   exp: { kernel: UnaryOp.Exp, saves: 'y' },
-  /** Natural logarithm. */
+  /**
+   * Natural logarithm.
+   *
+   * @example tensor([1, Math.E]).log() // [0, 1]
+   */
   log: { kernel: UnaryOp.Log, saves: 'x' },
-  /** √x. */
+  /**
+   * √x.
+   *
+   * @example tensor([4, 9]).sqrt() // [2, 3]
+   */
   sqrt: { kernel: UnaryOp.Sqrt, saves: 'y' },
-  /** 1/x. */
+  /**
+   * 1/x.
+   *
+   * @example tensor([2, 4]).reciprocal() // [0.5, 0.25]
+   */
   reciprocal: { kernel: UnaryOp.Reciprocal, saves: 'y' },
-  /** x². */
+  /**
+   * x².
+   *
+   * @example tensor([-3, 2]).square() // [9, 4]
+   */
   square: { kernel: UnaryOp.Square, saves: 'x' },
-  /** eˣ − 1, accurate near 0. */
+  /**
+   * eˣ − 1, accurate near 0.
+   *
+   * @example tensor([1e-8]).expm1() // [1e-8] (exp(x) - 1 would give 0)
+   */
   expm1: { kernel: UnaryOp.Expm1, saves: 'y' },
-  /** ln(1 + x), accurate near 0. */
+  /**
+   * ln(1 + x), accurate near 0.
+   *
+   * @example tensor([1e-8]).log1p() // [1e-8]
+   */
   log1p: { kernel: UnaryOp.Log1p, saves: 'x' },
-  /** σ(x) = 1/(1 + e^{−x}). */
+  /**
+   * σ(x) = 1/(1 + e^{−x}).
+   *
+   * @example tensor([0]).sigmoid() // [0.5]
+   */
   sigmoid: { kernel: UnaryOp.Sigmoid, saves: 'y' },
-  /** tanh(x). */
+  /**
+   * tanh(x).
+   *
+   * @example tensor([0, 100]).tanh() // [0, 1]
+   */
   tanh: { kernel: UnaryOp.Tanh, saves: 'y' },
-  /** max(0, x). */
+  /**
+   * max(0, x).
+   *
+   * @example tensor([-1, 2]).relu() // [0, 2]
+   */
   relu: { kernel: UnaryOp.Relu, saves: 'x' },
-  /** max(0, x) + negativeSlope·min(0, x) (default slope 0.01). */
+  /**
+   * max(0, x) + negativeSlope·min(0, x) (default slope 0.01).
+   *
+   * @example tensor([-1, 2]).leakyRelu(0.1) // [-0.1, 2]
+   */
   leakyRelu: { kernel: UnaryOp.LeakyRelu, saves: 'x', parameter: { name: 'negativeSlope', default: 0.01 } },
-  /** x for x > 0, alpha·(eˣ − 1) otherwise (default alpha 1). */
+  /**
+   * x for x > 0, alpha·(eˣ − 1) otherwise (default alpha 1).
+   *
+   * @example tensor([-1, 2]).elu() // [-0.632, 2]
+   */
   elu: { kernel: UnaryOp.Elu, saves: 'xy', parameter: { name: 'alpha', default: 1 } },
-  /** Self-normalising ELU (Klambauer et al. 2017). */
+  /**
+   * Self-normalising ELU (Klambauer et al. 2017).
+   *
+   * @example tensor([0, 1]).selu() // [0, 1.0507]
+   */
   selu: { kernel: UnaryOp.Selu, saves: 'xy' },
-  /** x / (1 + |x|). */
+  /**
+   * x / (1 + |x|).
+   *
+   * @example tensor([1, -3]).softsign() // [0.5, -0.75]
+   */
   softsign: { kernel: UnaryOp.Softsign, saves: 'x' },
-  /** 1 where x > threshold, else 0 (default threshold 0). NOTE: its gradient is zero everywhere. */
+  /**
+   * 1 where x > threshold, else 0 (default threshold 0). NOTE: its gradient is zero everywhere.
+   *
+   * @example tensor([-1, 0.5]).step() // [0, 1]
+   */
   step: { kernel: UnaryOp.Step, saves: 'none', parameter: { name: 'threshold', default: 0 } },
 } as const satisfies Record<string, UnaryRow>;
 
@@ -67,7 +139,7 @@ export type UnaryName = keyof typeof unaryOps;
 
 /** The `Tensor` methods the table defines: `x.relu()`, `x.leakyRelu(0.1)`, … */
 export type UnaryMethods = {
-  [K in UnaryName]: (typeof unaryOps)[K] extends { parameter: object }
+  [K in keyof typeof unaryOps]: (typeof unaryOps)[K] extends { parameter: object }
     ? (value?: number) => Tensor
     : () => Tensor;
 };
