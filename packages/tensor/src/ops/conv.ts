@@ -185,7 +185,7 @@ function convInputGrad(gy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number,
   return gx;
 }
 
-/** gw [cout, channels/groups, kh, kw] = Σ over the batch of gy · colsᵀ, for dense x and gy. */
+/** gw [cout, channels/groups, kh, kw] = Σ over the batch of gy · colsᵀ (dot products of rows), for dense x and gy. */
 function convWeightGrad(
   x: Tensor | null,
   gy: Tensor,
@@ -197,13 +197,13 @@ function convWeightGrad(
   const { K, L, M } = blockSizes(g, groups, cout);
   const gw = Tensor._empty([cout, g.channels / groups, g.kernelH, g.kernelW]);
   if (gw.size === 0) return gw;
-  kernels.fill(gw._ptr, gw.size, 0);
-  if (g.batch === 0 || L === 0) return gw;
+  if (g.batch === 0 || L === 0) {
+    kernels.fill(gw._ptr, gw.size, 0);
+    return gw;
+  }
   const cols = savedCols ?? unfold(x!, g);
   for (let group = 0; group < groups; group++) {
-    // strideC 0 with beta 1: the batch entries run in order, each adding its product into gw.
-    kernels.sgemm({
-      transB: true,
+    kernels.sgemmNTSum({
       m: M,
       n: K,
       k: L,
@@ -213,11 +213,9 @@ function convWeightGrad(
       ldb: L,
       c: gw._ptr + group * M * K * 4,
       ldc: K,
-      beta: 1,
       batch: g.batch,
       strideA: cout * L,
       strideB: groups * K * L,
-      strideC: 0,
     });
   }
   if (cols !== savedCols) release(cols, x!);
