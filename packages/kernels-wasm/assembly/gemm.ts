@@ -6,6 +6,8 @@
 // the ~15 xmm registers V8 gives wasm SIMD (bigger tiles spill and run slower, see KERNELS.md).
 // Transposed operands are handled entirely in packing (4×4 register transposes), so Aᵀ·B and A·Bᵀ
 // run at the speed of A·B. The relaxed build uses fused multiply-add in the micro-kernel.
+// Products with op(B) = B, k ≤ KC and m ≤ DIRECT_MAX_M skip packing op(B) (see gemmDirect), and
+// sgemmNTSum (at the end) serves Σ A·Bᵀ over a batch with long k as dot products of rows.
 
 import { transpose4 } from './copy';
 import { K_ZERO, k } from './simd/constants';
@@ -196,6 +198,111 @@ function scaleRows(c: usize, m: usize, n: usize, ldc: usize, beta: f32): void {
   }
 }
 
+// Small m (a convolution's Cout rows times im2col columns): packing op(B) would copy k·n floats for
+// only m/4 uses of each panel. When op(B) is B itself and k fits one block, the micro-kernel reads B
+// in place, 8 columns of a row at a time, and op(A) as broadcasts from its rows (or columns, for
+// Aᵀ). Every element of C gets the same operations in the same order as on the packed path, so the
+// results are bit-identical (and so for any split of M across threads).
+const DIRECT_MAX_M: usize = 512;
+
+/**
+ * C rows i..i+rows, columns j..j+8 += op(A)[rows × kc]·B[kc × 8], with B read in place. `a` points
+ * at op(A)(i, 0); consecutive rows of op(A) are `aRowBytes` apart, consecutive k `aStepBytes`.
+ * `rows` (1..4) is a constant at every call site.
+ */
+@inline
+function directTile(
+  rows: i32, kc: usize, a: usize, aRowBytes: usize, aStepBytes: usize, b: usize, ldbBytes: usize,
+  c: usize, ldcBytes: usize,
+): void {
+  let c00 = k(K_ZERO);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  const a1p = a + aRowBytes;
+  const a2p = a + 2 * aRowBytes;
+  const a3p = a + 3 * aRowBytes;
+  let at: usize = 0;
+  for (let p: usize = 0; p < kc; p++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(a + at);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    if (rows > 1) {
+      const a1 = v128.load32_splat(a1p + at);
+      c10 = madd(a1, b0, c10);
+      c11 = madd(a1, b1, c11);
+    }
+    if (rows > 2) {
+      const a2 = v128.load32_splat(a2p + at);
+      c20 = madd(a2, b0, c20);
+      c21 = madd(a2, b1, c21);
+    }
+    if (rows > 3) {
+      const a3 = v128.load32_splat(a3p + at);
+      c30 = madd(a3, b0, c30);
+      c31 = madd(a3, b1, c31);
+    }
+    at += aStepBytes;
+    b += ldbBytes;
+  }
+  v128.store(c, f32x4.add(v128.load(c), c00));
+  v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+  if (rows > 1) {
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c10));
+    v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
+  }
+  if (rows > 2) {
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c20));
+    v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
+  }
+  if (rows > 3) {
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c30));
+    v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
+  }
+}
+
+/** C += op(A)·B for m ≤ DIRECT_MAX_M and depth ≤ KC, B unpacked (the last, partial strip is packed). */
+function gemmDirect(
+  transA: bool, m: usize, n: usize, depth: usize, a: usize, lda: usize, b: usize, ldb: usize,
+  c: usize, ldc: usize, scratch: usize,
+): void {
+  const ldcBytes = ldc << 2;
+  const ldbBytes = ldb << 2;
+  const aRowBytes: usize = transA ? 4 : lda << 2;
+  const aStepBytes: usize = transA ? lda << 2 : 4;
+  const nBody = n & ~7;
+  for (let j: usize = 0; j < nBody; j += 8) {
+    const bj = b + (j << 2);
+    const cj = c + (j << 2);
+    let i: usize = 0;
+    for (; i + 4 <= m; i += 4) directTile(4, depth, a + i * aRowBytes, aRowBytes, aStepBytes, bj, ldbBytes, cj + i * ldcBytes, ldcBytes);
+    const rest = m - i;
+    const ai = a + i * aRowBytes;
+    const ci = cj + i * ldcBytes;
+    if (rest == 3) directTile(3, depth, ai, aRowBytes, aStepBytes, bj, ldbBytes, ci, ldcBytes);
+    else if (rest == 2) directTile(2, depth, ai, aRowBytes, aStepBytes, bj, ldbBytes, ci, ldcBytes);
+    else if (rest == 1) directTile(1, depth, ai, aRowBytes, aStepBytes, bj, ldbBytes, ci, ldcBytes);
+  }
+  if (nBody < n) {
+    // The last 1–7 columns through the packed path: one 8-column panel, zero-padded.
+    const packedB = scratch;
+    const packedA = scratch + KC * NC * 4;
+    const tile = packedA + MC * KC * 4;
+    packB(false, b, ldb, 0, nBody, depth, n - nBody, packedB);
+    packA(transA, a, lda, 0, 0, m, depth, packedA);
+    macroKernel(m, n - nBody, depth, packedA, packedB, c + (nBody << 2), ldc, tile);
+  }
+}
+
 function gemmOne(
   transA: bool, transB: bool, m: usize, n: usize, depth: usize,
   a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, beta: f32, scratch: usize,
@@ -203,6 +310,10 @@ function gemmOne(
   if (m == 0 || n == 0) return;
   if (beta != 1) scaleRows(c, m, n, ldc, beta);
   if (depth == 0) return;
+  if (!transB && m <= DIRECT_MAX_M && depth <= KC) {
+    gemmDirect(transA, m, n, depth, a, lda, b, ldb, c, ldc, scratch);
+    return;
+  }
   const packedB = scratch;
   const packedA = scratch + KC * NC * 4;
   const tile = packedA + MC * KC * 4;

@@ -125,6 +125,13 @@ describe.each(variants.map((kernels) => [kernels.variant, kernels] as const))(
       });
     }
 
+    it('small-M direct path (B read in place) at conv shapes, and both sides of its M limit (512)', () => {
+      check(kernels, { m: 6, n: 196, k: 25, transA: false, transB: false }, { batch: 2 });
+      check(kernels, { m: 150, n: 100, k: 16, transA: true, transB: false });
+      check(kernels, { m: 7, n: 21, k: 13, transA: true, transB: false }, { pad: 3, beta: 1 });
+      for (const m of [512, 513]) check(kernels, { m, n: 9, k: 5, transA: false, transB: false });
+    });
+
     it('N beyond one block (1024 columns)', () => {
       check(kernels, { m: 5, n: 1030, k: 3, transA: false, transB: false });
       check(kernels, { m: 5, n: 1030, k: 3, transA: false, transB: true });
