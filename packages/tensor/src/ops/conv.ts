@@ -118,12 +118,15 @@ function convForward(
   groups: number,
   cout: number,
   keepCols = false,
+  bias: Tensor | null = null,
 ): { y: Tensor; cols: Tensor | null } {
   const { K, L, M } = blockSizes(g, groups, cout);
   const y = Tensor._empty([g.batch, cout, g.outH, g.outW]);
   if (y.size === 0) return { y, cols: null };
+  // With a bias, y starts as the bias and the products add into it (bias + W·cols, the same sum).
+  if (bias !== null) addChannelBias(y, bias, true);
   if (K === 0) {
-    kernels.fill(y._ptr, y.size, 0);
+    if (bias === null) kernels.fill(y._ptr, y.size, 0);
     return { y, cols: null };
   }
   const cols = unfold(x, g);
@@ -138,6 +141,7 @@ function convForward(
       ldb: L,
       c: y._ptr + group * M * L * 4,
       ldc: L,
+      beta: bias === null ? 0 : 1,
       batch: g.batch,
       strideA: 0,
       strideB: groups * K * L,
@@ -222,8 +226,11 @@ function convWeightGrad(
   return gw;
 }
 
-/** Adds bias[c] to every element of channel c of dense y [batch, channels, …plane] (a rank-1 SGEMM). */
-function addChannelBias(y: Tensor, bias: Tensor): void {
+/**
+ * Adds bias[c] to every element of channel c of dense y [batch, channels, …plane] (a rank-1 SGEMM),
+ * or with `overwrite` sets every element to it.
+ */
+function addChannelBias(y: Tensor, bias: Tensor, overwrite = false): void {
   const [batch, channels] = y.shape as [number, number];
   const plane = channels === 0 || batch === 0 ? 0 : y.size / (batch * channels);
   if (plane === 0) return;
@@ -240,7 +247,7 @@ function addChannelBias(y: Tensor, bias: Tensor): void {
     ldb: plane,
     c: y._ptr,
     ldc: plane,
-    beta: 1,
+    beta: overwrite ? 0 : 1,
     batch,
     strideA: 0,
     strideB: 0,
@@ -289,9 +296,8 @@ const conv2dOp = defineOp<ConvAttrs>({
     // than run im2col again in backward (and then x itself need not be kept).
     const keepCols = recording && w!.requiresGrad;
     const { y, cols } = withDense([x!, w!], (xd, wd) =>
-      convForward(xd!, wd!, g, attrs.groups, w!.shape[0]!, keepCols),
+      convForward(xd!, wd!, g, attrs.groups, w!.shape[0]!, keepCols, bias ?? null),
     );
-    if (bias !== undefined) addChannelBias(y, bias);
     return cols === null ? y : { outputs: [y], intermediates: [cols] };
   },
   // x is needed only to rebuild the columns, when they were not kept.
