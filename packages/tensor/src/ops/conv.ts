@@ -110,7 +110,28 @@ function blockSizes(g: Conv2dGeometry, groups: number, cout: number) {
   return { K: (g.channels / groups) * g.kernelH * g.kernelW, L: g.outH * g.outW, M: cout / groups };
 }
 
-/** y [batch, cout, outH, outW] = the convolution of dense `x` by dense `w` [cout, channels/groups, kh, kw]. */
+/** Floats of im2col columns that one batch chunk may hold (~256 KiB: they stay in cache). */
+const CHUNK_FLOATS = 65536;
+
+/** How many images make a chunk of about CHUNK_FLOATS column floats (at least one). */
+function chunkImages(batch: number, floatsPerImage: number): number {
+  return Math.min(batch, Math.max(1, Math.floor(CHUNK_FLOATS / Math.max(1, floatsPerImage))));
+}
+
+/**
+ * Runs `fn(first, count)` over the batch in chunks of {@link chunkImages} images, so that a chunk's
+ * columns are still in cache when the next kernel reads them.
+ */
+function forChunks(batch: number, floatsPerImage: number, fn: (first: number, count: number) => void): void {
+  const chunk = chunkImages(batch, floatsPerImage);
+  for (let first = 0; first < batch; first += chunk) fn(first, Math.min(chunk, batch - first));
+}
+
+/**
+ * y [batch, cout, outH, outW] = the convolution of dense `x` by dense `w` [cout, channels/groups, kh, kw]
+ * (plus `bias`), a chunk of images at a time: im2col of the chunk, then its products. With `keepCols`
+ * the columns of the whole batch are kept (for the weight gradient) and returned.
+ */
 function convForward(
   x: Tensor,
   w: Tensor,
@@ -129,31 +150,44 @@ function convForward(
     if (bias === null) kernels.fill(y._ptr, y.size, 0);
     return { y, cols: null };
   }
-  const cols = unfold(x, g);
-  for (let group = 0; group < groups; group++) {
-    kernels.sgemm({
-      m: M,
-      n: L,
-      k: K,
-      a: w._ptr + group * M * K * 4,
-      lda: K,
-      b: cols._ptr + group * K * L * 4,
-      ldb: L,
-      c: y._ptr + group * M * L * 4,
-      ldc: L,
-      beta: bias === null ? 0 : 1,
-      batch: g.batch,
-      strideA: 0,
-      strideB: groups * K * L,
-      strideC: cout * L,
-    });
-  }
-  if (keepCols && cols !== x) return { y, cols };
+  const pointwise = isPointwise(g);
+  const perImage = groups * K * L;
+  const keep = keepCols && !pointwise;
+  const cols = pointwise
+    ? x
+    : Tensor._empty([keep ? colsLength(g) : chunkImages(g.batch, perImage) * perImage]);
+  const imageBytes = g.channels * g.height * g.width * 4;
+  forChunks(g.batch, perImage, (first, count) => {
+    const chunkCols = pointwise || keep ? cols._ptr + first * perImage * 4 : cols._ptr;
+    if (!pointwise) kernels.im2col(x._ptr + first * imageBytes, chunkCols, { ...g, batch: count });
+    for (let group = 0; group < groups; group++) {
+      kernels.sgemm({
+        m: M,
+        n: L,
+        k: K,
+        a: w._ptr + group * M * K * 4,
+        lda: K,
+        b: chunkCols + group * K * L * 4,
+        ldb: L,
+        c: y._ptr + (first * cout * L + group * M * L) * 4,
+        ldc: L,
+        beta: bias === null ? 0 : 1,
+        batch: count,
+        strideA: 0,
+        strideB: perImage,
+        strideC: cout * L,
+      });
+    }
+  });
+  if (keep) return { y, cols };
   release(cols, x);
   return { y, cols: null };
 }
 
-/** gx [batch, channels, height, width] = col2im(wᵀ · gy) for dense gy [batch, cout, outH, outW]. */
+/**
+ * gx [batch, channels, height, width] = col2im(wᵀ · gy) for dense gy [batch, cout, outH, outW], a
+ * chunk of images at a time (the chunk's column gradient is still in cache when col2im reads it).
+ */
 function convInputGrad(gy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number, cout: number): Tensor {
   const { K, L, M } = blockSizes(g, groups, cout);
   const gx = Tensor._empty([g.batch, g.channels, g.height, g.width]);
@@ -163,29 +197,32 @@ function convInputGrad(gy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number,
     return gx;
   }
   const pointwise = isPointwise(g);
-  const gcols = pointwise ? gx : Tensor._empty([colsLength(g)]);
-  for (let group = 0; group < groups; group++) {
-    kernels.sgemm({
-      transA: true,
-      m: K,
-      n: L,
-      k: M,
-      a: w._ptr + group * M * K * 4,
-      lda: K,
-      b: gy._ptr + group * M * L * 4,
-      ldb: L,
-      c: gcols._ptr + group * K * L * 4,
-      ldc: L,
-      batch: g.batch,
-      strideA: 0,
-      strideB: cout * L,
-      strideC: groups * K * L,
-    });
-  }
-  if (!pointwise) {
-    kernels.col2im(gcols._ptr, gx._ptr, g);
-    gcols.dispose();
-  }
+  const perImage = groups * K * L;
+  const gcols = pointwise ? gx : Tensor._empty([chunkImages(g.batch, perImage) * perImage]);
+  const imageBytes = g.channels * g.height * g.width * 4;
+  forChunks(g.batch, perImage, (first, count) => {
+    const chunkCols = pointwise ? gx._ptr + first * imageBytes : gcols._ptr;
+    for (let group = 0; group < groups; group++) {
+      kernels.sgemm({
+        transA: true,
+        m: K,
+        n: L,
+        k: M,
+        a: w._ptr + group * M * K * 4,
+        lda: K,
+        b: gy._ptr + (first * cout * L + group * M * L) * 4,
+        ldb: L,
+        c: chunkCols + group * K * L * 4,
+        ldc: L,
+        batch: count,
+        strideA: 0,
+        strideB: cout * L,
+        strideC: perImage,
+      });
+    }
+    if (!pointwise) kernels.col2im(chunkCols, gx._ptr + first * imageBytes, { ...g, batch: count });
+  });
+  if (!pointwise) gcols.dispose();
   return gx;
 }
 
