@@ -97,14 +97,6 @@ function isPointwise(g: Conv2dGeometry): boolean {
   );
 }
 
-/** im2col of dense NCHW `x` (or `x` itself for a pointwise geometry): release with `release(cols, x)`. */
-function unfold(x: Tensor, g: Conv2dGeometry): Tensor {
-  if (isPointwise(g)) return x;
-  const cols = Tensor._empty([colsLength(g)]);
-  kernels.im2col(x._ptr, cols._ptr, g);
-  return cols;
-}
-
 /** Sizes of the per-group products: K = (channels/groups)·kh·kw, L = outH·outW, M = cout/groups. */
 function blockSizes(g: Conv2dGeometry, groups: number, cout: number) {
   return { K: (g.channels / groups) * g.kernelH * g.kernelW, L: g.outH * g.outW, M: cout / groups };
@@ -242,24 +234,43 @@ function convWeightGrad(
     kernels.fill(gw._ptr, gw.size, 0);
     return gw;
   }
-  const cols = savedCols ?? unfold(x!, g);
-  for (let group = 0; group < groups; group++) {
-    kernels.sgemmNTSum({
-      m: M,
-      n: K,
-      k: L,
-      a: gy._ptr + group * M * L * 4,
-      lda: L,
-      b: cols._ptr + group * K * L * 4,
-      ldb: L,
-      c: gw._ptr + group * M * K * 4,
-      ldc: K,
-      batch: g.batch,
-      strideA: cout * L,
-      strideB: groups * K * L,
-    });
+  const perImage = groups * K * L;
+  const imageBytes = g.channels * g.height * g.width * 4;
+  const pointwise = isPointwise(g);
+  // Without kept columns, im2col runs a chunk at a time into one chunk's buffer.
+  const buffer =
+    savedCols !== null || pointwise ? null : Tensor._empty([chunkImages(g.batch, perImage) * perImage]);
+  const product = (first: number, count: number) => {
+    let cols: number;
+    if (savedCols !== null) cols = savedCols._ptr + first * perImage * 4;
+    else if (buffer === null) cols = x!._ptr + first * imageBytes;
+    else {
+      cols = buffer._ptr;
+      kernels.im2col(x!._ptr + first * imageBytes, cols, { ...g, batch: count });
+    }
+    for (let group = 0; group < groups; group++) {
+      kernels.sgemmNTSum({
+        m: M,
+        n: K,
+        k: L,
+        a: gy._ptr + (first * cout * L + group * M * L) * 4,
+        lda: L,
+        b: cols + group * K * L * 4,
+        ldb: L,
+        c: gw._ptr + group * M * K * 4,
+        ldc: K,
+        beta: first === 0 ? 0 : 1,
+        batch: count,
+        strideA: cout * L,
+        strideB: perImage,
+      });
+    }
+  };
+  if (buffer === null) product(0, g.batch);
+  else {
+    forChunks(g.batch, perImage, product);
+    buffer.dispose();
   }
-  if (cols !== savedCols) release(cols, x!);
   return gw;
 }
 
