@@ -1,7 +1,9 @@
 // Convolutions over NCHW float32 tensors, with PyTorch's names, arguments and output sizes:
 // conv2d, conv1d and convTranspose2d. One image of conv2d is `weight [Cout, C·kh·kw] × cols`, where
 // `cols` is im2col of the image; each group uses its own block of rows of cols and of weight. Its
-// input gradient is col2im(weightᵀ · gy) and its weight gradient gy · colsᵀ summed over the batch.
+// input gradient is col2im(weightᵀ · gy) and its weight gradient gy · colsᵀ summed over the batch
+// (one sgemmNTSum call). im2col and col2im run a chunk of images at a time, next to their products,
+// so the columns are read while still in cache.
 // A transposed convolution is the input gradient of a convolution (and its gradients are that
 // convolution's forward and weight gradient), so the three helpers below serve both ops.
 import { type Conv2dGeometry, colsLength, conv2dGeometry } from '@myelin/kernels-wasm';
