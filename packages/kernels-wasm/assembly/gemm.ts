@@ -206,13 +206,13 @@ function scaleRows(c: usize, m: usize, n: usize, ldc: usize, beta: f32): void {
 const DIRECT_MAX_M: usize = 512;
 
 /**
- * C rows i..i+rows, columns j..j+8 += op(A)[rows × kc]·B[kc × 8], with B read in place. `a` points
- * at op(A)(i, 0); consecutive rows of op(A) are `aRowBytes` apart, consecutive k `aStepBytes`.
- * `rows` (1..4) is a constant at every call site.
+ * C rows i..i+rows, columns j..j+8 (j..j+4 unless `wide`) += op(A)[rows × kc]·B[kc × 8 (4)], with B
+ * read in place. `a` points at op(A)(i, 0); consecutive rows of op(A) are `aRowBytes` apart,
+ * consecutive k `aStepBytes`. `rows` (1..4) and `wide` are constants at every call site.
  */
 @inline
 function directTile(
-  rows: i32, kc: usize, a: usize, aRowBytes: usize, aStepBytes: usize, b: usize, ldbBytes: usize,
+  rows: i32, wide: bool, kc: usize, a: usize, aRowBytes: usize, aStepBytes: usize, b: usize, ldbBytes: usize,
   c: usize, ldcBytes: usize,
 ): void {
   let c00 = k(K_ZERO);
@@ -229,48 +229,64 @@ function directTile(
   let at: usize = 0;
   for (let p: usize = 0; p < kc; p++) {
     const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
+    const b1 = wide ? v128.load(b, 16) : b0;
     const a0 = v128.load32_splat(a + at);
     c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
+    if (wide) c01 = madd(a0, b1, c01);
     if (rows > 1) {
       const a1 = v128.load32_splat(a1p + at);
       c10 = madd(a1, b0, c10);
-      c11 = madd(a1, b1, c11);
+      if (wide) c11 = madd(a1, b1, c11);
     }
     if (rows > 2) {
       const a2 = v128.load32_splat(a2p + at);
       c20 = madd(a2, b0, c20);
-      c21 = madd(a2, b1, c21);
+      if (wide) c21 = madd(a2, b1, c21);
     }
     if (rows > 3) {
       const a3 = v128.load32_splat(a3p + at);
       c30 = madd(a3, b0, c30);
-      c31 = madd(a3, b1, c31);
+      if (wide) c31 = madd(a3, b1, c31);
     }
     at += aStepBytes;
     b += ldbBytes;
   }
   v128.store(c, f32x4.add(v128.load(c), c00));
-  v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+  if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
   if (rows > 1) {
     c += ldcBytes;
     v128.store(c, f32x4.add(v128.load(c), c10));
-    v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
+    if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
   }
   if (rows > 2) {
     c += ldcBytes;
     v128.store(c, f32x4.add(v128.load(c), c20));
-    v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
+    if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
   }
   if (rows > 3) {
     c += ldcBytes;
     v128.store(c, f32x4.add(v128.load(c), c30));
-    v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
+    if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
   }
 }
 
-/** C += op(A)·B for m ≤ DIRECT_MAX_M and depth ≤ KC, B unpacked (the last, partial strip is packed). */
+/** C columns j..j+8 (j..j+4 unless `wide`) += op(A)·B for all m rows, B read in place. */
+@inline
+function directStrip(
+  wide: bool, m: usize, depth: usize, a: usize, aRowBytes: usize, aStepBytes: usize, b: usize,
+  ldbBytes: usize, c: usize, ldcBytes: usize,
+): void {
+  let i: usize = 0;
+  for (; i + 4 <= m; i += 4) directTile(4, wide, depth, a + i * aRowBytes, aRowBytes, aStepBytes, b, ldbBytes, c + i * ldcBytes, ldcBytes);
+  const rest = m - i;
+  const ai = a + i * aRowBytes;
+  const ci = c + i * ldcBytes;
+  if (rest == 3) directTile(3, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes);
+  else if (rest == 2) directTile(2, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes);
+  else if (rest == 1) directTile(1, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes);
+}
+
+/** C += op(A)·B for m ≤ DIRECT_MAX_M and depth ≤ KC, B unpacked (the last 1–3 columns are packed). */
 function gemmDirect(
   transA: bool, m: usize, n: usize, depth: usize, a: usize, lda: usize, b: usize, ldb: usize,
   c: usize, ldc: usize, scratch: usize,
@@ -279,27 +295,20 @@ function gemmDirect(
   const ldbBytes = ldb << 2;
   const aRowBytes: usize = transA ? 4 : lda << 2;
   const aStepBytes: usize = transA ? lda << 2 : 4;
-  const nBody = n & ~7;
-  for (let j: usize = 0; j < nBody; j += 8) {
-    const bj = b + (j << 2);
-    const cj = c + (j << 2);
-    let i: usize = 0;
-    for (; i + 4 <= m; i += 4) directTile(4, depth, a + i * aRowBytes, aRowBytes, aStepBytes, bj, ldbBytes, cj + i * ldcBytes, ldcBytes);
-    const rest = m - i;
-    const ai = a + i * aRowBytes;
-    const ci = cj + i * ldcBytes;
-    if (rest == 3) directTile(3, depth, ai, aRowBytes, aStepBytes, bj, ldbBytes, ci, ldcBytes);
-    else if (rest == 2) directTile(2, depth, ai, aRowBytes, aStepBytes, bj, ldbBytes, ci, ldcBytes);
-    else if (rest == 1) directTile(1, depth, ai, aRowBytes, aStepBytes, bj, ldbBytes, ci, ldcBytes);
+  let j: usize = 0;
+  for (; j + 8 <= n; j += 8) directStrip(true, m, depth, a, aRowBytes, aStepBytes, b + (j << 2), ldbBytes, c + (j << 2), ldcBytes);
+  if (j + 4 <= n) {
+    directStrip(false, m, depth, a, aRowBytes, aStepBytes, b + (j << 2), ldbBytes, c + (j << 2), ldcBytes);
+    j += 4;
   }
-  if (nBody < n) {
-    // The last 1–7 columns through the packed path: one 8-column panel, zero-padded.
+  if (j < n) {
+    // The last 1–3 columns through the packed path: one 8-column panel, zero-padded.
     const packedB = scratch;
     const packedA = scratch + KC * NC * 4;
     const tile = packedA + MC * KC * 4;
-    packB(false, b, ldb, 0, nBody, depth, n - nBody, packedB);
+    packB(false, b, ldb, 0, j, depth, n - j, packedB);
     packA(transA, a, lda, 0, 0, m, depth, packedA);
-    macroKernel(m, n - nBody, depth, packedA, packedB, c + (nBody << 2), ldc, tile);
+    macroKernel(m, n - j, depth, packedA, packedB, c + (j << 2), ldc, tile);
   }
 }
 
