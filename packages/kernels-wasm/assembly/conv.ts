@@ -33,13 +33,14 @@ function zeroRun(dst: usize, n: usize): void {
   }
 }
 
-/** dst[t] = src[t·stride] for t < n; contiguous rows move as vectors. */
+/** dst[t] = src[t·stride] for t < n; contiguous rows move as vectors (dst and src must not overlap). */
 @inline
 function gatherRow(dst: usize, src: usize, n: usize, stride: usize): void {
-  if (stride == 1) {
+  if (stride == 1 && n >= 4) {
     const body = n & ~3;
     for (let t: usize = 0; t < body; t += 4) v128.store(dst + (t << 2), v128.load(src + (t << 2)));
-    for (let t = body; t < n; t++) store<f32>(dst + (t << 2), load<f32>(src + (t << 2)));
+    // The 1–3 last floats as one vector ending at n, overlapping the body (a copy may repeat).
+    if (body < n) v128.store(dst + ((n - 4) << 2), v128.load(src + ((n - 4) << 2)));
   } else {
     const strideBytes = stride << 2;
     for (let t: usize = 0; t < n; t++) store<f32>(dst + (t << 2), load<f32>(src + t * strideBytes));

@@ -6,10 +6,12 @@
 // the ~15 xmm registers V8 gives wasm SIMD (bigger tiles spill and run slower, see KERNELS.md).
 // Transposed operands are handled entirely in packing (4×4 register transposes), so Aᵀ·B and A·Bᵀ
 // run at the speed of A·B. The relaxed build uses fused multiply-add in the micro-kernel.
+// Products with op(B) = B, k ≤ KC and m ≤ DIRECT_MAX_M skip packing op(B) (see gemmDirect), and
+// sgemmNTSum (at the end) serves Σ A·Bᵀ over a batch with long k as dot products of rows.
 
 import { transpose4 } from './copy';
 import { K_ZERO, k } from './simd/constants';
-import { loadPartial, madd } from './simd/lanes';
+import { loadPartial, madd, storePartial } from './simd/lanes';
 
 const MC: usize = 96;
 const KC: usize = 256;
@@ -196,6 +198,120 @@ function scaleRows(c: usize, m: usize, n: usize, ldc: usize, beta: f32): void {
   }
 }
 
+// Small m (a convolution's Cout rows times im2col columns): packing op(B) would copy k·n floats for
+// only m/4 uses of each panel. When op(B) is B itself and k fits one block, the micro-kernel reads B
+// in place, 8 columns of a row at a time, and op(A) as broadcasts from its rows (or columns, for
+// Aᵀ). Every element of C gets the same operations in the same order as on the packed path, so the
+// results are bit-identical (and so for any split of M across threads).
+const DIRECT_MAX_M: usize = 512;
+
+/**
+ * C rows i..i+rows, columns j..j+8 (j..j+4 unless `wide`) += op(A)[rows × kc]·B[kc × 8 (4)], with B
+ * read in place. `a` points at op(A)(i, 0); consecutive rows of op(A) are `aRowBytes` apart,
+ * consecutive k `aStepBytes`. `rows` (1..4) and `wide` are constants at every call site.
+ */
+@inline
+function directTile(
+  rows: i32, wide: bool, kc: usize, a: usize, aRowBytes: usize, aStepBytes: usize, b: usize, ldbBytes: usize,
+  c: usize, ldcBytes: usize,
+): void {
+  let c00 = k(K_ZERO);
+  let c01 = c00;
+  let c10 = c00;
+  let c11 = c00;
+  let c20 = c00;
+  let c21 = c00;
+  let c30 = c00;
+  let c31 = c00;
+  const a1p = a + aRowBytes;
+  const a2p = a + 2 * aRowBytes;
+  const a3p = a + 3 * aRowBytes;
+  let at: usize = 0;
+  for (let p: usize = 0; p < kc; p++) {
+    const b0 = v128.load(b);
+    const b1 = wide ? v128.load(b, 16) : b0;
+    const a0 = v128.load32_splat(a + at);
+    c00 = madd(a0, b0, c00);
+    if (wide) c01 = madd(a0, b1, c01);
+    if (rows > 1) {
+      const a1 = v128.load32_splat(a1p + at);
+      c10 = madd(a1, b0, c10);
+      if (wide) c11 = madd(a1, b1, c11);
+    }
+    if (rows > 2) {
+      const a2 = v128.load32_splat(a2p + at);
+      c20 = madd(a2, b0, c20);
+      if (wide) c21 = madd(a2, b1, c21);
+    }
+    if (rows > 3) {
+      const a3 = v128.load32_splat(a3p + at);
+      c30 = madd(a3, b0, c30);
+      if (wide) c31 = madd(a3, b1, c31);
+    }
+    at += aStepBytes;
+    b += ldbBytes;
+  }
+  v128.store(c, f32x4.add(v128.load(c), c00));
+  if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+  if (rows > 1) {
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c10));
+    if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
+  }
+  if (rows > 2) {
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c20));
+    if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
+  }
+  if (rows > 3) {
+    c += ldcBytes;
+    v128.store(c, f32x4.add(v128.load(c), c30));
+    if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
+  }
+}
+
+/** C columns j..j+8 (j..j+4 unless `wide`) += op(A)·B for all m rows, B read in place. */
+@inline
+function directStrip(
+  wide: bool, m: usize, depth: usize, a: usize, aRowBytes: usize, aStepBytes: usize, b: usize,
+  ldbBytes: usize, c: usize, ldcBytes: usize,
+): void {
+  let i: usize = 0;
+  for (; i + 4 <= m; i += 4) directTile(4, wide, depth, a + i * aRowBytes, aRowBytes, aStepBytes, b, ldbBytes, c + i * ldcBytes, ldcBytes);
+  const rest = m - i;
+  const ai = a + i * aRowBytes;
+  const ci = c + i * ldcBytes;
+  if (rest == 3) directTile(3, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes);
+  else if (rest == 2) directTile(2, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes);
+  else if (rest == 1) directTile(1, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes);
+}
+
+/** C += op(A)·B for m ≤ DIRECT_MAX_M and depth ≤ KC, B unpacked (the last 1–3 columns are packed). */
+function gemmDirect(
+  transA: bool, m: usize, n: usize, depth: usize, a: usize, lda: usize, b: usize, ldb: usize,
+  c: usize, ldc: usize, scratch: usize,
+): void {
+  const ldcBytes = ldc << 2;
+  const ldbBytes = ldb << 2;
+  const aRowBytes: usize = transA ? 4 : lda << 2;
+  const aStepBytes: usize = transA ? lda << 2 : 4;
+  let j: usize = 0;
+  for (; j + 8 <= n; j += 8) directStrip(true, m, depth, a, aRowBytes, aStepBytes, b + (j << 2), ldbBytes, c + (j << 2), ldcBytes);
+  if (j + 4 <= n) {
+    directStrip(false, m, depth, a, aRowBytes, aStepBytes, b + (j << 2), ldbBytes, c + (j << 2), ldcBytes);
+    j += 4;
+  }
+  if (j < n) {
+    // The last 1–3 columns through the packed path: one 8-column panel, zero-padded.
+    const packedB = scratch;
+    const packedA = scratch + KC * NC * 4;
+    const tile = packedA + MC * KC * 4;
+    packB(false, b, ldb, 0, j, depth, n - j, packedB);
+    packA(transA, a, lda, 0, 0, m, depth, packedA);
+    macroKernel(m, n - j, depth, packedA, packedB, c + (j << 2), ldc, tile);
+  }
+}
+
 function gemmOne(
   transA: bool, transB: bool, m: usize, n: usize, depth: usize,
   a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, beta: f32, scratch: usize,
@@ -203,6 +319,10 @@ function gemmOne(
   if (m == 0 || n == 0) return;
   if (beta != 1) scaleRows(c, m, n, ldc, beta);
   if (depth == 0) return;
+  if (!transB && m <= DIRECT_MAX_M && depth <= KC) {
+    gemmDirect(transA, m, n, depth, a, lda, b, ldb, c, ldc, scratch);
+    return;
+  }
   const packedB = scratch;
   const packedA = scratch + KC * NC * 4;
   const tile = packedA + MC * KC * 4;
@@ -234,5 +354,157 @@ export function sgemm(
 ): void {
   for (let p: usize = 0; p < batch; p++) {
     gemmOne(transA, transB, m, n, depth, a + ((p * strideA) << 2), lda, b + ((p * strideB) << 2), ldb, c + ((p * strideC) << 2), ldc, beta, scratch);
+  }
+}
+
+// A·Bᵀ summed over a batch, as dot products of rows: for the weight gradient of a convolution,
+// gW = Σ over images of gy[Cout, L] · colsᵀ, where Cout and C·kh·kw are small (6 × 25 in LeNet's
+// first layer) and L long. Both operands are read in place along their rows (no packing), a tile of
+// 2 rows of A × 4 rows of B keeps 8 accumulators + 6 loaded vectors live, and each tile's lanes are
+// summed once per image. The packed micro-kernel would waste most of a 4×8 tile on such shapes.
+
+/**
+ * Dot products of rows i0, i0+1 (if `rows` is 2) of A with rows j0..j0+cols of B over `depth`
+ * floats, added into C (or written, when `overwrite`). `rows` and `cols` are constants at every
+ * call site, so the branches on them fold away.
+ */
+@inline
+function dotTile(
+  rows: i32, cols: i32, depth: usize, a: usize, ldaBytes: usize, b: usize, ldbBytes: usize,
+  c: usize, ldcBytes: usize, overwrite: bool,
+): void {
+  const zero = k(K_ZERO);
+  let c00 = zero;
+  let c01 = zero;
+  let c02 = zero;
+  let c03 = zero;
+  let c10 = zero;
+  let c11 = zero;
+  let c12 = zero;
+  let c13 = zero;
+  const a1p = a + ldaBytes;
+  const b1p = b + ldbBytes;
+  const b2p = b + 2 * ldbBytes;
+  const b3p = b + 3 * ldbBytes;
+  const body = depth & ~3;
+  for (let at: usize = 0; at < body << 2; at += 16) {
+    const a0 = v128.load(a + at);
+    const a1 = rows > 1 ? v128.load(a1p + at) : zero;
+    const b0 = v128.load(b + at);
+    c00 = madd(a0, b0, c00);
+    if (rows > 1) c10 = madd(a1, b0, c10);
+    if (cols > 1) {
+      const b1 = v128.load(b1p + at);
+      c01 = madd(a0, b1, c01);
+      if (rows > 1) c11 = madd(a1, b1, c11);
+    }
+    if (cols > 2) {
+      const b2 = v128.load(b2p + at);
+      c02 = madd(a0, b2, c02);
+      if (rows > 1) c12 = madd(a1, b2, c12);
+    }
+    if (cols > 3) {
+      const b3 = v128.load(b3p + at);
+      c03 = madd(a0, b3, c03);
+      if (rows > 1) c13 = madd(a1, b3, c13);
+    }
+  }
+  if (body < depth) {
+    // The 1–3 tail floats, zero-filled.
+    const at = body << 2;
+    const count = depth - body;
+    const a0 = loadPartial(a + at, count, zero);
+    const a1 = rows > 1 ? loadPartial(a1p + at, count, zero) : zero;
+    const b0 = loadPartial(b + at, count, zero);
+    c00 = madd(a0, b0, c00);
+    if (rows > 1) c10 = madd(a1, b0, c10);
+    if (cols > 1) {
+      const b1 = loadPartial(b1p + at, count, zero);
+      c01 = madd(a0, b1, c01);
+      if (rows > 1) c11 = madd(a1, b1, c11);
+    }
+    if (cols > 2) {
+      const b2 = loadPartial(b2p + at, count, zero);
+      c02 = madd(a0, b2, c02);
+      if (rows > 1) c12 = madd(a1, b2, c12);
+    }
+    if (cols > 3) {
+      const b3 = loadPartial(b3p + at, count, zero);
+      c03 = madd(a0, b3, c03);
+      if (rows > 1) c13 = madd(a1, b3, c13);
+    }
+  }
+  // Row 0's four sums in one vector: transpose-add the accumulators, then add into C.
+  const r0 = hsum4(c00, c01, c02, c03);
+  const c1p = c + ldcBytes;
+  storeRow(c, r0, cols, overwrite);
+  if (rows > 1) storeRow(c1p, hsum4(c10, c11, c12, c13), cols, overwrite);
+}
+
+/** [Σ lanes of w, Σ lanes of x, Σ lanes of y, Σ lanes of z]. */
+@inline
+function hsum4(w: v128, x: v128, y: v128, z: v128): v128 {
+  const wx = f32x4.add(v128.shuffle<f32>(w, x, 0, 2, 4, 6), v128.shuffle<f32>(w, x, 1, 3, 5, 7));
+  const yz = f32x4.add(v128.shuffle<f32>(y, z, 0, 2, 4, 6), v128.shuffle<f32>(y, z, 1, 3, 5, 7));
+  return f32x4.add(v128.shuffle<f32>(wx, yz, 0, 2, 4, 6), v128.shuffle<f32>(wx, yz, 1, 3, 5, 7));
+}
+
+/** Adds (or, when `overwrite`, stores) the low `cols` (1..4) lanes of `v` at `c`. */
+@inline
+function storeRow(c: usize, v: v128, cols: i32, overwrite: bool): void {
+  if (cols == 4) {
+    v128.store(c, overwrite ? v : f32x4.add(v128.load(c), v));
+  } else {
+    const zero = k(K_ZERO);
+    storePartial(c, overwrite ? v : f32x4.add(loadPartial(c, cols, zero), v), cols);
+  }
+}
+
+/**
+ * C = Σ_{p < batch} A[p]·B[p]ᵀ + beta·C, where A[p] is m×depth (row stride lda), B[p] is n×depth
+ * (row stride ldb), C is m×n (row stride ldc), A[p] = a + p·strideA and B[p] = b + p·strideB
+ * (elements). beta is 0 (overwrite C without reading it) or 1. For long depths and small m, n
+ * (a convolution's weight gradient); `sgemm` with transB is faster when m and n are large.
+ */
+export function sgemmNTSum(
+  m: usize, n: usize, depth: usize, a: usize, lda: usize, b: usize, ldb: usize,
+  c: usize, ldc: usize, beta: f32, batch: usize, strideA: usize, strideB: usize,
+): void {
+  if (m == 0 || n == 0) return;
+  const ldaBytes = lda << 2;
+  const ldbBytes = ldb << 2;
+  const ldcBytes = ldc << 2;
+  if (batch == 0 || depth == 0) {
+    if (beta != 1) scaleRows(c, m, n, ldc, 0);
+    return;
+  }
+  const mBody = m & ~1;
+  const nBody = n & ~3;
+  // Image by image, adding into C after the first; columns outermost, so that a tile's 4 rows of B
+  // stay in cache while every row pair of A (small: m rows) passes by.
+  for (let p: usize = 0; p < batch; p++) {
+    const ap = a + ((p * strideA) << 2);
+    const bp = b + ((p * strideB) << 2);
+    const overwrite = p == 0 && beta != 1;
+    for (let j: usize = 0; j < nBody; j += 4) {
+      const bj = bp + j * ldbBytes;
+      const cj = c + (j << 2);
+      for (let i: usize = 0; i < mBody; i += 2) {
+        dotTile(2, 4, depth, ap + i * ldaBytes, ldaBytes, bj, ldbBytes, cj + i * ldcBytes, ldcBytes, overwrite);
+      }
+      if (mBody < m) {
+        dotTile(1, 4, depth, ap + mBody * ldaBytes, ldaBytes, bj, ldbBytes, cj + mBody * ldcBytes, ldcBytes, overwrite);
+      }
+    }
+    for (let j = nBody; j < n; j++) {
+      const bj = bp + j * ldbBytes;
+      const cj = c + (j << 2);
+      for (let i: usize = 0; i < mBody; i += 2) {
+        dotTile(2, 1, depth, ap + i * ldaBytes, ldaBytes, bj, ldbBytes, cj + i * ldcBytes, ldcBytes, overwrite);
+      }
+      if (mBody < m) {
+        dotTile(1, 1, depth, ap + mBody * ldaBytes, ldaBytes, bj, ldbBytes, cj + mBody * ldcBytes, ldcBytes, overwrite);
+      }
+    }
   }
 }

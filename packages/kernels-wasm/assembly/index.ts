@@ -4,7 +4,7 @@
 export { binary, binaryScalar, binaryStrided, where } from './binary';
 export { batchNorm2dBackward, batchNorm2dForward, channelMeanVar, col2im, im2col } from './conv';
 export { copyIntoStrided, copyStrided, f32ToI32, fill, fillI32, i32ToF32, transpose2d } from './copy';
-export { sgemm, sgemmScratchBytes } from './gemm';
+export { sgemm, sgemmNTSum, sgemmScratchBytes } from './gemm';
 export { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optim';
 export { pairwiseL1 } from './distance';
 export { unaryGrad } from './grad';

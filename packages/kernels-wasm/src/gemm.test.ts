@@ -125,6 +125,13 @@ describe.each(variants.map((kernels) => [kernels.variant, kernels] as const))(
       });
     }
 
+    it('small-M direct path (B read in place) at conv shapes, and both sides of its M limit (512)', () => {
+      check(kernels, { m: 6, n: 196, k: 25, transA: false, transB: false }, { batch: 2 });
+      check(kernels, { m: 150, n: 100, k: 16, transA: true, transB: false });
+      check(kernels, { m: 7, n: 21, k: 13, transA: true, transB: false }, { pad: 3, beta: 1 });
+      for (const m of [512, 513]) check(kernels, { m, n: 9, k: 5, transA: false, transB: false });
+    });
+
     it('N beyond one block (1024 columns)', () => {
       check(kernels, { m: 5, n: 1030, k: 3, transA: false, transB: false });
       check(kernels, { m: 5, n: 1030, k: 3, transA: false, transB: true });
@@ -147,6 +154,106 @@ describe.each(variants.map((kernels) => [kernels.variant, kernels] as const))(
       kernels.sgemm({ m: 0, n: 3, k: 2, a: put(kernels, [1]), b: put(kernels, [1, 1, 1, 1, 1, 1]), c });
       kernels.sgemm({ m: 3, n: 0, k: 2, a: put(kernels, [1, 1, 1, 1, 1, 1]), b: put(kernels, [1]), c });
       expect(take(kernels, c, 1)[0]).toBe(7);
+    });
+  },
+);
+
+/**
+ * Runs sgemmNTSum (C = Σ_p A[p]·B[p]ᵀ + beta·C) and checks every element of C against float64 with
+ * the same bound as `check`, over the batch·k products each element sums.
+ */
+function checkNTSum(
+  kernels: Kernels,
+  {
+    m,
+    n,
+    k,
+    batch,
+    beta = 0,
+    pad = 0,
+  }: { m: number; n: number; k: number; batch: number; beta?: number; pad?: number },
+) {
+  const random = mulberry32(m * 7 + n * 13 + k * 17 + batch * 19 + pad);
+  const ld = k + pad;
+  const a = uniform(random, batch * m * ld, -1, 1);
+  const b = uniform(random, batch * n * ld, -1, 1);
+  // With beta 0, NaN in C must not leak (C is overwritten without being read).
+  const c0 = beta === 0 ? new Float32Array(m * n).fill(Number.NaN) : uniform(random, m * n, -1, 1);
+  const pc = put(kernels, c0);
+  kernels.sgemmNTSum({
+    m,
+    n,
+    k,
+    beta,
+    batch,
+    lda: ld,
+    ldb: ld,
+    a: put(kernels, a, 1),
+    b: put(kernels, b, 3),
+    c: pc,
+    strideA: m * ld,
+    strideB: n * ld,
+  });
+  const got = take(kernels, pc, m * n);
+  const u = 2 ** -24;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      let bound = 0;
+      for (let q = 0; q < batch; q++) {
+        for (let l = 0; l < k; l++) {
+          const product = a[(q * m + i) * ld + l]! * b[(q * n + j) * ld + l]!;
+          sum += product;
+          bound += Math.abs(product);
+        }
+      }
+      const want = sum + (beta === 0 ? 0 : beta * c0[i * n + j]!);
+      const tolerance = (batch * k + 2) * u * (bound + Math.abs(want)) + 1e-30;
+      const error = Math.abs(got[i * n + j]! - want);
+      if (!(error <= tolerance)) {
+        throw new Error(
+          `sgemmNTSum ${JSON.stringify({ m, n, k, batch, beta, pad })}: C[${i}][${j}] = ${got[i * n + j]}, ` +
+            `expected ${want} (error ${error} > bound ${tolerance})`,
+        );
+      }
+    }
+  }
+}
+
+describe.each(variants.map((kernels) => [kernels.variant, kernels] as const))(
+  'sgemmNTSum (%s build)',
+  (_, kernels) => {
+    it('tile edges — every m in 1..5, n in 1..9, k in {1, 3, 4, 5, 9}, over 1 and 3 images', () => {
+      for (let m = 1; m <= 5; m++)
+        for (let n = 1; n <= 9; n++)
+          for (const k of [1, 3, 4, 5, 9])
+            for (const batch of [1, 3]) checkNTSum(kernels, { m, n, k, batch });
+    });
+
+    it("LeNet's weight-gradient shapes, beta = 1 accumulation and leading dimensions beyond k", () => {
+      checkNTSum(kernels, { m: 6, n: 25, k: 784, batch: 4 });
+      checkNTSum(kernels, { m: 16, n: 150, k: 100, batch: 3 });
+      checkNTSum(kernels, { m: 7, n: 6, k: 11, batch: 2, beta: 1 });
+      checkNTSum(kernels, { m: 3, n: 5, k: 6, batch: 2, pad: 3 });
+    });
+
+    it('an empty batch or k = 0 zeroes C (beta 0) or leaves it (beta 1); m = 0 writes nothing', () => {
+      const c = put(kernels, [7, 7]);
+      kernels.sgemmNTSum({
+        m: 1,
+        n: 2,
+        k: 3,
+        a: put(kernels, [1, 1, 1]),
+        b: put(kernels, [1]),
+        c,
+        batch: 0,
+        beta: 1,
+      });
+      expect(Array.from(take(kernels, c, 2))).toEqual([7, 7]);
+      kernels.sgemmNTSum({ m: 0, n: 2, k: 3, a: put(kernels, [1]), b: put(kernels, [1]), c });
+      expect(Array.from(take(kernels, c, 2))).toEqual([7, 7]);
+      kernels.sgemmNTSum({ m: 1, n: 2, k: 0, a: put(kernels, [1]), b: put(kernels, [1]), c });
+      expect(Array.from(take(kernels, c, 2))).toEqual([0, 0]);
     });
   },
 );

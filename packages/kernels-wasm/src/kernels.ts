@@ -584,6 +584,36 @@ export class Kernels {
     );
   }
 
+  /**
+   * C = Σ over the batch of A[p]·B[p]ᵀ + beta·C: A[p] is m×k, B[p] is n×k (both read along their
+   * rows, unpacked), C is m×n; beta 0 overwrites C, 1 adds into it. The batch strides (elements)
+   * default to one matrix after the other. Faster than {@link Kernels.sgemm} with `transB` and
+   * `strideC: 0` when m and n are small and k long (a convolution's weight gradient: gy · colsᵀ
+   * summed over the images). Runs on the calling thread only.
+   *
+   * @example
+   * // gw [6, 25] = Σ over 32 images of gy[6, 784] · cols[25, 784]ᵀ
+   * kernels.sgemmNTSum({ m: 6, n: 25, k: 784, a: gy, b: cols, c: gw, batch: 32 });
+   */
+  sgemmNTSum(args: Omit<SgemmArgs, 'transA' | 'transB' | 'strideC'>): void {
+    const { m, n, k, beta = 0, batch = 1 } = args;
+    this.raw.sgemmNTSum(
+      m,
+      n,
+      k,
+      args.a,
+      args.lda ?? k,
+      args.b,
+      args.ldb ?? k,
+      args.c,
+      args.ldc ?? n,
+      beta,
+      batch,
+      args.strideA ?? m * k,
+      args.strideB ?? n * k,
+    );
+  }
+
   /** How many threads the kernels run on (the calling thread included); 1 by default. */
   get threads(): number {
     return this.pool === null ? 1 : this.pool.size + 1;

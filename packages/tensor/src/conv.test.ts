@@ -146,3 +146,50 @@ describe('convolution memory', () => {
     expect(after.bytes).toBe(before.bytes);
   });
 });
+
+describe('convolutions over a batch larger than one chunk of im2col columns', () => {
+  // conv2d runs im2col and the products a few images at a time (~64K column floats per chunk).
+  // These shapes give one image per chunk: the batch's output and input gradient must equal those
+  // of the images one by one (each a single chunk), and the weight gradient their sum, so a wrong
+  // chunk offset or count shows.
+  const cases: [string, number[], number[], (x: Tensor, w: Tensor, b: Tensor) => Tensor][] = [
+    [
+      '3×3 padding 1, groups 2, bias',
+      [3, 8, 24, 24],
+      [6, 4, 3, 3],
+      (x, w, b) => conv2d(x, w, b, { padding: 1, groups: 2 }),
+    ],
+    ['1×1 (the columns are the input itself)', [3, 40, 30, 30], [6, 40, 1, 1], (x, w, b) => conv2d(x, w, b)],
+    ['convTranspose2d 3×3', [3, 6, 24, 24], [6, 6, 3, 3], (x, w, b) => convTranspose2d(x, w, b)],
+  ];
+  for (const [name, xShape, wShape, conv] of cases) {
+    it(name, () =>
+      tidy(() => {
+        const x = randn(xShape, { requiresGrad: true });
+        const w = randn(wShape).mul(0.1).requiresGrad_();
+        const b = randn([6]);
+        const y = conv(x, w, b);
+        const cotangent = randn(y.shape);
+        y.mul(cotangent).sum().backward();
+        let gwSum = zeros(wShape);
+        for (let n = 0; n < xShape[0]!; n++) {
+          const xn = x
+            .slice(0, n, n + 1)
+            .detach()
+            .requiresGrad_();
+          const wn = w.detach().requiresGrad_();
+          const yn = conv(xn, wn, b);
+          expect(yn.data()).toEqual(y.slice(0, n, n + 1).data());
+          yn.mul(cotangent.slice(0, n, n + 1))
+            .sum()
+            .backward();
+          expect(xn.grad!.data()).toEqual(x.grad!.slice(0, n, n + 1).data());
+          gwSum = gwSum.add(wn.grad!);
+        }
+        const got = w.grad!.data();
+        const want = gwSum.data();
+        for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i]!, 3);
+      }),
+    );
+  }
+});

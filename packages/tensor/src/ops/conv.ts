@@ -1,7 +1,9 @@
 // Convolutions over NCHW float32 tensors, with PyTorch's names, arguments and output sizes:
 // conv2d, conv1d and convTranspose2d. One image of conv2d is `weight [Cout, C·kh·kw] × cols`, where
 // `cols` is im2col of the image; each group uses its own block of rows of cols and of weight. Its
-// input gradient is col2im(weightᵀ · gy) and its weight gradient gy · colsᵀ summed over the batch.
+// input gradient is col2im(weightᵀ · gy) and its weight gradient gy · colsᵀ summed over the batch
+// (one sgemmNTSum call). im2col and col2im run a chunk of images at a time, next to their products,
+// so the columns are read while still in cache.
 // A transposed convolution is the input gradient of a convolution (and its gradients are that
 // convolution's forward and weight gradient), so the three helpers below serve both ops.
 import { type Conv2dGeometry, colsLength, conv2dGeometry } from '@myelin/kernels-wasm';
@@ -97,20 +99,33 @@ function isPointwise(g: Conv2dGeometry): boolean {
   );
 }
 
-/** im2col of dense NCHW `x` (or `x` itself for a pointwise geometry): release with `release(cols, x)`. */
-function unfold(x: Tensor, g: Conv2dGeometry): Tensor {
-  if (isPointwise(g)) return x;
-  const cols = Tensor._empty([colsLength(g)]);
-  kernels.im2col(x._ptr, cols._ptr, g);
-  return cols;
-}
-
 /** Sizes of the per-group products: K = (channels/groups)·kh·kw, L = outH·outW, M = cout/groups. */
 function blockSizes(g: Conv2dGeometry, groups: number, cout: number) {
   return { K: (g.channels / groups) * g.kernelH * g.kernelW, L: g.outH * g.outW, M: cout / groups };
 }
 
-/** y [batch, cout, outH, outW] = the convolution of dense `x` by dense `w` [cout, channels/groups, kh, kw]. */
+/** Floats of im2col columns that one batch chunk may hold (~256 KiB: they stay in cache). */
+const CHUNK_FLOATS = 65536;
+
+/** How many images make a chunk of about CHUNK_FLOATS column floats (at least one). */
+function chunkImages(batch: number, floatsPerImage: number): number {
+  return Math.min(batch, Math.max(1, Math.floor(CHUNK_FLOATS / Math.max(1, floatsPerImage))));
+}
+
+/**
+ * Runs `fn(first, count)` over the batch in chunks of {@link chunkImages} images, so that a chunk's
+ * columns are still in cache when the next kernel reads them.
+ */
+function forChunks(batch: number, floatsPerImage: number, fn: (first: number, count: number) => void): void {
+  const chunk = chunkImages(batch, floatsPerImage);
+  for (let first = 0; first < batch; first += chunk) fn(first, Math.min(chunk, batch - first));
+}
+
+/**
+ * y [batch, cout, outH, outW] = the convolution of dense `x` by dense `w` [cout, channels/groups, kh, kw]
+ * (plus `bias`), a chunk of images at a time: im2col of the chunk, then its products. With `keepCols`
+ * the columns of the whole batch are kept (for the weight gradient) and returned.
+ */
 function convForward(
   x: Tensor,
   w: Tensor,
@@ -118,38 +133,55 @@ function convForward(
   groups: number,
   cout: number,
   keepCols = false,
+  bias: Tensor | null = null,
 ): { y: Tensor; cols: Tensor | null } {
   const { K, L, M } = blockSizes(g, groups, cout);
   const y = Tensor._empty([g.batch, cout, g.outH, g.outW]);
   if (y.size === 0) return { y, cols: null };
+  // With a bias, y starts as the bias and the products add into it (bias + W·cols, the same sum).
+  if (bias !== null) addChannelBias(y, bias, true);
   if (K === 0) {
-    kernels.fill(y._ptr, y.size, 0);
+    if (bias === null) kernels.fill(y._ptr, y.size, 0);
     return { y, cols: null };
   }
-  const cols = unfold(x, g);
-  for (let group = 0; group < groups; group++) {
-    kernels.sgemm({
-      m: M,
-      n: L,
-      k: K,
-      a: w._ptr + group * M * K * 4,
-      lda: K,
-      b: cols._ptr + group * K * L * 4,
-      ldb: L,
-      c: y._ptr + group * M * L * 4,
-      ldc: L,
-      batch: g.batch,
-      strideA: 0,
-      strideB: groups * K * L,
-      strideC: cout * L,
-    });
-  }
-  if (keepCols && cols !== x) return { y, cols };
+  const pointwise = isPointwise(g);
+  const perImage = groups * K * L;
+  const keep = keepCols && !pointwise;
+  const cols = pointwise
+    ? x
+    : Tensor._empty([keep ? colsLength(g) : chunkImages(g.batch, perImage) * perImage]);
+  const imageBytes = g.channels * g.height * g.width * 4;
+  forChunks(g.batch, perImage, (first, count) => {
+    const chunkCols = pointwise || keep ? cols._ptr + first * perImage * 4 : cols._ptr;
+    if (!pointwise) kernels.im2col(x._ptr + first * imageBytes, chunkCols, { ...g, batch: count });
+    for (let group = 0; group < groups; group++) {
+      kernels.sgemm({
+        m: M,
+        n: L,
+        k: K,
+        a: w._ptr + group * M * K * 4,
+        lda: K,
+        b: chunkCols + group * K * L * 4,
+        ldb: L,
+        c: y._ptr + (first * cout * L + group * M * L) * 4,
+        ldc: L,
+        beta: bias === null ? 0 : 1,
+        batch: count,
+        strideA: 0,
+        strideB: perImage,
+        strideC: cout * L,
+      });
+    }
+  });
+  if (keep) return { y, cols };
   release(cols, x);
   return { y, cols: null };
 }
 
-/** gx [batch, channels, height, width] = col2im(wᵀ · gy) for dense gy [batch, cout, outH, outW]. */
+/**
+ * gx [batch, channels, height, width] = col2im(wᵀ · gy) for dense gy [batch, cout, outH, outW], a
+ * chunk of images at a time (the chunk's column gradient is still in cache when col2im reads it).
+ */
 function convInputGrad(gy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number, cout: number): Tensor {
   const { K, L, M } = blockSizes(g, groups, cout);
   const gx = Tensor._empty([g.batch, g.channels, g.height, g.width]);
@@ -159,33 +191,36 @@ function convInputGrad(gy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number,
     return gx;
   }
   const pointwise = isPointwise(g);
-  const gcols = pointwise ? gx : Tensor._empty([colsLength(g)]);
-  for (let group = 0; group < groups; group++) {
-    kernels.sgemm({
-      transA: true,
-      m: K,
-      n: L,
-      k: M,
-      a: w._ptr + group * M * K * 4,
-      lda: K,
-      b: gy._ptr + group * M * L * 4,
-      ldb: L,
-      c: gcols._ptr + group * K * L * 4,
-      ldc: L,
-      batch: g.batch,
-      strideA: 0,
-      strideB: cout * L,
-      strideC: groups * K * L,
-    });
-  }
-  if (!pointwise) {
-    kernels.col2im(gcols._ptr, gx._ptr, g);
-    gcols.dispose();
-  }
+  const perImage = groups * K * L;
+  const gcols = pointwise ? gx : Tensor._empty([chunkImages(g.batch, perImage) * perImage]);
+  const imageBytes = g.channels * g.height * g.width * 4;
+  forChunks(g.batch, perImage, (first, count) => {
+    const chunkCols = pointwise ? gx._ptr + first * imageBytes : gcols._ptr;
+    for (let group = 0; group < groups; group++) {
+      kernels.sgemm({
+        transA: true,
+        m: K,
+        n: L,
+        k: M,
+        a: w._ptr + group * M * K * 4,
+        lda: K,
+        b: gy._ptr + (first * cout * L + group * M * L) * 4,
+        ldb: L,
+        c: chunkCols + group * K * L * 4,
+        ldc: L,
+        batch: count,
+        strideA: 0,
+        strideB: cout * L,
+        strideC: perImage,
+      });
+    }
+    if (!pointwise) kernels.col2im(chunkCols, gx._ptr + first * imageBytes, { ...g, batch: count });
+  });
+  if (!pointwise) gcols.dispose();
   return gx;
 }
 
-/** gw [cout, channels/groups, kh, kw] = Σ over the batch of gy · colsᵀ, for dense x and gy. */
+/** gw [cout, channels/groups, kh, kw] = Σ over the batch of gy · colsᵀ (dot products of rows), for dense x and gy. */
 function convWeightGrad(
   x: Tensor | null,
   gy: Tensor,
@@ -197,35 +232,55 @@ function convWeightGrad(
   const { K, L, M } = blockSizes(g, groups, cout);
   const gw = Tensor._empty([cout, g.channels / groups, g.kernelH, g.kernelW]);
   if (gw.size === 0) return gw;
-  kernels.fill(gw._ptr, gw.size, 0);
-  if (g.batch === 0 || L === 0) return gw;
-  const cols = savedCols ?? unfold(x!, g);
-  for (let group = 0; group < groups; group++) {
-    // strideC 0 with beta 1: the batch entries run in order, each adding its product into gw.
-    kernels.sgemm({
-      transB: true,
-      m: M,
-      n: K,
-      k: L,
-      a: gy._ptr + group * M * L * 4,
-      lda: L,
-      b: cols._ptr + group * K * L * 4,
-      ldb: L,
-      c: gw._ptr + group * M * K * 4,
-      ldc: K,
-      beta: 1,
-      batch: g.batch,
-      strideA: cout * L,
-      strideB: groups * K * L,
-      strideC: 0,
-    });
+  if (g.batch === 0 || L === 0) {
+    kernels.fill(gw._ptr, gw.size, 0);
+    return gw;
   }
-  if (cols !== savedCols) release(cols, x!);
+  const perImage = groups * K * L;
+  const imageBytes = g.channels * g.height * g.width * 4;
+  const pointwise = isPointwise(g);
+  // Without kept columns, im2col runs a chunk at a time into one chunk's buffer.
+  const buffer =
+    savedCols !== null || pointwise ? null : Tensor._empty([chunkImages(g.batch, perImage) * perImage]);
+  const product = (first: number, count: number) => {
+    let cols: number;
+    if (savedCols !== null) cols = savedCols._ptr + first * perImage * 4;
+    else if (buffer === null) cols = x!._ptr + first * imageBytes;
+    else {
+      cols = buffer._ptr;
+      kernels.im2col(x!._ptr + first * imageBytes, cols, { ...g, batch: count });
+    }
+    for (let group = 0; group < groups; group++) {
+      kernels.sgemmNTSum({
+        m: M,
+        n: K,
+        k: L,
+        a: gy._ptr + (first * cout * L + group * M * L) * 4,
+        lda: L,
+        b: cols + group * K * L * 4,
+        ldb: L,
+        c: gw._ptr + group * M * K * 4,
+        ldc: K,
+        beta: first === 0 ? 0 : 1,
+        batch: count,
+        strideA: cout * L,
+        strideB: perImage,
+      });
+    }
+  };
+  if (buffer === null) product(0, g.batch);
+  else {
+    forChunks(g.batch, perImage, product);
+    buffer.dispose();
+  }
   return gw;
 }
 
-/** Adds bias[c] to every element of channel c of dense y [batch, channels, …plane] (a rank-1 SGEMM). */
-function addChannelBias(y: Tensor, bias: Tensor): void {
+/**
+ * Adds bias[c] to every element of channel c of dense y [batch, channels, …plane] (a rank-1 SGEMM),
+ * or with `overwrite` sets every element to it.
+ */
+function addChannelBias(y: Tensor, bias: Tensor, overwrite = false): void {
   const [batch, channels] = y.shape as [number, number];
   const plane = channels === 0 || batch === 0 ? 0 : y.size / (batch * channels);
   if (plane === 0) return;
@@ -242,7 +297,7 @@ function addChannelBias(y: Tensor, bias: Tensor): void {
     ldb: plane,
     c: y._ptr,
     ldc: plane,
-    beta: 1,
+    beta: overwrite ? 0 : 1,
     batch,
     strideA: 0,
     strideB: 0,
@@ -291,9 +346,8 @@ const conv2dOp = defineOp<ConvAttrs>({
     // than run im2col again in backward (and then x itself need not be kept).
     const keepCols = recording && w!.requiresGrad;
     const { y, cols } = withDense([x!, w!], (xd, wd) =>
-      convForward(xd!, wd!, g, attrs.groups, w!.shape[0]!, keepCols),
+      convForward(xd!, wd!, g, attrs.groups, w!.shape[0]!, keepCols, bias ?? null),
     );
-    if (bias !== undefined) addChannelBias(y, bias);
     return cols === null ? y : { outputs: [y], intermediates: [cols] };
   },
   // x is needed only to rebuild the columns, when they were not kept.
