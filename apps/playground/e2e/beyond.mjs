@@ -28,6 +28,42 @@ await runSpec('playground end-to-end: issue 17 beyond TF Playground (Chromium)',
     expect(violations.some((v) => v.startsWith('label ')), `violations: ${violations.join('\n')}`);
   });
 
+  await test('issue 17 threads: under the preview server (cross-origin isolated) the worker trains on ≥ 2 threads', async () => {
+    await open('dataset=xor&seed=1');
+    expect(await page.evaluate(() => crossOriginIsolated), 'the page is not cross-origin isolated');
+    await page.waitForFunction(() => /^threads: \d/.test(document.querySelector('#threads').textContent));
+    const readout = await page.locator('#threads').textContent();
+    const threads = Number(readout.match(/^threads: (\d+)/)[1]);
+    expect(threads >= 2 && threads <= 4, `the readout says "${readout}"`);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.querySelector('#epoch').textContent) >= 200, null, {
+      timeout: 60_000,
+    });
+    await page.click('#play');
+    const loss = Number(await page.locator('#test-loss').textContent());
+    expect(loss < 0.2, `on XOR the test loss is ${loss} after 200 epochs on ${threads} threads`);
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+
+  await test('issue 17 threads: served without COOP/COEP, the readout says why training runs on one thread', async () => {
+    const context = await browser.newContext();
+    // The same server's responses without the cross-origin isolation headers.
+    await context.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+    const plain = await context.newPage();
+    await plain.goto(`${BASE}#dataset=xor`);
+    await plain.waitForFunction(() => /^threads: \d/.test(document.querySelector('#threads').textContent));
+    expect(!(await plain.evaluate(() => crossOriginIsolated)), 'the page is still cross-origin isolated');
+    const readout = await plain.locator('#threads').textContent();
+    expect(/^threads: 1 \(.*not cross-origin isolated/.test(readout), `the readout says "${readout}"`);
+    await context.close();
+  });
+
   for (const name of ['index', 'optimizers', 'activations', 'lessons']) {
     await test(`issue 17 tests: axe-core finds no violations on ${name}.html`, async () => {
       await page.goto(`${BASE}${name}.html`);

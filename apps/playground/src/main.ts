@@ -280,6 +280,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   if (m.type === 'ready') {
     workerReady = true;
+    $('threads').textContent = `threads: ${m.threads}${m.threadsNote ? ` (${m.threadsNote})` : ''}`;
     for (const message of outbox.splice(0)) worker.postMessage(message);
     return;
   }

@@ -30,7 +30,13 @@ export interface Point {
 /** Messages from the training worker to the page. */
 export type FromWorker =
   /** Sent once the worker's module (and the kernels it awaits) has loaded and it can take messages. */
-  | { type: 'ready' }
+  | {
+      type: 'ready';
+      /** Threads the kernels train on (1 unless the page is cross-origin isolated). */
+      threads: number;
+      /** Why training runs on one thread, when it does. */
+      threadsNote?: string | undefined;
+    }
   | { type: 'data'; train: Point[]; test: Point[] }
   | {
       type: 'update';

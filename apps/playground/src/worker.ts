@@ -2,7 +2,16 @@
 // wasm kernels; the page only draws what it posts.
 import * as nn from '@myelin/nn';
 import { Adagrad, Adam, CosineAnnealingLR, ExponentialLR, RMSprop, SGD, StepLR } from '@myelin/optim';
-import { manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
+import {
+  getNumThreads,
+  manualSeed,
+  noGrad,
+  setNumThreads,
+  type Tensor,
+  tensor,
+  threadsUnavailableReason,
+  tidy,
+} from '@myelin/tensor';
 import { generateDataset, sampleCount, seededRandom } from './datasets.js';
 import { FEATURE_FNS } from './features.js';
 import { EXTENT, type FromWorker, GRID, NEURON_GRID, type Point, type ToWorker } from './protocol.js';
@@ -360,6 +369,22 @@ function failure(action: ToWorker['type'], error: unknown): string {
   return `${FAILURES[action] ?? 'Training stopped'}: ${detail}${end}${unchanged}`;
 }
 
+/**
+ * Threads are opt-in in Myelin: where the page is cross-origin isolated, train on up to 4 threads (as
+ * many as the machine has cores, at least 2), before any tensor exists. Returns why not otherwise.
+ */
+async function startThreads(): Promise<string | undefined> {
+  const reason = threadsUnavailableReason();
+  if (reason !== undefined) return reason;
+  try {
+    await setNumThreads(Math.min(4, Math.max(2, navigator.hardwareConcurrency || 2)));
+    return undefined;
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).replace(/^[\w$.]+: /, '');
+  }
+}
+const threadsNote = await startThreads();
+
 // The page waits for this before sending anything: messages that arrive while a module worker is
 // still evaluating (awaiting the kernels) can be lost.
-post({ type: 'ready' });
+post({ type: 'ready', threads: getNumThreads(), threadsNote });
