@@ -8,6 +8,9 @@ import { artifacts, BASE, expect, openPage, runSpec } from './harness.mjs';
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 
+const frame = (page) =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
 /** axe-core's violations on the page as it is now, one line each. */
 async function axeViolations(page) {
   await page.addScriptTag({ path: AXE });
@@ -62,6 +65,51 @@ await runSpec('playground end-to-end: issue 17 beyond TF Playground (Chromium)',
     const readout = await plain.locator('#threads').textContent();
     expect(/^threads: 1 \(.*not cross-origin isolated/.test(readout), `the readout says "${readout}"`);
     await context.close();
+  });
+
+  await test('issue 17 beyond #4: "Pin this run" overlays the pinned run dashed on the next run\'s chart; unpin removes it', async () => {
+    await open('dataset=xor&seed=2');
+    const steps = async (n) => {
+      for (let i = 1; i <= n; i++) {
+        const before = Number(await page.locator('#epoch').textContent());
+        await page.click('#step');
+        await page.waitForFunction((e) => Number(document.querySelector('#epoch').textContent) > e, before);
+      }
+      await frame(page);
+    };
+    await steps(12);
+    await page.click('#pin');
+    expect((await page.locator('#pin').getAttribute('aria-pressed')) === 'true', 'Pin is not pressed');
+    await page.selectOption('#learningRate', '0.3');
+    await page.click('#reset');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent === '0');
+    await steps(4);
+    const count = async (selector) =>
+      ((await page.locator(selector).getAttribute('points')) ?? '').split(' ').filter(Boolean).length;
+    expect((await count('#loss-chart polyline.pinned-test')) === 13, 'the pinned test curve is not the 13-point run');
+    expect((await count('#loss-chart polyline.pinned-train')) === 13, 'the pinned training curve is missing');
+    expect((await count('#loss-chart polyline.test')) === 5, 'the current run is not drawn beside it');
+    const dash = await page.locator('#loss-chart polyline.pinned-test').evaluate((l) => getComputedStyle(l).strokeDasharray);
+    expect(dash !== 'none' && dash !== '', `the pinned curve is not dashed (${dash})`);
+    // Both runs share the epoch axis: it reaches the pinned run's 12 epochs, not only the current 4.
+    const epochs = (await page.locator('#loss-chart .x-ticks text').allTextContents()).map(Number);
+    expect(epochs.at(-1) >= 10, `epoch ticks ${epochs}`);
+    await page.screenshot({ path: join(artifacts, 'beyond-pinned.png') });
+    await page.click('#pin');
+    await frame(page);
+    expect((await count('#loss-chart polyline.pinned-test')) === 0, 'unpinning left the pinned curve');
+    expect((await page.locator('#pin').textContent()) === 'Pin this run', 'the button does not offer to pin again');
+  });
+
+  await test('issue 17 beyond #4: a pinned run stays bounded (it copies the downsampled history)', async () => {
+    await open('dataset=xor');
+    await page.evaluate(() => {
+      for (let e = 1; e <= 50_000; e++) window.playground.recordLoss(e, 1 / e, 2 / e);
+    });
+    await page.click('#pin');
+    const length = await page.evaluate(() => window.playground.pinned().length);
+    expect(length > 100 && length < 2000, `the pinned run keeps ${length} points`);
+    await page.click('#pin');
   });
 
   for (const name of ['index', 'optimizers', 'activations', 'lessons']) {

@@ -39,6 +39,8 @@ let weights: number[][][] | null = null;
 let biases: number[][] | null = null;
 let neurons: Float32Array[] | null = null;
 let history: LossPoint[] = [];
+/** A run's loss history kept by "Pin this run", overlaid dashed on the chart (a bounded copy). */
+let pinned: LossPoint[] | null = null;
 /** The latest update not drawn yet: updates arriving within one frame are drawn once. */
 let pending: Update | null = null;
 let frameRequested = false;
@@ -66,6 +68,7 @@ const PREVIEW_SIZE = 160;
 /** For tests and curious users: the loss history as the page received it, the state, frames drawn. */
 (window as unknown as { playground: unknown }).playground = {
   history: () => history,
+  pinned: () => pinned,
   state: () => state,
   frames: () => frames,
   /** Records a loss as if the worker had reported it (to try long sessions without training them). */
@@ -192,7 +195,7 @@ function redraw(): void {
   );
   const chart = $('loss-chart') as unknown as SVGSVGElement;
   const { width, height } = sizeOf(chart, { width: 320, height: 150 });
-  drawLossChart(chart, width, height, history);
+  drawLossChart(chart, width, height, history, pinned);
   drawNetwork(
     $('network') as unknown as SVGSVGElement,
     state.features,
@@ -460,6 +463,15 @@ for (const [event, show] of [
     else if (!into || !node.contains(into)) hidePreview();
   });
 }
+/** Keeps the current run's loss curves on the chart (the history is bounded, so is the copy), or drops them. */
+function pin(on: boolean): void {
+  pinned = on ? history.map((h) => ({ ...h })) : null;
+  const button = $('pin');
+  button.textContent = on ? 'Unpin the run' : 'Pin this run';
+  button.setAttribute('aria-pressed', String(on));
+  requestFrame();
+}
+$('pin').addEventListener('click', () => pin(pinned === null));
 $('dismiss').addEventListener('click', () => setStatus(''));
 $('regenerate').addEventListener('click', () => update({ seed: (state.seed + 1) % 2147483647 }));
 $('play').addEventListener('click', () => setPlaying(!playing));
