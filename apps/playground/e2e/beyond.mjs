@@ -67,6 +67,42 @@ await runSpec('playground end-to-end: issue 17 beyond TF Playground (Chromium)',
     await context.close();
   });
 
+  await test('issue 17 beyond #4: the learning-rate finder plots loss against a log lr axis and one click applies its suggestion, without resetting', async () => {
+    await open('dataset=xor&seed=3&learningRate=0.00001');
+    for (let i = 1; i <= 3; i++) {
+      await page.click('#step');
+      await page.waitForFunction((n) => document.querySelector('#epoch').textContent === String(n), i);
+    }
+    const trainLoss = await page.locator('#train-loss').textContent();
+    await page.click('#find-lr');
+    await page.waitForFunction(() => !document.querySelector('#lr-finder').hidden, null, { timeout: 60_000 });
+    await frame(page);
+    const points = (await page.locator('#lr-chart polyline').getAttribute('points')).split(' ');
+    expect(points.length >= 30, `the finder plotted ${points.length} points`);
+    const ticks = await page.locator('#lr-chart .x-ticks text').allTextContents();
+    expect(ticks[0] === '1e-5' && ticks.includes('1e-2') && ticks.length >= 5, `lr ticks ${ticks}`);
+    // The loss first falls then rises: the curve's lowest point is inside, not at either end.
+    const ys = points.map((p) => Number(p.split(',')[1]));
+    const lowest = ys.indexOf(Math.max(...ys)); // SVG y grows downwards
+    expect(lowest > 0 && lowest < ys.length - 1, `the lowest loss is at point ${lowest} of ${ys.length}`);
+    const suggestion = await page.locator('#lr-suggestion').textContent();
+    const suggested = Number(suggestion.match(/lr ≈ ([\d.e-]+)/)[1]);
+    const offered = await page.locator('#apply-lr').getAttribute('data-rate');
+    expect((await page.locator('#apply-lr').textContent()) === `Use lr = ${offered}`, 'the button does not say the rate');
+    expect(suggested >= 1e-3 && suggested <= 3, `suggested lr ${suggested}`);
+    expect(await page.locator('#lr-chart line.suggested').count() === 1, 'the suggestion is not marked');
+    // The finder trains a copy: the network and its epoch are as they were.
+    expect((await page.locator('#epoch').textContent()) === '3', 'the finder changed the epoch');
+    expect((await page.locator('#train-loss').textContent()) === trainLoss, 'the finder changed the network');
+    await page.screenshot({ path: join(artifacts, 'beyond-lr-finder.png') });
+    await page.click('#apply-lr');
+    await page.waitForFunction((lr) => document.querySelector('#current-lr').textContent === lr, offered);
+    expect((await page.inputValue('#learningRate')) === offered, 'the menu does not show the applied rate');
+    expect(page.url().includes(`learningRate=${offered}`), `the URL ${page.url()} lacks the rate`);
+    expect((await page.locator('#epoch').textContent()) === '3', 'applying the rate reset the network');
+    expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+
   await test('issue 17 beyond #4: "Pin this run" overlays the pinned run dashed on the next run\'s chart; unpin removes it', async () => {
     await open('dataset=xor&seed=2');
     const steps = async (n) => {

@@ -163,6 +163,52 @@ export function drawLossChart(
   svg.querySelector<SVGTextElement>('.legend.pinned')!.style.display = pinned ? '' : 'none';
 }
 
+/**
+ * The learning-rate range test: smoothed loss against the learning rate on a log axis (ticks at powers
+ * of ten), with the suggested rate marked; `width` and `height` in CSS pixels.
+ * @example drawLrChart(svg, 320, 150, [1e-5, 1e-4, 1e-3], [0.7, 0.6, 0.3], 1e-4);
+ */
+export function drawLrChart(
+  svg: SVGSVGElement,
+  width: number,
+  height: number,
+  lrs: number[],
+  losses: number[],
+  suggested: number,
+): void {
+  const { left, right, top, bottom } = LOSS_MARGIN;
+  const [plotWidth, plotHeight] = [width - left - right, height - top - bottom];
+  const [lo, hi] = [Math.floor(Math.log10(lrs[0] ?? 1e-5)), Math.ceil(Math.log10(lrs.at(-1) ?? 10))];
+  let maxLoss = 0;
+  for (const l of losses) maxLoss = Math.max(maxLoss, l);
+  const lossTicks = niceTicks(maxLoss, 4, true);
+  const topLoss = lossTicks.at(-1)!;
+  const x = (lr: number) => left + ((Math.log10(lr) - lo) / Math.max(1, hi - lo)) * plotWidth;
+  const y = (loss: number) => top + plotHeight * (1 - loss / topLoss);
+  const decades = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.innerHTML =
+    `<g class="y-ticks">${lossTicks
+      .map(
+        (t) =>
+          `<line x1="${left - 4}" x2="${left + plotWidth}" y1="${y(t)}" y2="${y(t)}" />` +
+          `<text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${t}</text>`,
+      )
+      .join('')}</g>` +
+    `<g class="x-ticks">${decades
+      .map(
+        (e) =>
+          `<line x1="${x(10 ** e)}" x2="${x(10 ** e)}" y1="${top + plotHeight}" y2="${top + plotHeight + 4}" />` +
+          `<text x="${x(10 ** e)}" y="${top + plotHeight + 16}" text-anchor="middle">1e${e}</text>`,
+      )
+      .join('')}</g>` +
+    `<path class="axis" d="M${left} ${top}V${top + plotHeight}H${left + plotWidth}" />` +
+    `<polyline class="test" points="${lrs.map((lr, i) => `${x(lr).toFixed(1)},${y(losses[i]!).toFixed(1)}`).join(' ')}" />` +
+    `<line class="suggested" x1="${x(suggested)}" x2="${x(suggested)}" y1="${top}" y2="${top + plotHeight}" />` +
+    `<text class="axis-title" x="${left + plotWidth / 2}" y="${height - 2}" text-anchor="middle">learning rate (log scale)</text>` +
+    `<text class="axis-title" x="${left}" y="${top - 6}" text-anchor="middle">loss</text>`;
+}
+
 /** Colours of 256 values spread over [−1, 1], so drawing a map allocates nothing per pixel. */
 const PALETTE = Array.from({ length: 256 }, (_, i) => color((i / 255) * 2 - 1));
 

@@ -18,7 +18,9 @@ export type ToWorker =
   /** Sets one bias (from the network diagram): layer (0 = first hidden layer), neuron. */
   | { type: 'setBias'; layer: number; neuron: number; value: number }
   | { type: 'export' }
-  | { type: 'import'; bytes: ArrayBuffer };
+  | { type: 'import'; bytes: ArrayBuffer }
+  /** Runs the learning-rate range test on a copy of the current network (the network is unchanged). */
+  | { type: 'findLr' };
 
 /** A labelled point of the data set (inputs in [−6, 6]², label ±1 or a regression target). */
 export interface Point {
@@ -57,6 +59,8 @@ export type FromWorker =
       playing: boolean;
     }
   | { type: 'exported'; bytes: ArrayBuffer }
+  /** The learning-rate range test: smoothed loss at each (geometrically growing) lr, and the suggested lr. */
+  | { type: 'lrFinder'; lrs: number[]; losses: number[]; suggested: number }
   /** A message for the person using the page (no library or bundle-internal names). */
   | { type: 'error'; message: string };
 
