@@ -67,6 +67,25 @@ await runSpec('playground end-to-end: issue 17 beyond TF Playground (Chromium)',
     await context.close();
   });
 
+  await test('issue 17 beyond #6: train/test accuracy for classification sets (none for regression) and an epochs/s readout while playing', async () => {
+    await open('dataset=gaussian&seed=4');
+    await page.click('#step');
+    await page.waitForFunction(() => document.querySelector('#epoch').textContent === '1');
+    const accuracy = async (id) => Number((await page.locator(id).textContent()).replace('%', ''));
+    // Two well-separated Gaussians: one epoch classifies nearly all points.
+    expect((await accuracy('#train-accuracy')) >= 90, `training accuracy ${await accuracy('#train-accuracy')}`);
+    expect((await accuracy('#test-accuracy')) >= 90, `test accuracy ${await accuracy('#test-accuracy')}`);
+    expect((await page.locator('#epochs-per-second').textContent()) === '–', 'a speed is shown for a single step');
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.querySelector('#epochs-per-second').textContent) > 0, null, {
+      timeout: 30_000,
+    });
+    await page.click('#play');
+    await page.waitForFunction(() => document.querySelector('#epochs-per-second').textContent === '–');
+    await open('dataset=plane');
+    expect(await page.locator('#accuracy').isHidden(), 'a regression set shows an accuracy');
+  });
+
   await test('issue 17 beyond #4: the learning-rate finder plots loss against a log lr axis and one click applies its suggestion, without resetting', async () => {
     await open('dataset=xor&seed=3&learningRate=0.00001');
     for (let i = 1; i <= 3; i++) {
@@ -152,8 +171,13 @@ await runSpec('playground end-to-end: issue 17 beyond TF Playground (Chromium)',
     await test(`issue 17 tests: axe-core finds no violations on ${name}.html`, async () => {
       await page.goto(`${BASE}${name}.html`);
       await page.waitForLoadState('networkidle');
-      if (name === 'index')
+      if (name === 'index') {
+        // With this file's additions showing: the learning-rate finder's chart and a pinned run.
         await page.waitForFunction(() => window.playground?.history().length > 0, null, { timeout: 30_000 });
+        await page.click('#find-lr');
+        await page.waitForFunction(() => !document.querySelector('#lr-finder').hidden, null, { timeout: 60_000 });
+        await page.click('#pin');
+      }
       const violations = await axeViolations(page);
       expect(violations.length === 0, `axe-core violations:\n${violations.join('\n')}`);
     });

@@ -185,6 +185,12 @@ function showUpdate(m: Update): void {
     .join('');
   $('test-loss').textContent = m.testLoss.toFixed(3);
   $('train-loss').textContent = m.trainLoss.toFixed(3);
+  const percent = (a: number | null) => (a === null ? '–' : `${(100 * a).toFixed(1)}%`);
+  $('accuracy').hidden = m.trainAccuracy === null;
+  $('train-accuracy').textContent = percent(m.trainAccuracy);
+  $('test-accuracy').textContent = percent(m.testAccuracy);
+  if (m.epochsPerSecond !== null) $('epochs-per-second').textContent = m.epochsPerSecond.toFixed(0);
+  else if (!m.playing) $('epochs-per-second').textContent = '–';
 }
 
 function redraw(): void {

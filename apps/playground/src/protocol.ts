@@ -45,6 +45,11 @@ export type FromWorker =
       epoch: number;
       trainLoss: number;
       testLoss: number;
+      /** Share of training / test points classified right (null for regression or no points). */
+      trainAccuracy: number | null;
+      testAccuracy: number | null;
+      /** Epochs trained per second since the previous update while playing (null when not playing). */
+      epochsPerSecond: number | null;
       /** The network's output on a GRID×GRID lattice over [−6, 6]², row-major from the top. */
       grid: Float32Array;
       /** Each hidden layer's activations on a NEURON_GRID² lattice, [points × neurons] row-major. */

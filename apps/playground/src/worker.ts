@@ -319,17 +319,38 @@ function trainEpoch(s: Session): void {
   s.epoch++;
 }
 
+/** The epoch and time of the last report while playing, for the epochs/s readout. */
+let lastReport: { epoch: number; time: number } | null = null;
+
+/** Epochs trained per second since the last report while playing (null when paused or just started). */
+function speed(s: Session): number | null {
+  const now = { epoch: s.epoch, time: performance.now() };
+  const last = lastReport;
+  lastReport = playing ? now : null;
+  if (!playing || !last || now.epoch <= last.epoch || now.time <= last.time) return null;
+  return ((now.epoch - last.epoch) * 1000) / (now.time - last.time);
+}
+
 function report(): void {
   if (!session) return;
   const s = session;
-  const [trainLoss, testLoss, grid, neurons] = tidy(() =>
+  const classify = !isRegression(s.state.dataset);
+  const [[trainLoss, trainAccuracy], [testLoss, testAccuracy], grid, neurons] = tidy(() =>
     noGrad(() => {
       s.model.eval();
-      const l = (d: { x: Tensor; y: Tensor }) =>
-        d.x.shape[0] === 0 ? 0 : loss(s.model.forward(d.x), d.y).item();
+      /** Loss, and for classification the share of points on the right side of 0 (labels are ±1). */
+      const measure = (d: { x: Tensor; y: Tensor }): [number, number | null] => {
+        if (d.x.shape[0] === 0) return [0, null];
+        const output = s.model.forward(d.x);
+        if (!classify) return [loss(output, d.y).item(), null];
+        const [out, labels] = [output.data(), d.y.data()];
+        let right = 0;
+        for (let i = 0; i < out.length; i++) if ((out[i]! >= 0 ? 1 : -1) === labels[i]) right++;
+        return [loss(output, d.y).item(), right / out.length];
+      };
       return [
-        l(s.train),
-        l(s.test),
+        measure(s.train),
+        measure(s.test),
         s.model.forward(s.grid).data() as Float32Array,
         neuronActivations(s),
       ] as const;
@@ -343,6 +364,9 @@ function report(): void {
       epoch: s.epoch,
       trainLoss,
       testLoss,
+      trainAccuracy,
+      testAccuracy,
+      epochsPerSecond: speed(s),
       grid,
       neurons,
       weights,
