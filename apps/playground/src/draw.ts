@@ -128,8 +128,7 @@ export function drawLossChart(
   let maxLoss = 0; // a loop: spreading a long history into Math.max overflows the stack
   let maxEpoch = 0;
   for (const run of runs) {
-    for (const h of run)
-      if (Number.isFinite(h.train + h.test)) maxLoss = Math.max(maxLoss, h.train, h.test);
+    for (const h of run) if (Number.isFinite(h.train + h.test)) maxLoss = Math.max(maxLoss, h.train, h.test);
     maxEpoch = Math.max(maxEpoch, run.at(-1)?.epoch ?? 0);
   }
   const lossTicks = niceTicks(maxLoss, 4, true);

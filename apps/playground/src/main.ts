@@ -492,16 +492,12 @@ for (const [event, show] of [
 }
 /** The learning rate offered in the menu closest to `lr` on a log scale. */
 const nearestRate = (lr: number) =>
-  LEARNING_RATES.reduce((best, r) =>
-    Math.abs(Math.log(r / lr)) < Math.abs(Math.log(best / lr)) ? r : best,
-  );
+  LEARNING_RATES.reduce((best, r) => (Math.abs(Math.log(r / lr)) < Math.abs(Math.log(best / lr)) ? r : best));
 $('find-lr').addEventListener('click', () => {
   ($('find-lr') as HTMLButtonElement).disabled = true;
   send({ type: 'findLr' });
 });
-$('apply-lr').addEventListener('click', () =>
-  tune({ learningRate: Number($('apply-lr').dataset['rate']) }),
-);
+$('apply-lr').addEventListener('click', () => tune({ learningRate: Number($('apply-lr').dataset['rate']) }));
 
 /** Keeps the current run's loss curves on the chart (the history is bounded, so is the copy), or drops them. */
 function pin(on: boolean): void {

@@ -259,7 +259,12 @@ function findLearningRate(s: Session): Extract<FromWorker, { type: 'lrFinder' }>
     const raw = tidy(() => {
       const index = tensor(Int32Array.from({ length: batch }, () => Math.floor(random() * n)));
       optimizer.zeroGrad();
-      const value = objective(s.state, model, s.train.x.indexSelect(0, index), s.train.y.indexSelect(0, index));
+      const value = objective(
+        s.state,
+        model,
+        s.train.x.indexSelect(0, index),
+        s.train.y.indexSelect(0, index),
+      );
       value.backward();
       optimizer.step();
       return value.item();
