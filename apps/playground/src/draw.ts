@@ -92,15 +92,20 @@ export function niceTicks(max: number, count: number, cover = false): number[] {
 const LOSS_MARGIN = { left: 44, right: 10, top: 18, bottom: 32 };
 const chartSizes = new WeakMap<SVGSVGElement, string>();
 
+type LossHistory = { epoch: number; train: number; test: number }[];
+
 /**
  * Training (grey) and test (black) loss over the epochs, with epoch and loss axes; `width` and
- * `height` in CSS pixels. The skeleton is built once per size; each frame sets the lines and ticks.
+ * `height` in CSS pixels. A pinned run's curves, if given, are overlaid dashed (both runs share the
+ * axes). The skeleton is built once per size; each frame sets the lines and ticks.
+ * @example drawLossChart(svg, 320, 150, history, pinnedHistory);
  */
 export function drawLossChart(
   svg: SVGSVGElement,
   width: number,
   height: number,
-  history: { epoch: number; train: number; test: number }[],
+  history: LossHistory,
+  pinned: LossHistory | null = null,
 ): void {
   const { left, right, top, bottom } = LOSS_MARGIN;
   const [plotWidth, plotHeight] = [width - left - right, height - top - bottom];
@@ -111,18 +116,24 @@ export function drawLossChart(
     svg.innerHTML =
       `<g class="y-ticks"></g><g class="x-ticks"></g>` +
       `<path class="axis" d="M${left} ${top}V${top + plotHeight}H${left + plotWidth}" />` +
+      `<polyline class="pinned-train" /><polyline class="pinned-test" />` +
       `<polyline class="train" /><polyline class="test" />` +
       `<text class="axis-title" x="${left + plotWidth / 2}" y="${height - 2}" text-anchor="middle">epoch</text>` +
       `<text class="axis-title" x="${left}" y="${top - 6}" text-anchor="middle">loss</text>` +
       `<text class="legend test" x="${width - right}" y="${top - 6}" text-anchor="end">test</text>` +
-      `<text class="legend train" x="${width - right - 30}" y="${top - 6}" text-anchor="end">training</text>`;
+      `<text class="legend train" x="${width - right - 30}" y="${top - 6}" text-anchor="end">training</text>` +
+      `<text class="legend pinned" x="${width - right - 84}" y="${top - 6}" text-anchor="end">- - pinned</text>`;
   }
+  const runs = pinned ? [history, pinned] : [history];
   let maxLoss = 0; // a loop: spreading a long history into Math.max overflows the stack
-  for (const h of history)
-    if (Number.isFinite(h.train + h.test)) maxLoss = Math.max(maxLoss, h.train, h.test);
+  let maxEpoch = 0;
+  for (const run of runs) {
+    for (const h of run) if (Number.isFinite(h.train + h.test)) maxLoss = Math.max(maxLoss, h.train, h.test);
+    maxEpoch = Math.max(maxEpoch, run.at(-1)?.epoch ?? 0);
+  }
   const lossTicks = niceTicks(maxLoss, 4, true);
-  const epochTicks = niceTicks(history.at(-1)?.epoch ?? 0, 5);
-  const [topLoss, lastEpoch] = [lossTicks.at(-1)!, Math.max(1, history.at(-1)?.epoch ?? 0)];
+  const epochTicks = niceTicks(maxEpoch, 5);
+  const [topLoss, lastEpoch] = [lossTicks.at(-1)!, Math.max(1, maxEpoch)];
   const x = (epoch: number) => left + (epoch / lastEpoch) * plotWidth;
   const y = (loss: number) => top + plotHeight * (1 - Math.min(loss, topLoss) / topLoss);
   svg.querySelector('.y-ticks')!.innerHTML = lossTicks
@@ -139,12 +150,62 @@ export function drawLossChart(
         `<text x="${x(t)}" y="${top + plotHeight + 16}" text-anchor="middle">${t}</text>`,
     )
     .join('');
-  for (const key of ['train', 'test'] as const) {
-    const points = history
+  const line = (run: LossHistory, key: 'train' | 'test') =>
+    run
       .filter((h) => Number.isFinite(h[key]))
-      .map((h) => `${x(h.epoch).toFixed(1)},${y(h[key]).toFixed(1)}`);
-    svg.querySelector(`polyline.${key}`)!.setAttribute('points', points.join(' '));
+      .map((h) => `${x(h.epoch).toFixed(1)},${y(h[key]).toFixed(1)}`)
+      .join(' ');
+  for (const key of ['train', 'test'] as const) {
+    svg.querySelector(`polyline.${key}`)!.setAttribute('points', line(history, key));
+    svg.querySelector(`polyline.pinned-${key}`)!.setAttribute('points', pinned ? line(pinned, key) : '');
   }
+  svg.querySelector<SVGTextElement>('.legend.pinned')!.style.display = pinned ? '' : 'none';
+}
+
+/**
+ * The learning-rate range test: smoothed loss against the learning rate on a log axis (ticks at powers
+ * of ten), with the suggested rate marked; `width` and `height` in CSS pixels.
+ * @example drawLrChart(svg, 320, 150, [1e-5, 1e-4, 1e-3], [0.7, 0.6, 0.3], 1e-4);
+ */
+export function drawLrChart(
+  svg: SVGSVGElement,
+  width: number,
+  height: number,
+  lrs: number[],
+  losses: number[],
+  suggested: number,
+): void {
+  const { left, right, top, bottom } = LOSS_MARGIN;
+  const [plotWidth, plotHeight] = [width - left - right, height - top - bottom];
+  const [lo, hi] = [Math.floor(Math.log10(lrs[0] ?? 1e-5)), Math.ceil(Math.log10(lrs.at(-1) ?? 10))];
+  let maxLoss = 0;
+  for (const l of losses) maxLoss = Math.max(maxLoss, l);
+  const lossTicks = niceTicks(maxLoss, 4, true);
+  const topLoss = lossTicks.at(-1)!;
+  const x = (lr: number) => left + ((Math.log10(lr) - lo) / Math.max(1, hi - lo)) * plotWidth;
+  const y = (loss: number) => top + plotHeight * (1 - loss / topLoss);
+  const decades = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.innerHTML =
+    `<g class="y-ticks">${lossTicks
+      .map(
+        (t) =>
+          `<line x1="${left - 4}" x2="${left + plotWidth}" y1="${y(t)}" y2="${y(t)}" />` +
+          `<text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${t}</text>`,
+      )
+      .join('')}</g>` +
+    `<g class="x-ticks">${decades
+      .map(
+        (e) =>
+          `<line x1="${x(10 ** e)}" x2="${x(10 ** e)}" y1="${top + plotHeight}" y2="${top + plotHeight + 4}" />` +
+          `<text x="${x(10 ** e)}" y="${top + plotHeight + 16}" text-anchor="middle">1e${e}</text>`,
+      )
+      .join('')}</g>` +
+    `<path class="axis" d="M${left} ${top}V${top + plotHeight}H${left + plotWidth}" />` +
+    `<polyline class="test" points="${lrs.map((lr, i) => `${x(lr).toFixed(1)},${y(losses[i]!).toFixed(1)}`).join(' ')}" />` +
+    `<line class="suggested" x1="${x(suggested)}" x2="${x(suggested)}" y1="${top}" y2="${top + plotHeight}" />` +
+    `<text class="axis-title" x="${left + plotWidth / 2}" y="${height - 2}" text-anchor="middle">learning rate (log scale)</text>` +
+    `<text class="axis-title" x="${left}" y="${top - 6}" text-anchor="middle">loss</text>`;
 }
 
 /** Colours of 256 values spread over [−1, 1], so drawing a map allocates nothing per pixel. */

@@ -1,6 +1,6 @@
 // The page: controls bound to the state (kept in the URL hash), a training worker, and drawing.
 import { DATASET_NOTES } from './datasets.js';
-import { drawHeatmap, drawLossChart, drawNetwork, drawPreview } from './draw.js';
+import { drawHeatmap, drawLossChart, drawLrChart, drawNetwork, drawPreview } from './draw.js';
 import { appendLoss, type LossPoint } from './history.js';
 import type { FromWorker, Point, ToWorker } from './protocol.js';
 
@@ -39,6 +39,10 @@ let weights: number[][][] | null = null;
 let biases: number[][] | null = null;
 let neurons: Float32Array[] | null = null;
 let history: LossPoint[] = [];
+/** The last learning-rate range test, drawn until the network changes. */
+let lrFinder: Extract<FromWorker, { type: 'lrFinder' }> | null = null;
+/** A run's loss history kept by "Pin this run", overlaid dashed on the chart (a bounded copy). */
+let pinned: LossPoint[] | null = null;
 /** The latest update not drawn yet: updates arriving within one frame are drawn once. */
 let pending: Update | null = null;
 let frameRequested = false;
@@ -66,6 +70,9 @@ const PREVIEW_SIZE = 160;
 /** For tests and curious users: the loss history as the page received it, the state, frames drawn. */
 (window as unknown as { playground: unknown }).playground = {
   history: () => history,
+  pinned: () => pinned,
+  /** The last learning-rate range test: lrs, smoothed losses, suggested lr. */
+  lrFinder: () => lrFinder,
   state: () => state,
   frames: () => frames,
   /** Records a loss as if the worker had reported it (to try long sessions without training them). */
@@ -178,6 +185,12 @@ function showUpdate(m: Update): void {
     .join('');
   $('test-loss').textContent = m.testLoss.toFixed(3);
   $('train-loss').textContent = m.trainLoss.toFixed(3);
+  const percent = (a: number | null) => (a === null ? '–' : `${(100 * a).toFixed(1)}%`);
+  $('accuracy').hidden = m.trainAccuracy === null;
+  $('train-accuracy').textContent = percent(m.trainAccuracy);
+  $('test-accuracy').textContent = percent(m.testAccuracy);
+  if (m.epochsPerSecond !== null) $('epochs-per-second').textContent = m.epochsPerSecond.toFixed(0);
+  else if (!m.playing) $('epochs-per-second').textContent = '–';
 }
 
 function redraw(): void {
@@ -192,7 +205,7 @@ function redraw(): void {
   );
   const chart = $('loss-chart') as unknown as SVGSVGElement;
   const { width, height } = sizeOf(chart, { width: 320, height: 150 });
-  drawLossChart(chart, width, height, history);
+  drawLossChart(chart, width, height, history, pinned);
   drawNetwork(
     $('network') as unknown as SVGSVGElement,
     state.features,
@@ -203,6 +216,13 @@ function redraw(): void {
     neurons,
     grid,
   );
+  const lrFinderBox = $('lr-finder');
+  lrFinderBox.hidden = lrFinder === null;
+  if (lrFinder) {
+    const lrChart = $('lr-chart') as unknown as SVGSVGElement;
+    const size = sizeOf(lrChart, { width: 280, height: 150 });
+    drawLrChart(lrChart, size.width, size.height, lrFinder.lrs, lrFinder.losses, lrFinder.suggested);
+  }
   if (previewed?.isConnected) {
     const preview = $('neuron-preview') as HTMLCanvasElement;
     drawPreview(preview, PREVIEW_SIZE, previewed.querySelector('canvas')!);
@@ -253,6 +273,7 @@ function tune(change: ToWorkerTune['change']): void {
 
 function reset(): void {
   history = [];
+  lrFinder = null;
   pending = null;
   grid = null;
   weights = null;
@@ -280,6 +301,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   if (m.type === 'ready') {
     workerReady = true;
+    $('threads').textContent = `threads: ${m.threads}${m.threadsNote ? ` (${m.threadsNote})` : ''}`;
     for (const message of outbox.splice(0)) worker.postMessage(message);
     return;
   }
@@ -292,6 +314,14 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     neurons = m.neurons;
     appendLoss(history, { epoch: m.epoch, train: m.trainLoss, test: m.testLoss });
     pending = m;
+  } else if (m.type === 'lrFinder') {
+    lrFinder = m;
+    ($('find-lr') as HTMLButtonElement).disabled = false;
+    const offered = nearestRate(m.suggested);
+    $('lr-suggestion').textContent =
+      `Steepest descent at lr ≈ ${+m.suggested.toPrecision(2)}; the nearest rate offered is ${offered}.`;
+    $('apply-lr').dataset['rate'] = String(offered);
+    $('apply-lr').textContent = `Use lr = ${offered}`;
   } else if (m.type === 'exported') {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([m.bytes], { type: 'application/octet-stream' }));
@@ -300,6 +330,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
     setStatus(`Exported ${m.bytes.byteLength} bytes of weights`);
   } else {
+    ($('find-lr') as HTMLButtonElement).disabled = false;
     setStatus(m.message);
   }
   requestFrame();
@@ -459,6 +490,24 @@ for (const [event, show] of [
     else if (!into || !node.contains(into)) hidePreview();
   });
 }
+/** The learning rate offered in the menu closest to `lr` on a log scale. */
+const nearestRate = (lr: number) =>
+  LEARNING_RATES.reduce((best, r) => (Math.abs(Math.log(r / lr)) < Math.abs(Math.log(best / lr)) ? r : best));
+$('find-lr').addEventListener('click', () => {
+  ($('find-lr') as HTMLButtonElement).disabled = true;
+  send({ type: 'findLr' });
+});
+$('apply-lr').addEventListener('click', () => tune({ learningRate: Number($('apply-lr').dataset['rate']) }));
+
+/** Keeps the current run's loss curves on the chart (the history is bounded, so is the copy), or drops them. */
+function pin(on: boolean): void {
+  pinned = on ? history.map((h) => ({ ...h })) : null;
+  const button = $('pin');
+  button.textContent = on ? 'Unpin the run' : 'Pin this run';
+  button.setAttribute('aria-pressed', String(on));
+  requestFrame();
+}
+$('pin').addEventListener('click', () => pin(pinned === null));
 $('dismiss').addEventListener('click', () => setStatus(''));
 $('regenerate').addEventListener('click', () => update({ seed: (state.seed + 1) % 2147483647 }));
 $('play').addEventListener('click', () => setPlaying(!playing));
@@ -484,7 +533,7 @@ window.addEventListener('hashchange', () => {
   reset();
 });
 
-for (const id of ['heatmap', 'loss-chart']) resized.observe($(id));
+for (const id of ['heatmap', 'loss-chart', 'lr-chart']) resized.observe($(id));
 
 render();
 reset();

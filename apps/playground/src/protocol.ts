@@ -18,7 +18,9 @@ export type ToWorker =
   /** Sets one bias (from the network diagram): layer (0 = first hidden layer), neuron. */
   | { type: 'setBias'; layer: number; neuron: number; value: number }
   | { type: 'export' }
-  | { type: 'import'; bytes: ArrayBuffer };
+  | { type: 'import'; bytes: ArrayBuffer }
+  /** Runs the learning-rate range test on a copy of the current network (the network is unchanged). */
+  | { type: 'findLr' };
 
 /** A labelled point of the data set (inputs in [−6, 6]², label ±1 or a regression target). */
 export interface Point {
@@ -30,13 +32,24 @@ export interface Point {
 /** Messages from the training worker to the page. */
 export type FromWorker =
   /** Sent once the worker's module (and the kernels it awaits) has loaded and it can take messages. */
-  | { type: 'ready' }
+  | {
+      type: 'ready';
+      /** Threads the kernels train on (1 unless the page is cross-origin isolated). */
+      threads: number;
+      /** Why training runs on one thread, when it does. */
+      threadsNote?: string | undefined;
+    }
   | { type: 'data'; train: Point[]; test: Point[] }
   | {
       type: 'update';
       epoch: number;
       trainLoss: number;
       testLoss: number;
+      /** Share of training / test points classified right (null for regression or no points). */
+      trainAccuracy: number | null;
+      testAccuracy: number | null;
+      /** Epochs trained per second since the previous update while playing (null when not playing). */
+      epochsPerSecond: number | null;
       /** The network's output on a GRID×GRID lattice over [−6, 6]², row-major from the top. */
       grid: Float32Array;
       /** Each hidden layer's activations on a NEURON_GRID² lattice, [points × neurons] row-major. */
@@ -51,6 +64,8 @@ export type FromWorker =
       playing: boolean;
     }
   | { type: 'exported'; bytes: ArrayBuffer }
+  /** The learning-rate range test: smoothed loss at each (geometrically growing) lr, and the suggested lr. */
+  | { type: 'lrFinder'; lrs: number[]; losses: number[]; suggested: number }
   /** A message for the person using the page (no library or bundle-internal names). */
   | { type: 'error'; message: string };
 

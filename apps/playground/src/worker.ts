@@ -2,7 +2,16 @@
 // wasm kernels; the page only draws what it posts.
 import * as nn from '@myelin/nn';
 import { Adagrad, Adam, CosineAnnealingLR, ExponentialLR, RMSprop, SGD, StepLR } from '@myelin/optim';
-import { manualSeed, noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
+import {
+  getNumThreads,
+  manualSeed,
+  noGrad,
+  setNumThreads,
+  type Tensor,
+  tensor,
+  threadsUnavailableReason,
+  tidy,
+} from '@myelin/tensor';
 import { generateDataset, sampleCount, seededRandom } from './datasets.js';
 import { FEATURE_FNS } from './features.js';
 import { EXTENT, type FromWorker, GRID, NEURON_GRID, type Point, type ToWorker } from './protocol.js';
@@ -133,6 +142,28 @@ function dispose(s: Session): void {
   for (const t of [s.train.x, s.train.y, s.test.x, s.test.y, s.grid, s.neuronGrid]) t.dispose();
 }
 
+/** The network the state describes: hidden layers (with batch norm, activation, dropout) and the output. */
+function buildNetwork(state: PlaygroundState): { model: nn.Sequential; linears: nn.Linear[] } {
+  const layers: nn.Module[] = [];
+  const linears: nn.Linear[] = [];
+  let width = state.features.length;
+  state.layers.forEach((size, l) => {
+    const linear = new nn.Linear(width, size);
+    linears.push(linear);
+    layers.push(linear);
+    if (state.batchNormLayers[l]) layers.push(new nn.BatchNorm1d(size));
+    layers.push(ACTIVATIONS[state.activation]());
+    if (state.dropoutLayers[l]) layers.push(new nn.Dropout(state.dropout));
+    width = size;
+  });
+  const output = new nn.Linear(width, 1);
+  linears.push(output);
+  layers.push(output);
+  if (!isRegression(state.dataset)) layers.push(new nn.Tanh()); // outputs in [−1, 1] like the ±1 labels
+  const model = new nn.Sequential(layers);
+  return { model, linears };
+}
+
 function configure(state: PlaygroundState): void {
   if (session) dispose(session);
   manualSeed(state.seed);
@@ -155,23 +186,7 @@ function configure(state: PlaygroundState): void {
       { shape: [pts.length, 1] },
     ).keep();
   const lattice = latticeOf(GRID);
-  const layers: nn.Module[] = [];
-  const linears: nn.Linear[] = [];
-  let width = state.features.length;
-  state.layers.forEach((size, l) => {
-    const linear = new nn.Linear(width, size);
-    linears.push(linear);
-    layers.push(linear);
-    if (state.batchNormLayers[l]) layers.push(new nn.BatchNorm1d(size));
-    layers.push(ACTIVATIONS[state.activation]());
-    if (state.dropoutLayers[l]) layers.push(new nn.Dropout(state.dropout));
-    width = size;
-  });
-  const output = new nn.Linear(width, 1);
-  linears.push(output);
-  layers.push(output);
-  if (!isRegression(state.dataset)) layers.push(new nn.Tanh()); // outputs in [−1, 1] like the ±1 labels
-  const model = new nn.Sequential(layers);
+  const { model, linears } = buildNetwork(state);
   const optimizer = makeOptimizer(state, model.parameters());
   session = {
     state,
@@ -204,6 +219,83 @@ function tune(s: Session, change: Partial<PlaygroundState>): void {
 /** TensorFlow Playground's loss: ½·mean((output − target)²). */
 const loss = (output: Tensor, target: Tensor) => nn.mseLoss(output, target).mul(0.5);
 
+/** What training minimises on a batch: the loss plus the regularisation penalty. */
+function objective(state: PlaygroundState, model: nn.Sequential, xb: Tensor, yb: Tensor): Tensor {
+  let value = loss(model.forward(xb), yb);
+  const rate = state.regularizationRate;
+  if (state.regularization === 'l1' && rate > 0) value = value.add(nn.l1Penalty(model).mul(rate));
+  if (state.regularization === 'l2' && rate > 0) value = value.add(nn.l2Penalty(model).mul(rate));
+  return value;
+}
+
+/** The learning-rate range test's span and length: lr grows geometrically from the first to the last. */
+const LR_RANGE = { from: 1e-5, to: 10, steps: 100 };
+/**
+ * Weight of the past in the smoothed loss (an exponential moving average, bias-corrected): it averages
+ * about 10 batches, short enough to follow a 100-step test (fastai's 0.98 lags by about 50).
+ */
+const LR_SMOOTHING = 0.9;
+
+/**
+ * The learning-rate range test (L. Smith, "Cyclical Learning Rates for Training Neural Networks",
+ * 2015; fastai's `lr_find`): a copy of the current network trains on ~100 mini-batches while the
+ * learning rate grows geometrically; the smoothed loss at each rate is recorded, stopping early once
+ * it exceeds 4× its lowest. The suggestion is the rate where the smoothed loss falls fastest (the
+ * steepest descent against log lr). The session's network and optimizer are left untouched.
+ */
+function findLearningRate(s: Session): Extract<FromWorker, { type: 'lrFinder' }> {
+  const { model } = buildNetwork(s.state);
+  nn.loadModule(model, nn.saveModule(s.model));
+  const optimizer = makeOptimizer({ ...s.state, learningRate: LR_RANGE.from }, model.parameters());
+  const random = seededRandom(s.state.seed + 1);
+  const n = s.train.x.shape[0]!;
+  const batch = Math.min(s.state.batchSize, n); // at least 2 with batch norm (see consistent())
+  const [lrs, losses] = [[] as number[], [] as number[]];
+  let [average, lowest] = [0, Infinity];
+  model.train();
+  for (let i = 0; i < LR_RANGE.steps; i++) {
+    const lr = LR_RANGE.from * (LR_RANGE.to / LR_RANGE.from) ** (i / (LR_RANGE.steps - 1));
+    optimizer.lr = lr;
+    const raw = tidy(() => {
+      const index = tensor(Int32Array.from({ length: batch }, () => Math.floor(random() * n)));
+      optimizer.zeroGrad();
+      const value = objective(
+        s.state,
+        model,
+        s.train.x.indexSelect(0, index),
+        s.train.y.indexSelect(0, index),
+      );
+      value.backward();
+      optimizer.step();
+      return value.item();
+    });
+    average = LR_SMOOTHING * average + (1 - LR_SMOOTHING) * raw;
+    const smoothed = average / (1 - LR_SMOOTHING ** (i + 1));
+    if (!Number.isFinite(smoothed)) break;
+    lrs.push(lr);
+    losses.push(smoothed);
+    if (smoothed > 4 * lowest) break;
+    lowest = Math.min(lowest, smoothed);
+  }
+  model.dispose();
+  (optimizer as { dispose?: () => void }).dispose?.();
+  return { type: 'lrFinder', lrs, losses, suggested: steepest(lrs, losses) };
+}
+
+/**
+ * The rate where the smoothed loss falls fastest against log lr: slopes over ±3 points (a third of a
+ * decade), leaving out the first 10 points, where the average still holds only a few noisy batches.
+ */
+function steepest(lrs: number[], losses: number[]): number {
+  const [skip, w] = [10, 3];
+  let [best, slope] = [lrs[Math.floor(lrs.length / 2)] ?? LR_RANGE.from, Infinity];
+  for (let i = Math.max(skip, w); i + w < losses.length; i++) {
+    const g = (losses[i + w]! - losses[i - w]!) / Math.log(lrs[i + w]! / lrs[i - w]!);
+    if (g < slope) [best, slope] = [lrs[i]!, g];
+  }
+  return best;
+}
+
 function trainEpoch(s: Session): void {
   const n = s.train.x.shape[0]!;
   const order = Array.from({ length: n }, (_, i) => i);
@@ -220,11 +312,7 @@ function trainEpoch(s: Session): void {
       const xb = s.train.x.indexSelect(0, index);
       const yb = s.train.y.indexSelect(0, index);
       s.optimizer.zeroGrad();
-      let value = loss(s.model.forward(xb), yb);
-      const rate = s.state.regularizationRate;
-      if (s.state.regularization === 'l1' && rate > 0) value = value.add(nn.l1Penalty(s.model).mul(rate));
-      if (s.state.regularization === 'l2' && rate > 0) value = value.add(nn.l2Penalty(s.model).mul(rate));
-      value.backward();
+      objective(s.state, s.model, xb, yb).backward();
       s.gradientNorms = s.linears.map((lin) => {
         const g = lin.weight.grad;
         return g === null ? 0 : g.square().sum().sqrt().item(); // inside the step's tidy
@@ -236,17 +324,38 @@ function trainEpoch(s: Session): void {
   s.epoch++;
 }
 
+/** The epoch and time of the last report while playing, for the epochs/s readout. */
+let lastReport: { epoch: number; time: number } | null = null;
+
+/** Epochs trained per second since the last report while playing (null when paused or just started). */
+function speed(s: Session): number | null {
+  const now = { epoch: s.epoch, time: performance.now() };
+  const last = lastReport;
+  lastReport = playing ? now : null;
+  if (!playing || !last || now.epoch <= last.epoch || now.time <= last.time) return null;
+  return ((now.epoch - last.epoch) * 1000) / (now.time - last.time);
+}
+
 function report(): void {
   if (!session) return;
   const s = session;
-  const [trainLoss, testLoss, grid, neurons] = tidy(() =>
+  const classify = !isRegression(s.state.dataset);
+  const [[trainLoss, trainAccuracy], [testLoss, testAccuracy], grid, neurons] = tidy(() =>
     noGrad(() => {
       s.model.eval();
-      const l = (d: { x: Tensor; y: Tensor }) =>
-        d.x.shape[0] === 0 ? 0 : loss(s.model.forward(d.x), d.y).item();
+      /** Loss, and for classification the share of points on the right side of 0 (labels are ±1). */
+      const measure = (d: { x: Tensor; y: Tensor }): [number, number | null] => {
+        if (d.x.shape[0] === 0) return [0, null];
+        const output = s.model.forward(d.x);
+        if (!classify) return [loss(output, d.y).item(), null];
+        const [out, labels] = [output.data(), d.y.data()];
+        let right = 0;
+        for (let i = 0; i < out.length; i++) if ((out[i]! >= 0 ? 1 : -1) === labels[i]) right++;
+        return [loss(output, d.y).item(), right / out.length];
+      };
       return [
-        l(s.train),
-        l(s.test),
+        measure(s.train),
+        measure(s.test),
         s.model.forward(s.grid).data() as Float32Array,
         neuronActivations(s),
       ] as const;
@@ -260,6 +369,9 @@ function report(): void {
       epoch: s.epoch,
       trainLoss,
       testLoss,
+      trainAccuracy,
+      testAccuracy,
+      epochsPerSecond: speed(s),
       grid,
       neurons,
       weights,
@@ -300,6 +412,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     } else if (message.type === 'tune' && session) {
       tune(session, message.change);
       report();
+    } else if (message.type === 'findLr' && session) {
+      post(findLearningRate(session));
     } else if (message.type === 'pause') playing = false;
     else if (message.type === 'ack') awaitingAck = false;
     else if (message.type === 'step' && session) {
@@ -344,6 +458,7 @@ const FAILURES: Partial<Record<ToWorker['type'], string>> = {
   export: 'Could not export the weights',
   setWeight: 'Could not set the weight',
   setBias: 'Could not set the bias',
+  findLr: 'Could not find a learning rate',
 };
 
 /**
@@ -360,6 +475,22 @@ function failure(action: ToWorker['type'], error: unknown): string {
   return `${FAILURES[action] ?? 'Training stopped'}: ${detail}${end}${unchanged}`;
 }
 
+/**
+ * Threads are opt-in in Myelin: where the page is cross-origin isolated, train on up to 4 threads (as
+ * many as the machine has cores, at least 2), before any tensor exists. Returns why not otherwise.
+ */
+async function startThreads(): Promise<string | undefined> {
+  const reason = threadsUnavailableReason();
+  if (reason !== undefined) return reason;
+  try {
+    await setNumThreads(Math.min(4, Math.max(2, navigator.hardwareConcurrency || 2)));
+    return undefined;
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).replace(/^[\w$.]+: /, '');
+  }
+}
+const threadsNote = await startThreads();
+
 // The page waits for this before sending anything: messages that arrive while a module worker is
 // still evaluating (awaiting the kernels) can be lost.
-post({ type: 'ready' });
+post({ type: 'ready', threads: getNumThreads(), threadsNote });
