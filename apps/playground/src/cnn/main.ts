@@ -44,6 +44,8 @@ let inFlight: number | null = null;
     maxEpochs: Number($('max-epochs').textContent),
     loss: report?.loss ?? Number.NaN,
     testAccuracy: report?.testAccuracy ?? Number.NaN,
+    /** Test accuracy after each epoch since the last reset (index 0: untrained). */
+    accuracyPerEpoch: [...curves.accuracy],
     confusion: report?.confusion ?? [],
     testSize: testLabels.length,
     testLabels: Array.from(testLabels),

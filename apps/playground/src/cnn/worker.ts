@@ -14,7 +14,7 @@ const LEARNING_RATE = 0.01;
 const post = (message: FromCnnWorker, transfer: Transferable[] = []) =>
   (self as unknown as Worker).postMessage(message, transfer);
 
-/** conv 8@3×3 → ReLU → max-pool 2 → conv 16@3×3 → ReLU → max-pool 2 → linear 64 → 10 (1,210 weights). */
+/** conv 8@3×3 → ReLU → max-pool 2 → conv 16@3×3 → ReLU → max-pool 2 → linear 64 → 10 (1,898 parameters). */
 function makeModel(): nn.Sequential {
   manualSeed(SEED);
   return new nn.Sequential(
@@ -167,6 +167,7 @@ async function reset(): Promise<void> {
   playing = false;
   old.abort.abort();
   await old.running;
+  playing = false; // a Play that came while the old epoch was stopping is superseded by the reset
   old.model.dispose();
   old.optimizer.dispose();
   session = newSession();
