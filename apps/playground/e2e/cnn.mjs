@@ -133,11 +133,12 @@ await runSpec('CNN view end-to-end (Chromium)', async ({ browser, test }) => {
     expect(agree >= 3, `only ${agree} of 6 test images classified right`);
   });
 
-  await test('CNN view: clicking a misclassified example makes it the input, with its wrong class on top', async () => {
+  await test('CNN view: a misclassified example (Enter on it) becomes the input, with its wrong class on top', async () => {
     const s0 = await state(page);
     const example = page.locator('#misclassified button').first();
     const index = Number(await example.getAttribute('data-index'));
-    await example.click();
+    await example.focus();
+    await page.keyboard.press('Enter');
     await settled(page);
     const s = await state(page);
     expect(s.source.kind === 'test' && s.source.index === index, `the input is ${JSON.stringify(s.source)}`);

@@ -316,6 +316,10 @@ function drawConfusion(confusion: number[][]): void {
 function drawMisclassified(r: EpochReport): void {
   const wrong = Array.from(r.testPredictions.keys()).filter((i) => r.testPredictions[i] !== testLabels[i]);
   const strip = $('misclassified');
+  // The strip is rebuilt every epoch: a keyboard user's focus stays on the same example if it is still there.
+  const focused = strip.contains(document.activeElement)
+    ? (document.activeElement as HTMLElement).dataset.index
+    : undefined;
   strip.replaceChildren();
   for (const index of wrong.slice(0, MISCLASSIFIED_SHOWN)) {
     const button = document.createElement('button');
@@ -333,6 +337,7 @@ function drawMisclassified(r: EpochReport): void {
     strip.append(button);
     drawPixels(canvas, testImages.subarray(index * 64, (index + 1) * 64), SIDE, ink);
   }
+  if (focused !== undefined) strip.querySelector<HTMLElement>(`button[data-index="${focused}"]`)?.focus();
   if (wrong.length > MISCLASSIFIED_SHOWN) {
     const more = document.createElement('span');
     more.className = 'note';
