@@ -16,7 +16,7 @@ export default defineConfig({
     // One app, several pages: the playground and its extra views (issue 17).
     rollupOptions: {
       input: Object.fromEntries(
-        ['index', 'optimizers', 'activations', 'lessons'].map((page) => [
+        ['index', 'optimizers', 'activations', 'lessons', 'cnn'].map((page) => [
           page,
           fileURLToPath(new URL(`${page}.html`, import.meta.url)),
         ]),
