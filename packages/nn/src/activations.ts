@@ -109,6 +109,7 @@ abstract class ActivationModule extends Module {
 
 /** ReLU layer. @example new ReLU() */
 export class ReLU extends ActivationModule {
+  static override readonly layerName = 'ReLU';
   constructor() {
     super('ReLU', relu);
   }
@@ -116,6 +117,7 @@ export class ReLU extends ActivationModule {
 
 /** Sigmoid layer. @example new Sigmoid() */
 export class Sigmoid extends ActivationModule {
+  static override readonly layerName = 'Sigmoid';
   constructor() {
     super('Sigmoid', sigmoid);
   }
@@ -123,6 +125,7 @@ export class Sigmoid extends ActivationModule {
 
 /** Tanh layer. @example new Tanh() */
 export class Tanh extends ActivationModule {
+  static override readonly layerName = 'Tanh';
   constructor() {
     super('Tanh', tanh);
   }
@@ -130,6 +133,7 @@ export class Tanh extends ActivationModule {
 
 /** SELU layer. @example new SELU() */
 export class SELU extends ActivationModule {
+  static override readonly layerName = 'SELU';
   constructor() {
     super('SELU', selu);
   }
@@ -137,6 +141,7 @@ export class SELU extends ActivationModule {
 
 /** Softsign layer. @example new Softsign() */
 export class Softsign extends ActivationModule {
+  static override readonly layerName = 'Softsign';
   constructor() {
     super('Softsign', softsign);
   }
@@ -144,6 +149,7 @@ export class Softsign extends ActivationModule {
 
 /** Leaky ReLU layer. @example new LeakyReLU(0.1) */
 export class LeakyReLU extends ActivationModule {
+  static override readonly layerName = 'LeakyReLU';
   constructor(readonly negativeSlope = 0.01) {
     super('LeakyReLU', (x) => leakyRelu(x, negativeSlope));
     requireNumber('LeakyReLU', 'negativeSlope', negativeSlope);
@@ -156,6 +162,7 @@ export class LeakyReLU extends ActivationModule {
 
 /** ELU layer. @example new ELU(1) */
 export class ELU extends ActivationModule {
+  static override readonly layerName = 'ELU';
   constructor(readonly alpha = 1) {
     super('ELU', (x) => elu(x, alpha));
     requireNumber('ELU', 'alpha', alpha);
@@ -168,6 +175,7 @@ export class ELU extends ActivationModule {
 
 /** Step (threshold) layer; see {@link step}. @example new Step() */
 export class Step extends ActivationModule {
+  static override readonly layerName = 'Step';
   constructor(readonly threshold = 0) {
     super('Step', (x) => step(x, threshold));
     requireNumber('Step', 'threshold', threshold);
@@ -180,6 +188,7 @@ export class Step extends ActivationModule {
 
 /** Softmax layer along `dim`. @example new Softmax(1) */
 export class Softmax extends ActivationModule {
+  static override readonly layerName = 'Softmax';
   constructor(readonly dim = -1) {
     super('Softmax', (x) => softmax(x, dim));
     dimension('Softmax', dim);
@@ -192,6 +201,7 @@ export class Softmax extends ActivationModule {
 
 /** LogSoftmax layer along `dim`. @example new LogSoftmax(1) */
 export class LogSoftmax extends ActivationModule {
+  static override readonly layerName = 'LogSoftmax';
   constructor(readonly dim = -1) {
     super('LogSoftmax', (x) => logSoftmax(x, dim));
     dimension('LogSoftmax', dim);

@@ -9,6 +9,7 @@ import { Module } from './module.js';
  * const logits = model.forward(x);
  */
 export class Sequential extends Module {
+  static override readonly layerName = 'Sequential';
   private readonly layers: Module[] = [];
 
   constructor(...modules: Module[] | [Module[]]) {
@@ -55,6 +56,7 @@ export class Sequential extends Module {
  * @example this.blocks = this.addModule('blocks', new ModuleList([new Linear(4, 4), new Linear(4, 4)]));
  */
 export class ModuleList extends Module {
+  static override readonly layerName = 'ModuleList';
   private readonly items: Module[] = [];
 
   constructor(modules: Iterable<Module> = []) {
@@ -93,6 +95,7 @@ export class ModuleList extends Module {
  * @example const heads = new ModuleDict({ digits: new Linear(64, 10), parity: new Linear(64, 2) });
  */
 export class ModuleDict extends Module {
+  static override readonly layerName = 'ModuleDict';
   private readonly items = new Map<string, Module>();
 
   constructor(modules: Record<string, Module> = {}) {

@@ -1,5 +1,6 @@
 import { manualSeed, memory, randn, type Tensor, tensor, zeros } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
+import * as nn from './index.js';
 import { Dropout, Linear, Module, ModuleDict, ModuleList, ReLU, Sequential } from './index.js';
 
 class WithBuffer extends Module {
@@ -132,5 +133,43 @@ describe('Module', () => {
     expect(memory().tensors).toBe(before + 6);
     net.dispose();
     expect(memory().tensors).toBe(before);
+  });
+});
+
+describe('Module.typeName (issue 16 #5: no minified class names in messages)', () => {
+  it('every layer names itself with a string that survives minification, equal to its export name', () => {
+    const layers = Object.entries(nn).filter(
+      ([, value]) => typeof value === 'function' && value.prototype instanceof Module,
+    ) as [string, typeof Module][];
+    expect(layers.length).toBeGreaterThan(40);
+    for (const [exportName, layer] of layers) {
+      expect(Object.hasOwn(layer, 'layerName') ? layer.layerName : '(missing)', exportName).toBe(exportName);
+    }
+  });
+
+  it("messages and summary() keep the layer's name when a bundler renames the class", () => {
+    const original = Object.getOwnPropertyDescriptor(Linear, 'name')!;
+    Object.defineProperty(Linear, 'name', { value: 't' }); // what a minifier does
+    try {
+      const layer = new Linear(2, 3);
+      expect(() => layer.loadStateDict(new Map())).toThrow(/^Linear\.loadStateDict: /);
+      expect(layer.toString()).toMatch(/^Linear\(/);
+      layer.dispose();
+    } finally {
+      Object.defineProperty(Linear, 'name', original);
+    }
+  });
+
+  it("a user's own module, or a subclass of a layer, is named by its own class", () => {
+    class Net extends Module {
+      forward(x: Tensor) {
+        return x;
+      }
+    }
+    class WideLinear extends Linear {}
+    expect(new Net().typeName).toBe('Net');
+    const wide = new WideLinear(2, 2);
+    expect(wide.typeName).toBe('WideLinear');
+    wide.dispose();
   });
 });

@@ -24,6 +24,23 @@ export interface LoadStateDictOptions {
  * Parameters and buffers are long-lived (exempt from `tidy`); `dispose()` frees them.
  */
 export abstract class Module {
+  /**
+   * The class's name as written, for messages and `summary()`: Myelin's layers set it because an
+   * app's bundler may minify class names (`Linear` would print as `t`). Your own modules need not:
+   * without it, {@link Module.typeName} is the class's runtime name.
+   */
+  static readonly layerName: string | undefined = undefined;
+
+  /**
+   * The module's type in messages and summaries: its class's `layerName`, else its class name.
+   *
+   * @example new Linear(2, 3).typeName // 'Linear'
+   */
+  get typeName(): string {
+    const type = this.constructor as typeof Module;
+    return Object.hasOwn(type, 'layerName') && type.layerName !== undefined ? type.layerName : type.name;
+  }
+
   /** Whether the module is in training mode (Dropout, BatchNorm and StochasticDepth depend on it). */
   training = true;
   private readonly ownParameters = new Map<string, Tensor>();
@@ -42,7 +59,7 @@ export abstract class Module {
   protected addParameter(name: string, tensor: Tensor): Tensor {
     this.checkName(name);
     if (tensor.dtype !== 'float32')
-      throw new TypeError(`${this.constructor.name}: parameter '${name}' must be float32`);
+      throw new TypeError(`${this.typeName}: parameter '${name}' must be float32`);
     tensor.keep();
     if (!tensor.requiresGrad) tensor.requiresGrad_(true);
     this.ownParameters.set(name, tensor);
@@ -59,7 +76,7 @@ export abstract class Module {
   /** Replaces a registered buffer's tensor (disposing the old one), e.g. after updating statistics. */
   protected setBuffer(name: string, tensor: Tensor): Tensor {
     const old = this.ownBuffers.get(name);
-    if (old === undefined) throw new Error(`${this.constructor.name}: no buffer named '${name}'`);
+    if (old === undefined) throw new Error(`${this.typeName}: no buffer named '${name}'`);
     if (old !== tensor) old.dispose();
     this.ownBuffers.set(name, tensor.keep());
     return tensor;
@@ -74,29 +91,28 @@ export abstract class Module {
   protected addStateDictAlias(alias: string, name: string): void {
     this.checkName(alias);
     if (!this.ownParameters.has(name) && !this.ownBuffers.has(name))
-      throw new Error(`${this.constructor.name}: alias '${alias}' names no parameter or buffer '${name}'`);
+      throw new Error(`${this.typeName}: alias '${alias}' names no parameter or buffer '${name}'`);
     this.ownAliases.set(alias, name);
   }
 
   /** Registers a child module named `name`. */
   protected addModule<M extends Module>(name: string, module: M): M {
     this.checkName(name);
-    if (!(module instanceof Module))
-      throw new TypeError(`${this.constructor.name}: child '${name}' is not a Module`);
+    if (!(module instanceof Module)) throw new TypeError(`${this.typeName}: child '${name}' is not a Module`);
     this.ownModules.set(name, module);
     return module;
   }
 
   private checkName(name: string): void {
     if (name === '' || name.includes('.'))
-      throw new RangeError(`${this.constructor.name}: invalid name '${name}' (non-empty, no dots)`);
+      throw new RangeError(`${this.typeName}: invalid name '${name}' (non-empty, no dots)`);
     if (
       this.ownParameters.has(name) ||
       this.ownBuffers.has(name) ||
       this.ownModules.has(name) ||
       this.ownAliases.has(name)
     ) {
-      throw new Error(`${this.constructor.name}: '${name}' is already registered`);
+      throw new Error(`${this.typeName}: '${name}' is already registered`);
     }
   }
 
@@ -212,7 +228,7 @@ export abstract class Module {
     state: ReadonlyMap<string, Tensor> | Record<string, Tensor>,
     options: LoadStateDictOptions = {},
   ): void {
-    const where = `${this.constructor.name}.loadStateDict`;
+    const where = `${this.typeName}.loadStateDict`;
     checkOptions(where, options, ['strict']);
     const { strict = true } = options;
     if (typeof strict !== 'boolean')
@@ -247,7 +263,7 @@ export abstract class Module {
       }
     }
     if (problems.length > 0)
-      throw new Error(`${this.constructor.name}.loadStateDict: ${problems.join('; ')} (nothing was loaded)`);
+      throw new Error(`${this.typeName}.loadStateDict: ${problems.join('; ')} (nothing was loaded)`);
     noGrad(() => {
       for (const [name, target] of own) {
         const source = incoming.get(name);
@@ -301,7 +317,7 @@ export abstract class Module {
     const lines: string[] = [];
     const render = (module: Module, name: string, depth: number) => {
       const own = [...module.ownParameters.values()].reduce((n, p) => n + p.size, 0);
-      const label = `${'  '.repeat(depth)}${name === '' ? '' : `(${name}): `}${module.constructor.name}(${module.describe()})`;
+      const label = `${'  '.repeat(depth)}${name === '' ? '' : `(${name}): `}${module.typeName}(${module.describe()})`;
       // The batch dimension varies between calls: shown as N.
       const shape = module.lastOutputShape ? `[${['N', ...module.lastOutputShape.slice(1)].join(', ')}]` : '';
       lines.push(

@@ -138,7 +138,7 @@ export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportO
     producerName: 'myelin',
     producerVersion: '0.0.0',
     graph: {
-      name: model.constructor.name,
+      name: model.typeName,
       node: graph.nodes,
       initializer: graph.initializers,
       input: [valueInfo(inputName, exampleInput, dynamic.input, { dynamic: false, batched: false })],
@@ -345,8 +345,6 @@ function exportWhole(
   } catch (error) {
     if (!(error instanceof UnsupportedCall)) throw error;
     const where = context.scope === '' ? '' : ` (module '${context.scope}')`;
-    state.failure = new Error(
-      `${fn}: ${module.constructor.name}${where} cannot be exported: ${error.message}`,
-    );
+    state.failure = new Error(`${fn}: ${module.typeName}${where} cannot be exported: ${error.message}`);
   }
 }

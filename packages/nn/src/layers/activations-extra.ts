@@ -22,6 +22,7 @@ abstract class Elementwise extends Module {
 
 /** GELU layer, exact or `approximate: 'tanh'`; see {@link gelu}. @example new GELU({ approximate: 'tanh' }) */
 export class GELU extends Elementwise {
+  static override readonly layerName = 'GELU';
   constructor(readonly options: { approximate?: 'none' | 'tanh' } = {}) {
     super('GELU', (x) => gelu(x, options));
     checkOptions('GELU', options, ['approximate']);
@@ -38,6 +39,7 @@ export class GELU extends Elementwise {
 
 /** Softplus layer; see {@link softplus}. @example new Softplus({ beta: 2 }) */
 export class Softplus extends Elementwise {
+  static override readonly layerName = 'Softplus';
   constructor(readonly options: { beta?: number; threshold?: number } = {}) {
     super('Softplus', (x) => softplus(x, options));
     checkOptions('Softplus', options, ['beta', 'threshold']);
@@ -56,6 +58,7 @@ export class Softplus extends Elementwise {
 
 /** Mish layer, x·tanh(softplus(x)). @example new Mish() */
 export class Mish extends Elementwise {
+  static override readonly layerName = 'Mish';
   constructor() {
     super('Mish', mish);
   }
@@ -63,6 +66,7 @@ export class Mish extends Elementwise {
 
 /** Hardtanh layer (clamp to [minVal, maxVal], default [−1, 1]). @example new Hardtanh({ minVal: 0, maxVal: 6 }) */
 export class Hardtanh extends Elementwise {
+  static override readonly layerName = 'Hardtanh';
   constructor(readonly options: { minVal?: number; maxVal?: number } = {}) {
     super('Hardtanh', (x) => hardtanh(x, options));
     checkOptions('Hardtanh', options, ['minVal', 'maxVal']);
@@ -81,6 +85,7 @@ export class Hardtanh extends Elementwise {
 
 /** LogSigmoid layer, log σ(x) computed stably. @example new LogSigmoid() */
 export class LogSigmoid extends Elementwise {
+  static override readonly layerName = 'LogSigmoid';
   constructor() {
     super('LogSigmoid', logsigmoid);
   }
@@ -88,6 +93,7 @@ export class LogSigmoid extends Elementwise {
 
 /** SiLU (swish) layer, x·σ(x). @example new SiLU() */
 export class SiLU extends Elementwise {
+  static override readonly layerName = 'SiLU';
   constructor() {
     super('SiLU', silu);
   }

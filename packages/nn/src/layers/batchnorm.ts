@@ -43,6 +43,7 @@ export const LEGACY_BUFFER_NAMES = [
  * @example new Sequential(new Linear(64, 128), new BatchNorm1d(128), new ReLU())
  */
 export class BatchNorm1d extends Module {
+  static override readonly layerName = 'BatchNorm1d';
   readonly eps: number;
   readonly momentum: number;
   readonly weight: Tensor | null;

@@ -23,6 +23,7 @@ import { type BatchNormOptions, LEGACY_BUFFER_NAMES } from './batchnorm.js';
  * @example new Sequential(new Conv2d(3, 16, 3, { padding: 1, bias: false }), new BatchNorm2d(16), new ReLU())
  */
 export class BatchNorm2d extends Module {
+  static override readonly layerName = 'BatchNorm2d';
   readonly eps: number;
   readonly momentum: number;
   readonly weight: Tensor | null;

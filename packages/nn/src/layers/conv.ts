@@ -149,6 +149,7 @@ abstract class ConvBase extends Module {
  * conv.numParameters(); // 760
  */
 export class Conv2d extends ConvBase {
+  static override readonly layerName = 'Conv2d';
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly kernelSize: [number, number];
@@ -269,6 +270,7 @@ function describeConv(
  * @example new Conv1d(2, 8, 3, { padding: 'same' }).forward(randn([4, 2, 100])).shape; // [4, 8, 100]
  */
 export class Conv1d extends ConvBase {
+  static override readonly layerName = 'Conv1d';
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly stride: number;
@@ -355,6 +357,7 @@ export class Conv1d extends ConvBase {
  * @example new ConvTranspose2d(8, 4, 2, { stride: 2 }).forward(randn([1, 8, 7, 7])).shape; // [1, 4, 14, 14]
  */
 export class ConvTranspose2d extends ConvBase {
+  static override readonly layerName = 'ConvTranspose2d';
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly kernelSize: [number, number];

@@ -83,6 +83,7 @@ export function applyDropoutMask(
  * @example new Dropout(0.5, { generator: new Generator().manualSeed(1) })
  */
 export class Dropout extends Module {
+  static override readonly layerName = 'Dropout';
   readonly generator: Generator | undefined;
 
   constructor(

@@ -39,6 +39,7 @@ export function dropout2d(
  * @example new Sequential(new Conv2d(16, 32, 3), new ReLU(), new Dropout2d(0.1))
  */
 export class Dropout2d extends Module {
+  static override readonly layerName = 'Dropout2d';
   readonly generator: Generator | undefined;
 
   constructor(

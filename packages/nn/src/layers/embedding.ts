@@ -27,6 +27,7 @@ export function lookup(weight: Tensor, indices: Tensor, paddingIdx: number | nul
  * @example const emb = new Embedding(1000, 32); emb.forward(tokenIds) // [batch, seq, 32]
  */
 export class Embedding extends Module {
+  static override readonly layerName = 'Embedding';
   readonly weight: Tensor;
   /** The padding row, in 0..numEmbeddings − 1, or null. */
   readonly paddingIdx: number | null;

@@ -17,6 +17,7 @@ export function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
  * @example const fc = new Linear(64, 10); fc.forward(randn([32, 64])).shape // [32, 10]
  */
 export class Linear extends Module {
+  static override readonly layerName = 'Linear';
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 

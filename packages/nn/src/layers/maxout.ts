@@ -10,6 +10,7 @@ import { Linear } from './linear.js';
  * @example new Maxout(64, 32, 3).forward(x) // [N, 32]
  */
 export class Maxout extends Module {
+  static override readonly layerName = 'Maxout';
   readonly linear: Linear;
 
   constructor(

@@ -53,6 +53,7 @@ export function groupNormOf(
  * @example new LayerNorm([128]).forward(x) // x: [N, 128]
  */
 export class LayerNorm extends Module {
+  static override readonly layerName = 'LayerNorm';
   readonly normalizedShape: number[];
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
@@ -101,6 +102,7 @@ export class LayerNorm extends Module {
  * @example new GroupNorm(4, 32).forward(x) // x: [N, 32, L]
  */
 export class GroupNorm extends Module {
+  static override readonly layerName = 'GroupNorm';
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
 

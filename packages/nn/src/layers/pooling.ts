@@ -70,6 +70,7 @@ function input(fn: string, x: unknown, dims: string): asserts x is Tensor {
  * @example new MaxPool2d(2).forward(randn([32, 6, 28, 28])).shape; // [32, 6, 14, 14]
  */
 export class MaxPool2d extends Module {
+  static override readonly layerName = 'MaxPool2d';
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
@@ -112,6 +113,7 @@ export class MaxPool2d extends Module {
  * @example new MaxPool1d(2).forward(randn([4, 8, 100])).shape; // [4, 8, 50]
  */
 export class MaxPool1d extends Module {
+  static override readonly layerName = 'MaxPool1d';
   readonly stride: number;
   readonly padding: number;
   readonly dilation: number;
@@ -161,6 +163,7 @@ export class MaxPool1d extends Module {
  * @example new AvgPool2d(2).forward(randn([32, 6, 28, 28])).shape; // [32, 6, 14, 14]
  */
 export class AvgPool2d extends Module {
+  static override readonly layerName = 'AvgPool2d';
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
@@ -207,6 +210,7 @@ export class AvgPool2d extends Module {
  * @example new AvgPool1d(4).forward(randn([4, 8, 100])).shape; // [4, 8, 25]
  */
 export class AvgPool1d extends Module {
+  static override readonly layerName = 'AvgPool1d';
   readonly stride: number;
   readonly padding: number;
   readonly ceilMode: boolean;
@@ -273,6 +277,7 @@ const showSize = (s: AdaptiveSize) => (typeof s === 'number' ? `${s}` : `[${s.jo
  * @example new AdaptiveAvgPool2d(1).forward(randn([8, 64, 7, 7])).shape; // [8, 64, 1, 1]
  */
 export class AdaptiveAvgPool2d extends Module {
+  static override readonly layerName = 'AdaptiveAvgPool2d';
   readonly outputSize: AdaptiveSize;
 
   constructor(outputSize: AdaptiveSize) {
@@ -297,6 +302,7 @@ export class AdaptiveAvgPool2d extends Module {
  * @example new AdaptiveMaxPool2d([3, 4]).forward(randn([2, 3, 7, 6])).shape; // [2, 3, 3, 4]
  */
 export class AdaptiveMaxPool2d extends Module {
+  static override readonly layerName = 'AdaptiveMaxPool2d';
   readonly outputSize: AdaptiveSize;
 
   constructor(outputSize: AdaptiveSize) {

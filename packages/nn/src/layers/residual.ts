@@ -23,6 +23,7 @@ function requireModule(owner: string, branch: unknown): void {
  * @example new Residual(new Sequential(new Linear(64, 64), new ReLU(), new Linear(64, 64)))
  */
 export class Residual extends Module {
+  static override readonly layerName = 'Residual';
   constructor(readonly branch: Module) {
     super();
     requireModule('Residual', branch);
@@ -113,6 +114,7 @@ export function stochasticDepthSurvival(layerIndex: number, numLayers: number, f
  * @example new StochasticDepth(block, 1 - stochasticDepthSurvival(l, numBlocks, 0.5)) // block l of numBlocks
  */
 export class StochasticDepth extends Module {
+  static override readonly layerName = 'StochasticDepth';
   readonly generator: Generator | undefined;
 
   constructor(

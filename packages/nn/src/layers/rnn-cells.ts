@@ -172,6 +172,7 @@ abstract class RecurrentCellBase extends Module {
  * @example const cell = new RNNCell(10, 20); let h = cell.forward(x0); h = cell.forward(x1, h);
  */
 export class RNNCell extends RecurrentCellBase {
+  static override readonly layerName = 'RNNCell';
   constructor(
     inputSize: number,
     hiddenSize: number,
@@ -205,6 +206,7 @@ export class RNNCell extends RecurrentCellBase {
  * @example const cell = new LSTMCell(10, 20); const [h, c] = cell.forward(x0); cell.forward(x1, [h, c]);
  */
 export class LSTMCell extends RecurrentCellBase {
+  static override readonly layerName = 'LSTMCell';
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}) {
     checkOptions('LSTMCell', options, ['bias']);
     super('LSTMCell', 'lstm', inputSize, hiddenSize, options.bias ?? true);
@@ -231,6 +233,7 @@ export class LSTMCell extends RecurrentCellBase {
  * @example const cell = new GRUCell(10, 20); let h = cell.forward(x0); h = cell.forward(x1, h);
  */
 export class GRUCell extends RecurrentCellBase {
+  static override readonly layerName = 'GRUCell';
   constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}) {
     checkOptions('GRUCell', options, ['bias']);
     super('GRUCell', 'gru', inputSize, hiddenSize, options.bias ?? true);

@@ -331,6 +331,7 @@ function stepMasks(lengths: readonly number[], steps: number): (Tensor | null)[]
  * @example const rnn = new RNN(10, 20, { numLayers: 2 }); const [out, hN] = rnn.forward(randn([5, 3, 10]));
  */
 export class RNN extends RecurrentBase {
+  static override readonly layerName = 'RNN';
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
@@ -372,6 +373,7 @@ export class RNN extends RecurrentBase {
  * const [out, [hN, cN]] = lstm.forward(images); // images: [64, 28, 28]
  */
 export class LSTM extends RecurrentBase {
+  static override readonly layerName = 'LSTM';
   constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
     checkOptions('LSTM', options, [
       'numLayers',
@@ -419,6 +421,7 @@ export class LSTM extends RecurrentBase {
  * @example const gru = new GRU(10, 20, { bidirectional: true }); const [out, hN] = gru.forward(x);
  */
 export class GRU extends RecurrentBase {
+  static override readonly layerName = 'GRU';
   constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
     checkOptions('GRU', options, ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional']);
     super('GRU', 'gru', inputSize, hiddenSize, options);

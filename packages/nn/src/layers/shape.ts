@@ -4,6 +4,7 @@ import { requireInteger, requireTensor } from '../validate.js';
 
 /** Returns its input unchanged (a placeholder, or a skip path). @example new Identity().forward(x) === x */
 export class Identity extends Module {
+  static override readonly layerName = 'Identity';
   forward(x: Tensor): Tensor {
     requireTensor('Identity.forward', 'the input', x);
     return x;
@@ -17,6 +18,7 @@ export class Identity extends Module {
  * @example new Flatten().forward(images).shape // [N, C*H*W]
  */
 export class Flatten extends Module {
+  static override readonly layerName = 'Flatten';
   constructor(
     readonly startDim = 1,
     readonly endDim = -1,

@@ -10,6 +10,7 @@ import { checkOptions, describeValue, requireBoolean, requireChoice, requireTens
  * @example new Upsample({ size: [32, 32], mode: 'bilinear', alignCorners: false })
  */
 export class Upsample extends Module {
+  static override readonly layerName = 'Upsample';
   readonly size: number | readonly [number, number] | undefined;
   readonly scaleFactor: number | readonly [number, number] | undefined;
   readonly mode: 'nearest' | 'bilinear';

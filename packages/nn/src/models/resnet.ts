@@ -36,6 +36,7 @@ function run(module: Module, x: Tensor): Tensor {
  * @example new BasicBlock(64, 64, 1, { stochasticDepth: 0.2 }) // drops f(x) for 20% of the samples
  */
 export class BasicBlock extends Module {
+  static override readonly layerName = 'BasicBlock';
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
   readonly relu: ReLU;
@@ -132,6 +133,7 @@ export interface ResNetOptions {
  * models.resnet({ blocks: [2, 2, 2], channels: [16, 32, 64], stochasticDepth: { finalSurvival: 0.5 } });
  */
 export class ResNet extends Module {
+  static override readonly layerName = 'ResNet';
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
   readonly relu: ReLU;
