@@ -1,4 +1,4 @@
-import { noGrad, type Tensor, tensor } from '@myelin/tensor';
+import { noGrad, type Tensor, tensor, tidy } from '@myelin/tensor';
 
 function requireMatrix(owner: string, x: Tensor): void {
   if (x.ndim !== 2)
@@ -18,13 +18,13 @@ abstract class Scaler {
   /** (x − shift) / scale, per feature. */
   transform(x: Tensor): Tensor {
     const { shift, scale } = this.fitted(x);
-    return noGrad(() => x.sub(shift).div(scale));
+    return tidy(() => noGrad(() => x.sub(shift).div(scale))); // frees x − shift
   }
 
   /** The inverse: x·scale + shift. */
   inverseTransform(x: Tensor): Tensor {
     const { shift, scale } = this.fitted(x);
-    return noGrad(() => x.mul(scale).add(shift));
+    return tidy(() => noGrad(() => x.mul(scale).add(shift))); // frees x·scale
   }
 
   /** `fit(x)` then `transform(x)`. */
@@ -70,10 +70,12 @@ export class StandardScaler extends Scaler {
 
   fit(x: Tensor): this {
     requireMatrix(this.name, x);
-    const [mean, std] = noGrad(() => [x.mean(0), x.std(0, { correction: 0 })]);
-    const scale = std!.data().map((s) => (s === 0 ? 1 : s));
-    std!.dispose();
-    this.setStatistics(mean!, tensor(scale));
+    // tidy frees std's intermediates (and std itself once read); only the statistics survive.
+    tidy(() => {
+      const [mean, std] = noGrad(() => [x.mean(0), x.std(0, { correction: 0 })]);
+      const scale = std!.data().map((s) => (s === 0 ? 1 : s));
+      this.setStatistics(mean!, tensor(scale));
+    });
     return this;
   }
 

@@ -28,6 +28,25 @@ describe('scalers and encoders', () => {
     [5, 60, 5],
   ]);
 
+  it('scalers leave exactly their statistics and their results alive (std() intermediates used to leak 8 per fit)', () => {
+    const x = randn([20, 3]);
+    for (const scaler of [new StandardScaler(), new MinMaxScaler()]) {
+      const before = memory().tensors;
+      scaler.fit(x);
+      expect(memory().tensors).toBe(before + 2); // shift and scale
+      const y = scaler.transform(x);
+      const back = scaler.inverseTransform(y);
+      expect(memory().tensors).toBe(before + 4);
+      y.dispose();
+      back.dispose();
+      scaler.fit(x); // refitting replaces the statistics
+      expect(memory().tensors).toBe(before + 2);
+      scaler.dispose();
+      expect(memory().tensors).toBe(before);
+    }
+    x.dispose();
+  });
+
   it('StandardScaler: zero mean, unit population std, constant features untouched; inverts exactly', () => {
     const scaler = new StandardScaler();
     const z = scaler.fitTransform(x);
