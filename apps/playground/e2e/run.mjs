@@ -155,7 +155,11 @@ try {
       await page.locator('[data-control=regularization]').isHidden(),
       'regularization control should be hidden',
     );
-    expect(await page.locator('[data-control=dataset]').isVisible(), 'dataset control should be visible');
+    // The label (the note under it shares its data-control, so it hides with it).
+    expect(
+      await page.locator('label[data-control=dataset]').isVisible(),
+      'dataset control should be visible',
+    );
   });
 
   await test('beyond TF Playground: schedule, dropout and batch norm train; gradient norms and the learning rate are shown', async () => {

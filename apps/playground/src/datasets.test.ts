@@ -2,7 +2,7 @@
 // issue 17 #10 (noise moved points at twice TF's strength, circle was two rings, blobs ran off the plot).
 import { describe, expect, it } from 'vitest';
 import { DATASET_NOTES, generateDataset, sampleCount, seededRandom } from './datasets.js';
-import { DATASETS, type Dataset } from './state.js';
+import { DATASETS, type Dataset, decodeHash, encodeHash, outputCount } from './state.js';
 
 const make = (dataset: Dataset, noise: number, seed = 1) =>
   generateDataset(dataset, sampleCount(dataset), noise, seededRandom(seed));
@@ -111,5 +111,70 @@ describe('playground data sets (TF Playground definitions)', () => {
     expect(make('circle', 0.2, 3)).toEqual(make('circle', 0.2, 3));
     expect(make('circle', 0.2, 3)).not.toEqual(make('circle', 0.2, 4));
     for (const d of DATASETS) expect(DATASET_NOTES[d].length).toBeGreaterThan(10);
+  });
+});
+
+// Issue 17 beyond #6: multi-class data sets (TF Playground has none).
+describe('playground multi-class data sets', () => {
+  const makeK = (dataset: 'kblobs' | 'kspiral', classes: number, noise = 0, seed = 1) =>
+    generateDataset(dataset, 500, noise, seededRandom(seed), classes);
+
+  it('k blobs and k-arm spiral: labels 0…k−1, an equal share per class, k = 3, 4, 5', () => {
+    for (const dataset of ['kblobs', 'kspiral'] as const) {
+      for (const k of [3, 4, 5]) {
+        const points = makeK(dataset, k);
+        const counts = Array.from({ length: k }, (_, c) => points.filter((p) => p.label === c).length);
+        expect(counts).toEqual(Array(k).fill(Math.floor(500 / k)));
+      }
+    }
+  });
+
+  it('k blobs: class c centred at radius 3.5, angle 2πc/k from the y axis; all on the plot at full noise', () => {
+    const points = makeK('kblobs', 4);
+    for (let c = 0; c < 4; c++) {
+      const own = points.filter((p) => p.label === c);
+      const angle = (2 * Math.PI * c) / 4;
+      // σ = 0.8 over 125 points: standard error ~0.07.
+      expectNear(mean(own.map((p) => p.x)), 3.5 * Math.sin(angle), 0.3);
+      expectNear(mean(own.map((p) => p.y)), 3.5 * Math.cos(angle), 0.3);
+    }
+    for (const p of makeK('kblobs', 5, 0.5)) {
+      expect(Math.abs(p.x)).toBeLessThanOrEqual(6);
+      expect(Math.abs(p.y)).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it("k-arm spiral: with two arms it is TF Playground's spiral point for point; arms 2π/k apart", () => {
+    const two = generateDataset('kspiral', 500, 0.3, seededRandom(2), 2);
+    const tf = generateDataset('spiral', 500, 0.3, seededRandom(2));
+    expect(two.map((p) => [p.x, p.y])).toEqual(tf.map((p) => [p.x, p.y]));
+    expect(two.map((p) => (p.label === 0 ? 1 : -1))).toEqual(tf.map((p) => p.label));
+    const three = makeK('kspiral', 3);
+    // Point i of each arm at radius 5i/166, the arms' angles a third of a turn apart.
+    const [a, b] = [three[100]!, three[166 + 100]!];
+    expectNear(radius(a), radius(b), 1e-9);
+    const turn = Math.atan2(a.x, a.y) - Math.atan2(b.x, b.y);
+    expectNear(Math.abs(Math.cos(turn) - Math.cos((2 * Math.PI) / 3)), 0, 1e-9);
+  });
+
+  it('the class count is seeded and reproducible', () => {
+    expect(makeK('kspiral', 4, 0.2, 3)).toEqual(makeK('kspiral', 4, 0.2, 3));
+    expect(makeK('kblobs', 4, 0.2, 3)).not.toEqual(makeK('kblobs', 4, 0.2, 4));
+  });
+});
+
+describe('playground state: the class count in the URL hash', () => {
+  it('round-trips classes, clamps it to 3–5 and defaults to 3', () => {
+    const state = { ...decodeHash(''), dataset: 'kspiral' as const, classes: 5 };
+    expect(decodeHash(`#${encodeHash(state)}`)).toEqual(state);
+    expect(decodeHash('#dataset=kblobs&classes=9').classes).toBe(5);
+    expect(decodeHash('#dataset=kblobs&classes=1').classes).toBe(3);
+    expect(decodeHash('#dataset=kblobs').classes).toBe(3);
+  });
+
+  it('a multi-class set has one output node per class; the others keep one', () => {
+    expect(outputCount({ dataset: 'kblobs', classes: 4 })).toBe(4);
+    expect(outputCount({ dataset: 'xor', classes: 4 })).toBe(1);
+    expect(outputCount({ dataset: 'plane', classes: 5 })).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 // The data sets, defined as TensorFlow Playground defines them (its src/dataset.ts), so that what a
-// student sees here matches what a lesson written for TF Playground describes. Moons and blobs are
-// Myelin's own; DATASET_NOTES says so on the page.
+// student sees here matches what a lesson written for TF Playground describes. Moons, blobs and the
+// multi-class sets (k blobs, k-arm spiral) are Myelin's own; DATASET_NOTES says so on the page.
 import type { Point } from './protocol.js';
 import { type Dataset, isRegression } from './state.js';
 
@@ -84,13 +84,46 @@ function multiGaussianRule(x: number, y: number): number {
   return label;
 }
 
+/** The two arms of TF Playground's spiral, generalised to `arms` arms 2π/arms apart (arm c labelled `label(c)`). */
+function spiralArms(
+  random: () => number,
+  perArm: number,
+  arms: number,
+  noise: number,
+  label: (arm: number) => number,
+): Point[] {
+  const points: Point[] = [];
+  for (let c = 0; c < arms; c++) {
+    const offset = (2 * Math.PI * c) / arms;
+    for (let i = 0; i < perArm; i++) {
+      // Out to radius 5 in 1.75 turns; noise moves each point by up to ±noise (TF's definition).
+      const r = (i / perArm) * 5;
+      const t = ((1.75 * i) / perArm) * 2 * Math.PI + offset;
+      const x = r * Math.sin(t) + uniform(random, -1, 1) * noise;
+      const y = r * Math.cos(t) + uniform(random, -1, 1) * noise;
+      points.push({ x, y, label: label(c) });
+    }
+  }
+  return points;
+}
+
 /**
- * `n` points of a data set in [−6, 6]², labelled ±1 (classification) or with a target (regression).
+ * `n` points of a data set in [−6, 6]², labelled ±1 (binary classification), with a class 0…k−1
+ * (the multi-class sets `kblobs` and `kspiral`, k = `classes`, 3–5) or with a target (regression).
  * `noise` is TF Playground's: the slider's 0–50 divided by 100. Circle, XOR, Gaussian, spiral, plane
- * and multi-Gaussian follow TF Playground's definitions; moons and blobs are Myelin's additions.
- * @example const points = generateDataset('xor', 500, 0.1, seededRandom(0));
+ * and multi-Gaussian follow TF Playground's definitions; moons, blobs and the multi-class sets are
+ * Myelin's additions (TF Playground has no multi-class set).
+ * @example
+ * const points = generateDataset('xor', 500, 0.1, seededRandom(0));
+ * const fourBlobs = generateDataset('kblobs', 500, 0, seededRandom(0), 4); // labels 0, 1, 2, 3
  */
-export function generateDataset(dataset: Dataset, n: number, noise: number, random: () => number): Point[] {
+export function generateDataset(
+  dataset: Dataset,
+  n: number,
+  noise: number,
+  random: () => number,
+  classes = 3,
+): Point[] {
   const points: Point[] = [];
   const half = n / 2;
   const add = (x: number, y: number, label: number) => points.push({ x, y, label });
@@ -126,22 +159,26 @@ export function generateDataset(dataset: Dataset, n: number, noise: number, rand
       break;
     }
     case 'spiral':
-      // Two arms of 1.75 turns out to radius 5; noise moves each point by up to ±noise.
-      for (const [offset, label] of [
-        [0, 1],
-        [Math.PI, -1],
-      ] as const) {
-        for (let i = 0; i < half; i++) {
-          const r = (i / half) * 5;
-          const t = ((1.75 * i) / half) * 2 * Math.PI + offset;
-          add(
-            r * Math.sin(t) + uniform(random, -1, 1) * noise,
-            r * Math.cos(t) + uniform(random, -1, 1) * noise,
-            label,
-          );
+      // Two arms of 1.75 turns out to radius 5 (+1, then −1 half a turn on); noise moves each point.
+      points.push(...spiralArms(random, half, 2, noise, (arm) => (arm === 0 ? 1 : -1)));
+      break;
+    case 'kspiral':
+      // TF's spiral with k arms 2π/k apart, one class each (k = 2 would be TF's spiral itself).
+      points.push(...spiralArms(random, Math.floor(n / classes), classes, noise, (arm) => arm));
+      break;
+    case 'kblobs': {
+      // k Gaussians (σ 0.8 to 1.8 with noise) evenly on a circle of radius 3.5, one class each.
+      const variance = (0.8 + 2 * noise) ** 2;
+      for (let c = 0; c < classes; c++) {
+        const angle = (2 * Math.PI * c) / classes;
+        const [cx, cy] = [3.5 * Math.sin(angle), 3.5 * Math.cos(angle)];
+        for (let i = 0; i < Math.floor(n / classes); i++) {
+          const [x, y] = onPlot(() => [normal(random, cx, variance), normal(random, cy, variance)]);
+          add(x, y, c);
         }
       }
       break;
+    }
     case 'plane':
     case 'multigaussian': {
       const rule = dataset === 'plane' ? planeRule : multiGaussianRule;
@@ -196,6 +233,10 @@ export const DATASET_NOTES: Record<Dataset, string> = {
     'Not in TensorFlow Playground (Myelin adds it): noise moves points (Gaussian, σ up to 1.5); all points stay on the plot.',
   blobs:
     'Not in TensorFlow Playground (Myelin adds it): two overlapping Gaussians; noise widens them; all points stay on the plot.',
+  kblobs:
+    'Not in TensorFlow Playground (it has no multi-class set): one Gaussian per class around a circle; noise widens them (σ 0.8 to 1.8). Softmax output, cross-entropy loss.',
+  kspiral:
+    "Not in TensorFlow Playground (it has no multi-class set): its spiral with one arm per class (two arms would be TF's). Softmax output, cross-entropy loss.",
   plane: 'As in TensorFlow Playground: target (X₁ + X₂)/10; noise perturbs the targets.',
   multigaussian: 'As in TensorFlow Playground: six signed bumps; noise perturbs the targets.',
 };

@@ -7,6 +7,42 @@ const ORANGE = [245, 147, 34];
 const BLUE = [8, 119, 189];
 const WHITE = [232, 234, 235];
 
+/**
+ * The classes' colours on the multi-class sets: Okabe and Ito's palette for colour-blind readers
+ * (orange, blue, bluish green, reddish purple, vermillion), told apart by people with any common
+ * colour-vision deficiency.
+ */
+export const CLASS_COLORS: readonly (readonly [number, number, number])[] = [
+  [230, 159, 0],
+  [0, 114, 178],
+  [0, 158, 115],
+  [204, 121, 167],
+  [213, 94, 0],
+];
+
+/** `rgb` blended towards the heatmap's white by 1 − `k` (k = 1: the colour itself). */
+const shade = (rgb: readonly number[], k: number) =>
+  [0, 1, 2].map((i) => Math.round(WHITE[i]! + (rgb[i]! - WHITE[i]!) * k)) as [number, number, number];
+
+/**
+ * A pixel of a multi-class map: the colour of its most probable class, paler the less sure the network
+ * is (white at 1/k, the full colour at certainty; the full colour always when `discretize`).
+ * @example classColor(new Float32Array([0.1, 0.8, 0.1]), 0, 3, false) // blue, 70% of the way from white
+ */
+export function classColor(
+  probabilities: Float32Array,
+  point: number,
+  classes: number,
+  discretize: boolean,
+): [number, number, number] {
+  let best = 0;
+  for (let c = 1; c < classes; c++)
+    if (probabilities[point * classes + c]! > probabilities[point * classes + best]!) best = c;
+  const chance = 1 / classes;
+  const confidence = (probabilities[point * classes + best]! - chance) / (1 - chance);
+  return shade(CLASS_COLORS[best]!, discretize ? 1 : Math.max(0, Math.min(1, confidence)));
+}
+
 /** TensorFlow Playground's colours: orange for −1, white for 0, blue for +1. */
 function color(v: number): [number, number, number] {
   const t = Math.max(-1, Math.min(1, v));
@@ -28,25 +64,33 @@ function fitCanvas(canvas: HTMLCanvasElement, cssWidth: number, cssHeight: numbe
   return ctx;
 }
 
-/** Paints the network's output over the plane, then the points (test points hollow); `size` in CSS pixels. */
+/**
+ * Paints the network's output over the plane, then the points (test points hollow); `size` in CSS
+ * pixels. With `outputs` > 1 (a multi-class set) `grid` holds each class's probability per point and
+ * each pixel takes its most probable class's colour, and the points their class's colour.
+ */
 export function drawHeatmap(
   canvas: HTMLCanvasElement,
   size: number,
   grid: Float32Array | null,
+  outputs: number,
   train: Point[],
   test: Point[],
   options: { showTest: boolean; discretize: boolean },
 ): void {
+  const multiClass = outputs > 1;
   const ctx = fitCanvas(canvas, size, size);
   // The map is translucent: without clearing first, old points would show through it.
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, size, size);
   if (grid) {
     const image = ctx.createImageData(GRID, GRID);
-    grid.forEach((v, i) => {
-      const [r, g, b] = color(options.discretize ? Math.sign(v) : v);
+    for (let i = 0; i < GRID * GRID; i++) {
+      const [r, g, b] = multiClass
+        ? classColor(grid, i, outputs, options.discretize)
+        : color(options.discretize ? Math.sign(grid[i]!) : grid[i]!);
       image.data.set([r, g, b, 160], i * 4);
-    });
+    }
     const off = new OffscreenCanvas(GRID, GRID);
     off.getContext('2d')!.putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = true;
@@ -54,7 +98,7 @@ export function drawHeatmap(
   }
   const toPixel = (v: number) => ((v + EXTENT) / (2 * EXTENT)) * size;
   const dot = (p: Point, hollow: boolean) => {
-    const [r, g, b] = color(p.label);
+    const [r, g, b] = multiClass ? (CLASS_COLORS[p.label] ?? WHITE) : color(p.label);
     ctx.beginPath();
     ctx.arc(toPixel(p.x), size - toPixel(p.y), 3, 0, 2 * Math.PI);
     ctx.fillStyle = `rgb(${r},${g},${b})`;
@@ -97,8 +141,9 @@ type LossHistory = { epoch: number; train: number; test: number }[];
 /**
  * Training (grey) and test (black) loss over the epochs, with epoch and loss axes; `width` and
  * `height` in CSS pixels. A pinned run's curves, if given, are overlaid dashed (both runs share the
- * axes). The skeleton is built once per size; each frame sets the lines and ticks.
- * @example drawLossChart(svg, 320, 150, history, pinnedHistory);
+ * axes). `lossName` titles the loss axis. The skeleton is built once per size; each frame sets the
+ * lines and ticks.
+ * @example drawLossChart(svg, 320, 150, history, pinnedHistory, 'cross-entropy');
  */
 export function drawLossChart(
   svg: SVGSVGElement,
@@ -106,6 +151,7 @@ export function drawLossChart(
   height: number,
   history: LossHistory,
   pinned: LossHistory | null = null,
+  lossName = 'loss',
 ): void {
   const { left, right, top, bottom } = LOSS_MARGIN;
   const [plotWidth, plotHeight] = [width - left - right, height - top - bottom];
@@ -119,7 +165,7 @@ export function drawLossChart(
       `<polyline class="pinned-train" /><polyline class="pinned-test" />` +
       `<polyline class="train" /><polyline class="test" />` +
       `<text class="axis-title" x="${left + plotWidth / 2}" y="${height - 2}" text-anchor="middle">epoch</text>` +
-      `<text class="axis-title" x="${left}" y="${top - 6}" text-anchor="middle">loss</text>` +
+      `<text class="axis-title loss-name" x="${left - 30}" y="${top - 6}">loss</text>` +
       `<text class="legend test" x="${width - right}" y="${top - 6}" text-anchor="end">test</text>` +
       `<text class="legend train" x="${width - right - 30}" y="${top - 6}" text-anchor="end">training</text>` +
       `<text class="legend pinned" x="${width - right - 84}" y="${top - 6}" text-anchor="end">- - pinned</text>`;
@@ -160,6 +206,8 @@ export function drawLossChart(
     svg.querySelector(`polyline.pinned-${key}`)!.setAttribute('points', pinned ? line(pinned, key) : '');
   }
   svg.querySelector<SVGTextElement>('.legend.pinned')!.style.display = pinned ? '' : 'none';
+  const title = svg.querySelector('.loss-name')!;
+  if (title.textContent !== lossName) title.textContent = lossName;
 }
 
 /**
@@ -213,9 +261,16 @@ const PALETTE = Array.from({ length: 256 }, (_, i) => color((i / 255) * 2 - 1));
 
 /**
  * Paints a size² map of `value(i)` (i = lattice point) into a canvas, divided by `scale` (by default
- * the largest magnitude, so that every neuron's pattern shows).
+ * the largest magnitude, so that every neuron's pattern shows), in TF Playground's orange–white–blue or,
+ * given `tint`, from white (0) to that colour (1) (a class's probability).
  */
-function paintMap(canvas: HTMLCanvasElement, size: number, value: (i: number) => number, scale = 0): void {
+function paintMap(
+  canvas: HTMLCanvasElement,
+  size: number,
+  value: (i: number) => number,
+  scale = 0,
+  tint?: readonly number[],
+): void {
   const ctx = canvas.getContext('2d')!;
   const n = size * size;
   if (scale === 0) for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(value(i)));
@@ -223,8 +278,9 @@ function paintMap(canvas: HTMLCanvasElement, size: number, value: (i: number) =>
   for (let i = 0; i < n; i++) {
     const v = scale === 0 ? 0 : value(i) / scale;
     // A diverged network's NaN paints as 0 (white).
-    const [r, g, b] =
-      PALETTE[Number.isNaN(v) ? 128 : Math.round((Math.max(-1, Math.min(1, v)) + 1) * 127.5)]!;
+    const [r, g, b] = tint
+      ? shade(tint, Number.isNaN(v) ? 0 : Math.max(0, Math.min(1, v)))
+      : PALETTE[Number.isNaN(v) ? 128 : Math.round((Math.max(-1, Math.min(1, v)) + 1) * 127.5)]!;
     image.data[i * 4] = r;
     image.data[i * 4 + 1] = g;
     image.data[i * 4 + 2] = b;
@@ -261,8 +317,9 @@ const ROW_SPACING = 44;
 const MAX_ZOOM = 1.25;
 
 /** What a node is, for its accessible name. */
-function nodeName(column: number, index: number, columns: number): string {
-  if (column === columns - 1) return 'Output neuron';
+function nodeName(column: number, index: number, columns: number[]): string {
+  if (column === columns.length - 1)
+    return columns[column]! > 1 ? `Output neuron of class ${index + 1}` : 'Output neuron';
   return `Neuron ${index + 1} of hidden layer ${column}`;
 }
 
@@ -300,7 +357,7 @@ function buildDiagram(
       const editable =
         c === 0
           ? `aria-label="Feature ${labels[i]}"`
-          : `data-layer="${c - 1}" data-neuron="${i}" tabindex="0" role="button" aria-label="${nodeName(c, i, columns.length)}: edit its bias"`;
+          : `data-layer="${c - 1}" data-neuron="${i}" tabindex="0" role="button" aria-label="${nodeName(c, i, columns)}: edit its bias"`;
       parts.push(
         `<g class="node" data-column="${c}" data-index="${i}" ${editable}>`,
         `<rect x="${nx - 1}" y="${ny - 1}" width="${NODE + 2}" height="${NODE + 2}" rx="3" fill="#fff" stroke="#666" />`,
@@ -338,7 +395,8 @@ function buildDiagram(
 }
 
 /**
- * The network: input features, hidden neurons and the output, each node showing its own map over the
+ * The network: input features, hidden neurons and the output (one node, or one per class of a
+ * multi-class set: its probability, in the class's colour), each node showing its own map over the
  * plane (what that feature, neuron or the whole network computes), links coloured and sized by weight,
  * and each neuron's bias as the colour of the square at its corner. The elements are built once per
  * architecture; later calls only repaint them, so a link or node stays under the pointer while the
@@ -353,9 +411,10 @@ export function drawNetwork(
   biases: number[][] | null,
   neurons: Float32Array[] | null,
   output: Float32Array | null,
+  outputs = 1,
 ): void {
-  const columns = [features.length, ...layers, 1];
-  const key = `${features.join()}|${layers.join()}`;
+  const columns = [features.length, ...layers, outputs];
+  const key = `${features.join()}|${layers.join()}|${outputs}`;
   let diagram = diagrams.get(svg);
   if (diagram?.key !== key) {
     diagram = buildDiagram(svg, key, features, labels, columns);
@@ -389,5 +448,8 @@ export function drawNetwork(
       paintMap(canvas, NEURON_GRID, (p) => (acts ? acts[p * count + i]! : 0));
     });
   }
-  paintMap(diagram.maps[columns.length - 1]![0]!, GRID, (p) => (output ? output[p]! : 0), 1);
+  diagram.maps[columns.length - 1]!.forEach((canvas, i) => {
+    const value = (p: number) => (output ? output[p * outputs + i]! : 0);
+    paintMap(canvas, GRID, value, 1, outputs > 1 ? CLASS_COLORS[i] : undefined);
+  });
 }

@@ -8,15 +8,18 @@ type Update = Extract<FromWorker, { type: 'update' }>;
 type ToWorkerTune = Extract<ToWorker, { type: 'tune' }>;
 
 import {
+  CLASS_COUNTS,
   consistent,
   decodeHash,
   encodeHash,
   FEATURES,
+  isMultiClass,
   LEARNING_RATES,
   MAX_LAYERS,
   MAX_NEURONS,
   minBatchSize,
   OPTIMIZER_DEFAULTS,
+  outputCount,
   type PlaygroundState,
   REGULARIZATION_RATES,
 } from './state.js';
@@ -35,6 +38,8 @@ let state: PlaygroundState = decodeHash(location.hash);
 let playing = false;
 let data: { train: Point[]; test: Point[] } = { train: [], test: [] };
 let grid: Float32Array | null = null;
+/** The output nodes `grid` was computed for (an update sent before a change of data set may arrive after it). */
+let gridOutputs = 1;
 let weights: number[][][] | null = null;
 let biases: number[][] | null = null;
 let neurons: Float32Array[] | null = null;
@@ -101,6 +106,10 @@ function render(): void {
   writeHash();
   ($('dataset') as HTMLSelectElement).value = state.dataset;
   $('dataset-note').textContent = DATASET_NOTES[state.dataset];
+  ($('classes') as HTMLSelectElement).value = String(state.classes);
+  $('loss-kind').textContent = isMultiClass(state.dataset)
+    ? 'cross-entropy'
+    : 'as in TF Playground: ½·mean squared error';
   for (const [id, value] of [
     ['ratio', state.ratio],
     ['noise', state.noise],
@@ -147,7 +156,8 @@ function render(): void {
     const forOptimizers = el.dataset['for']?.split(' ');
     el.hidden =
       state.hide.includes(el.dataset['control']!) ||
-      (forOptimizers !== undefined && !forOptimizers.includes(state.optimizer));
+      (forOptimizers !== undefined && !forOptimizers.includes(state.optimizer)) ||
+      (el.dataset['control'] === 'classes' && !isMultiClass(state.dataset));
   }
   redraw();
 }
@@ -194,18 +204,28 @@ function showUpdate(m: Update): void {
 }
 
 function redraw(): void {
+  const outputs = outputCount(state);
+  const output = gridOutputs === outputs ? grid : null;
   const heatmap = $('heatmap') as HTMLCanvasElement;
   drawHeatmap(
     heatmap,
     sizeOf(heatmap, { width: 320, height: 320 }).width,
-    grid,
+    output,
+    outputs,
     data.train,
     data.test,
     state,
   );
   const chart = $('loss-chart') as unknown as SVGSVGElement;
   const { width, height } = sizeOf(chart, { width: 320, height: 150 });
-  drawLossChart(chart, width, height, history, pinned);
+  drawLossChart(
+    chart,
+    width,
+    height,
+    history,
+    pinned,
+    isMultiClass(state.dataset) ? 'cross-entropy' : 'loss',
+  );
   drawNetwork(
     $('network') as unknown as SVGSVGElement,
     state.features,
@@ -214,7 +234,8 @@ function redraw(): void {
     weights,
     biases,
     neurons,
-    grid,
+    output,
+    outputs,
   );
   const lrFinderBox = $('lr-finder');
   lrFinderBox.hidden = lrFinder === null;
@@ -309,6 +330,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     data = { train: m.train, test: m.test };
   } else if (m.type === 'update') {
     grid = m.grid;
+    gridOutputs = m.outputs;
     weights = m.weights;
     biases = m.biases;
     neurons = m.neurons;
@@ -341,8 +363,12 @@ worker.onerror = (event) => {
 
 fillSelect($('learningRate'), LEARNING_RATES);
 fillSelect($('regularizationRate'), REGULARIZATION_RATES);
+fillSelect($('classes'), CLASS_COUNTS);
 $('dataset').addEventListener('change', (e) =>
   update({ dataset: (e.target as HTMLSelectElement).value as PlaygroundState['dataset'] }),
+);
+$('classes').addEventListener('change', (e) =>
+  update({ classes: Number((e.target as HTMLSelectElement).value) }),
 );
 $('ratio').addEventListener('input', (e) => update({ ratio: Number((e.target as HTMLInputElement).value) }));
 $('noise').addEventListener('input', (e) => update({ noise: Number((e.target as HTMLInputElement).value) }));

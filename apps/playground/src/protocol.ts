@@ -22,7 +22,7 @@ export type ToWorker =
   /** Runs the learning-rate range test on a copy of the current network (the network is unchanged). */
   | { type: 'findLr' };
 
-/** A labelled point of the data set (inputs in [−6, 6]², label ±1 or a regression target). */
+/** A labelled point of the data set (inputs in [−6, 6]², label ±1, a class 0…k−1 or a regression target). */
 export interface Point {
   x: number;
   y: number;
@@ -50,8 +50,13 @@ export type FromWorker =
       testAccuracy: number | null;
       /** Epochs trained per second since the previous update while playing (null when not playing). */
       epochsPerSecond: number | null;
-      /** The network's output on a GRID×GRID lattice over [−6, 6]², row-major from the top. */
+      /**
+       * The network's output on a GRID×GRID lattice over [−6, 6]², row-major from the top: one value
+       * per point, or for a multi-class set each class's probability ([points × outputs] row-major).
+       */
       grid: Float32Array;
+      /** Output nodes: 1, or the number of classes of a multi-class set. */
+      outputs: number;
       /** Each hidden layer's activations on a NEURON_GRID² lattice, [points × neurons] row-major. */
       neurons: Float32Array[];
       /** Weights of each Linear layer, [out][in]. */

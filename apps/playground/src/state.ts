@@ -7,6 +7,8 @@ export const DATASETS = [
   'spiral',
   'moons',
   'blobs',
+  'kblobs',
+  'kspiral',
   'plane',
   'multigaussian',
 ] as const;
@@ -29,6 +31,8 @@ export const DROPOUT_RATES = [0.1, 0.2, 0.3, 0.5];
 export const MOMENTA = [0, 0.5, 0.9, 0.95, 0.99];
 export const BETA1 = [0.5, 0.8, 0.9, 0.95];
 export const BETA2 = [0.9, 0.99, 0.999, 0.9999];
+/** The class counts the multi-class data sets offer. */
+export const CLASS_COUNTS = [3, 4, 5];
 export const MAX_LAYERS = 6;
 export const MAX_NEURONS = 8;
 
@@ -41,6 +45,8 @@ export interface PlaygroundState {
   ratio: number;
   /** 0–50, as in TensorFlow Playground. */
   noise: number;
+  /** Number of classes (3–5) of the multi-class data sets (`kblobs`, `kspiral`); the others ignore it. */
+  classes: number;
   batchSize: number;
   features: Feature[];
   /** Neurons per hidden layer. */
@@ -75,6 +81,7 @@ export const DEFAULTS: PlaygroundState = {
   dataset: 'circle',
   ratio: 50,
   noise: 0,
+  classes: 3,
   batchSize: 10,
   features: ['x1', 'x2'],
   layers: [4, 2],
@@ -126,6 +133,16 @@ export function consistent(state: PlaygroundState): PlaygroundState {
 }
 
 export const isRegression = (d: Dataset) => d === 'plane' || d === 'multigaussian';
+/** The data sets with 3–5 classes (labels 0…k−1, a softmax output and cross-entropy), none in TF Playground. */
+export const isMultiClass = (d: Dataset) => d === 'kblobs' || d === 'kspiral';
+
+/**
+ * The output layer's width: one node for the binary and regression sets (TF Playground's tanh or
+ * linear output), one per class for the multi-class sets.
+ * @example outputCount({ dataset: 'kblobs', classes: 4 }) // 4
+ */
+export const outputCount = (state: Pick<PlaygroundState, 'dataset' | 'classes'>) =>
+  isMultiClass(state.dataset) ? state.classes : 1;
 
 const clampInt = (v: number, lo: number, hi: number, fallback: number) =>
   Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : fallback;
@@ -158,6 +175,7 @@ export function decodeHash(hash: string): PlaygroundState {
     dataset: oneOf(DATASETS, p.get('dataset'), DEFAULTS.dataset),
     ratio: clampInt(num('ratio'), 10, 90, DEFAULTS.ratio),
     noise: clampInt(num('noise'), 0, 50, DEFAULTS.noise),
+    classes: clampInt(num('classes'), CLASS_COUNTS[0]!, CLASS_COUNTS.at(-1)!, DEFAULTS.classes),
     batchSize: clampInt(num('batchSize'), 1, 30, DEFAULTS.batchSize),
     features: features.length > 0 ? features : DEFAULTS.features,
     layers,

@@ -15,7 +15,7 @@ import {
 import { generateDataset, sampleCount, seededRandom } from './datasets.js';
 import { FEATURE_FNS } from './features.js';
 import { EXTENT, type FromWorker, GRID, NEURON_GRID, type Point, type ToWorker } from './protocol.js';
-import { type Feature, isRegression, type PlaygroundState } from './state.js';
+import { type Feature, isMultiClass, isRegression, outputCount, type PlaygroundState } from './state.js';
 
 const post = (message: FromWorker, transfer: Transferable[] = []) =>
   (self as unknown as Worker).postMessage(message, transfer);
@@ -27,6 +27,7 @@ function makePoints(state: PlaygroundState): Point[] {
     sampleCount(state.dataset),
     state.noise / 100,
     seededRandom(state.seed),
+    state.classes,
   );
 }
 
@@ -156,10 +157,12 @@ function buildNetwork(state: PlaygroundState): { model: nn.Sequential; linears: 
     if (state.dropoutLayers[l]) layers.push(new nn.Dropout(state.dropout));
     width = size;
   });
-  const output = new nn.Linear(width, 1);
+  const output = new nn.Linear(width, outputCount(state));
   linears.push(output);
   layers.push(output);
-  if (!isRegression(state.dataset)) layers.push(new nn.Tanh()); // outputs in [−1, 1] like the ±1 labels
+  // Binary sets: outputs in [−1, 1] like the ±1 labels (TF Playground). Multi-class sets: one logit per
+  // class, turned into probabilities by the softmax inside the cross-entropy.
+  if (!isRegression(state.dataset) && !isMultiClass(state.dataset)) layers.push(new nn.Tanh());
   const model = new nn.Sequential(layers);
   return { model, linears };
 }
@@ -180,11 +183,17 @@ function configure(state: PlaygroundState): void {
   const trainPoints = shuffled.slice(0, cut);
   const testPoints = shuffled.slice(cut);
   post({ type: 'data', train: trainPoints, test: testPoints });
+  // Targets: a column of ±1 labels or regression targets; for the multi-class sets int32 class indices.
   const column = (pts: Point[]) =>
-    tensor(
-      pts.map((p) => p.label),
-      { shape: [pts.length, 1] },
-    ).keep();
+    isMultiClass(state.dataset)
+      ? tensor(
+          Int32Array.from(pts, (p) => p.label),
+          { shape: [pts.length] },
+        ).keep()
+      : tensor(
+          pts.map((p) => p.label),
+          { shape: [pts.length, 1] },
+        ).keep();
   const lattice = latticeOf(GRID);
   const { model, linears } = buildNetwork(state);
   const optimizer = makeOptimizer(state, model.parameters());
@@ -216,12 +225,16 @@ function tune(s: Session, change: Partial<PlaygroundState>): void {
   }
 }
 
-/** TensorFlow Playground's loss: ½·mean((output − target)²). */
-const loss = (output: Tensor, target: Tensor) => nn.mseLoss(output, target).mul(0.5);
+/**
+ * The loss: TensorFlow Playground's ½·mean((output − target)²), or for the multi-class sets the
+ * cross-entropy of the logits against the class indices.
+ */
+const loss = (state: PlaygroundState, output: Tensor, target: Tensor) =>
+  isMultiClass(state.dataset) ? nn.crossEntropy(output, target) : nn.mseLoss(output, target).mul(0.5);
 
 /** What training minimises on a batch: the loss plus the regularisation penalty. */
 function objective(state: PlaygroundState, model: nn.Sequential, xb: Tensor, yb: Tensor): Tensor {
-  let value = loss(model.forward(xb), yb);
+  let value = loss(state, model.forward(xb), yb);
   const rate = state.regularizationRate;
   if (state.regularization === 'l1' && rate > 0) value = value.add(nn.l1Penalty(model).mul(rate));
   if (state.regularization === 'l2' && rate > 0) value = value.add(nn.l2Penalty(model).mul(rate));
@@ -340,23 +353,31 @@ function report(): void {
   if (!session) return;
   const s = session;
   const classify = !isRegression(s.state.dataset);
+  const multiClass = isMultiClass(s.state.dataset);
   const [[trainLoss, trainAccuracy], [testLoss, testAccuracy], grid, neurons] = tidy(() =>
     noGrad(() => {
       s.model.eval();
-      /** Loss, and for classification the share of points on the right side of 0 (labels are ±1). */
+      /**
+       * Loss, and for classification the share of points classified right: on the right side of 0
+       * (labels ±1), or, for the multi-class sets, whose most probable class is the label.
+       */
       const measure = (d: { x: Tensor; y: Tensor }): [number, number | null] => {
         if (d.x.shape[0] === 0) return [0, null];
         const output = s.model.forward(d.x);
-        if (!classify) return [loss(output, d.y).item(), null];
-        const [out, labels] = [output.data(), d.y.data()];
+        const value = loss(s.state, output, d.y).item();
+        if (!classify) return [value, null];
+        const [out, labels] = [(multiClass ? output.argmax(1) : output).data(), d.y.data()];
         let right = 0;
-        for (let i = 0; i < out.length; i++) if ((out[i]! >= 0 ? 1 : -1) === labels[i]) right++;
-        return [loss(output, d.y).item(), right / out.length];
+        for (let i = 0; i < out.length; i++)
+          if ((multiClass ? out[i] : out[i]! >= 0 ? 1 : -1) === labels[i]) right++;
+        return [value, right / out.length];
       };
+      // The output over the plane: tanh or linear values, or each class's probability (softmax).
+      const surface = s.model.forward(s.grid);
       return [
         measure(s.train),
         measure(s.test),
-        s.model.forward(s.grid).data() as Float32Array,
+        (multiClass ? surface.softmax(1) : surface).data() as Float32Array,
         neuronActivations(s),
       ] as const;
     }),
@@ -373,6 +394,7 @@ function report(): void {
       testAccuracy,
       epochsPerSecond: speed(s),
       grid,
+      outputs: outputCount(s.state),
       neurons,
       weights,
       biases,
