@@ -589,7 +589,8 @@ export class Kernels {
    * rows, unpacked), C is m×n; beta 0 overwrites C, 1 adds into it. The batch strides (elements)
    * default to one matrix after the other. Faster than {@link Kernels.sgemm} with `transB` and
    * `strideC: 0` when m and n are small and k long (a convolution's weight gradient: gy · colsᵀ
-   * summed over the images). Runs on the calling thread only.
+   * summed over the images). On several threads each computes a range of C's columns (each element
+   * is the same dot products in the same order: bit-identical).
    *
    * @example
    * // gw [6, 25] = Σ over 32 images of gy[6, 784] · cols[25, 784]ᵀ
@@ -597,21 +598,36 @@ export class Kernels {
    */
   sgemmNTSum(args: Omit<SgemmArgs, 'transA' | 'transB' | 'strideC'>): void {
     const { m, n, k, beta = 0, batch = 1 } = args;
-    this.raw.sgemmNTSum(
+    const ldb = args.ldb ?? k;
+    const call = [
       m,
       n,
       k,
       args.a,
       args.lda ?? k,
       args.b,
-      args.ldb ?? k,
+      ldb,
       args.c,
       args.ldc ?? n,
       beta,
       batch,
       args.strideA ?? m * k,
       args.strideB ?? n * k,
+    ];
+    const parts = this.threadsFor(m * n * k * batch, THREADED_SGEMM_MIN_WORK);
+    // Column j of C reads row j of B: a range of columns moves B by ldb floats and C by one per column.
+    const split = splitRange(
+      call,
+      n,
+      1,
+      [
+        [5, 4 * ldb],
+        [7, 4],
+      ],
+      parts,
+      4,
     );
+    this.runParts('matrix product', 'sgemmNTSum', split);
   }
 
   /** How many threads the kernels run on (the calling thread included); 1 by default. */
@@ -762,23 +778,34 @@ export class Kernels {
    * kernels.sgemm({ m: cout, n: g.outH * g.outW, k: 27, a: weight, b: cols, c: y });
    */
   im2col(x: number, cols: number, g: import('./conv.js').Conv2dGeometry): void {
-    this.raw.im2col(
-      x,
-      cols,
-      g.batch,
-      g.channels,
-      g.height,
-      g.width,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.dilationH,
-      g.dilationW,
-      g.outH,
-      g.outW,
+    // Images are independent: on several threads each takes a range of them.
+    const [image, imageCols] = imageSizes(g);
+    this.overUnits(
+      'im2col',
+      'im2col',
+      [
+        x,
+        cols,
+        g.batch,
+        g.channels,
+        g.height,
+        g.width,
+        g.kernelH,
+        g.kernelW,
+        g.strideH,
+        g.strideW,
+        g.padH,
+        g.padW,
+        g.dilationH,
+        g.dilationW,
+        g.outH,
+        g.outW,
+      ],
+      2,
+      [
+        [0, image],
+        [1, imageCols],
+      ],
     );
   }
 
@@ -790,24 +817,35 @@ export class Kernels {
    * @example kernels.col2im(gradCols, gx, g);
    */
   col2im(cols: number, x: number, g: import('./conv.js').Conv2dGeometry, accumulate = false): void {
-    this.raw.col2im(
-      cols,
-      x,
-      g.batch,
-      g.channels,
-      g.height,
-      g.width,
-      g.kernelH,
-      g.kernelW,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.dilationH,
-      g.dilationW,
-      g.outH,
-      g.outW,
-      accumulate ? 1 : 0,
+    // Each image's gradient comes from its own columns only: ranges of images run on separate threads.
+    const [image, imageCols] = imageSizes(g);
+    this.overUnits(
+      'col2im',
+      'col2im',
+      [
+        cols,
+        x,
+        g.batch,
+        g.channels,
+        g.height,
+        g.width,
+        g.kernelH,
+        g.kernelW,
+        g.strideH,
+        g.strideW,
+        g.padH,
+        g.padW,
+        g.dilationH,
+        g.dilationW,
+        g.outH,
+        g.outW,
+        accumulate ? 1 : 0,
+      ],
+      2,
+      [
+        [0, imageCols],
+        [1, image],
+      ],
     );
   }
 
@@ -1021,11 +1059,26 @@ export class Kernels {
     countAt: number,
     buffers: readonly (readonly [index: number, floatsPerPlane: number])[],
   ): void {
-    const planes = args[countAt]!;
-    const work = planes * buffers.reduce((sum, [, floats]) => sum + floats, 0);
+    this.overUnits('pooling', kernel, args, countAt, buffers);
+  }
+
+  /**
+   * Runs `kernel` over independent units (pooling planes, a convolution's images), on every thread
+   * when they hold enough work: the unit count at `countAt` is cut into ranges and each buffer
+   * `[index, floatsPerUnit]` follows. Units do not interact, so the result is bit-identical.
+   */
+  private overUnits(
+    what: string,
+    kernel: KernelName,
+    args: readonly number[],
+    countAt: number,
+    buffers: readonly (readonly [index: number, floatsPerUnit: number])[],
+  ): void {
+    const units = args[countAt]!;
+    const work = units * buffers.reduce((sum, [, floats]) => sum + floats, 0);
     const parts = this.threadsFor(work, THREADED_ELEMENTWISE_MIN_WORK);
     const steps = buffers.map(([index, floats]) => [index, 4 * floats] as const);
-    this.runParts('pooling', kernel, splitRange(args, planes, countAt, steps, parts, 1));
+    this.runParts(what, kernel, splitRange(args, units, countAt, steps, parts, 1));
   }
 
   /**
@@ -1192,6 +1245,11 @@ export class Kernels {
 }
 
 /** The `sgemm` export's arguments for `call` with `scratch`, in its order. */
+/** Floats of one image of a convolution's input, and of its im2col columns. */
+function imageSizes(g: import('./conv.js').Conv2dGeometry): [image: number, columns: number] {
+  return [g.channels * g.height * g.width, g.channels * g.kernelH * g.kernelW * g.outH * g.outW];
+}
+
 function sgemmArgs(call: SgemmCall, scratch: number): number[] {
   const { m, n, k, a, lda, b, ldb, c, ldc, beta, batch, strideA, strideB, strideC } = call;
   const flags = [call.transA ? 1 : 0, call.transB ? 1 : 0];

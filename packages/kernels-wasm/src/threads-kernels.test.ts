@@ -4,7 +4,7 @@
 // sizes below the threshold (one thread), just above it, with odd tails and at random; and a
 // worker's fault in such a job ends in a clear error naming the work, as SGEMM's does.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Pool2dOptions, pool2dGeometry } from './conv.js';
+import { type Conv2dOptions, conv2dGeometry, type Pool2dOptions, pool2dGeometry } from './conv.js';
 import { supportedVariants } from './features.js';
 import type { Kernels } from './kernels.js';
 import { loadKernels } from './load.js';
@@ -262,6 +262,68 @@ describe.each(supportedVariants())('threaded elementwise kernels, %s build', (va
       expect({ index, differ }).toEqual({ index, differ: null });
     }
     expect(shared.count).toBeGreaterThan(10);
+  });
+
+  it("splits im2col and col2im over images and the weight gradient's sgemmNTSum over columns, bit-identically", async () => {
+    const one = await loadKernels({ variant });
+    const two = await threaded(variant);
+    const shared = countShared(two);
+    const geometries: Conv2dOptions[] = [
+      { batch: 32, channels: 1, height: 28, width: 28, kernel: 5, padding: 2 }, // LeNet's layers
+      { batch: 32, channels: 6, height: 14, width: 14, kernel: 5 },
+      { batch: 5, channels: 3, height: 17, width: 13, kernel: 3, stride: 2, padding: 1, dilation: [1, 2] },
+      { batch: 1, channels: 2, height: 5, width: 5, kernel: 3 }, // tiny: one thread
+    ];
+    for (const [index, options] of geometries.entries()) {
+      const g = conv2dGeometry(options);
+      const image = g.channels * g.height * g.width;
+      const K = g.channels * g.kernelH * g.kernelW;
+      const L = g.outH * g.outW;
+      const cout = 7; // odd: a column range ends inside a tile of 4
+      const run: Case = (kernels) =>
+        runCase(kernels, index, (input) => {
+          const [x, cols, gx, gy, gw] = [
+            input(g.batch * image),
+            input(g.batch * K * L),
+            input(g.batch * image),
+            input(g.batch * cout * L),
+            input(cout * K),
+          ];
+          kernels.im2col(x, cols, g);
+          kernels.col2im(cols, gx, g, true);
+          // gw [cout, K] = Σ over images of gy[cout, L] · cols[K, L]ᵀ; and gwᵀ [K, cout] the other way round
+          kernels.sgemmNTSum({
+            m: cout,
+            n: K,
+            k: L,
+            a: gy,
+            b: cols,
+            c: gw,
+            batch: g.batch,
+            strideA: cout * L,
+          });
+          const gwT = input(K * cout);
+          kernels.sgemmNTSum({
+            m: K,
+            n: cout,
+            k: L,
+            a: cols,
+            b: gy,
+            c: gwT,
+            batch: g.batch,
+            strideB: cout * L,
+          });
+          return [
+            [cols, g.batch * K * L],
+            [gx, g.batch * image],
+            [gw, cout * K],
+            [gwT, K * cout],
+          ];
+        });
+      const differ = firstDifference(run(two, 0, 0), run(one, 0, 0));
+      expect({ index, differ }).toEqual({ index, differ: null });
+    }
+    expect(shared.count).toBeGreaterThan(6);
   });
 
   it('reports a worker that throws in an elementwise job, and stays usable', async () => {

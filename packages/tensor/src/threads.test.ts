@@ -41,6 +41,14 @@ function workload(): ArrayLike<number>[] {
     const filters = randn([16, 3, 3, 3], { requiresGrad: true });
     conv2d(images, filters, undefined, { padding: 1 }).square().sum().backward();
     out.push(images.grad!.data(), filters.grad!.data());
+    // LeNet's second layer at batch 32: several chunks of images, each split between the threads
+    // (im2col, the products and col2im by images; the weight gradient by its columns).
+    const maps = randn([32, 6, 14, 14], { requiresGrad: true });
+    const kernel = randn([16, 6, 5, 5], { requiresGrad: true });
+    const bias = randn([16], { requiresGrad: true });
+    const lenet = conv2d(maps, kernel, bias);
+    lenet.square().sum().backward();
+    out.push(lenet.data(), maps.grad!.data(), kernel.grad!.data(), bias.grad!.data());
     const batched = randn([6, 40, 50]).matmul(randn([6, 50, 30]));
     out.push(batched.data());
     return out;

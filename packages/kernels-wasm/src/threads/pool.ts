@@ -29,10 +29,12 @@ const kernelIndex = new Map(kernelNames.map((name, index) => [name, index]));
 /** Options of a thread pool; see {@link Kernels.setThreads}. */
 export interface ThreadPoolOptions {
   /**
-   * How long a thread spins on `Atomics.load` before it sleeps in `Atomics.wait` (default 0.02 ms).
-   * Spinning answers back-to-back jobs in ~1 µs instead of ~12 µs, but on a machine whose cores are
-   * busy with other processes a spinning thread keeps the core its partner needs: measured there,
-   * a 0.2 ms spin made each round trip ~0.4 ms and a 2 ms spin ~4 ms, so keep it short.
+   * How long a thread spins on `Atomics.load` before it sleeps in `Atomics.wait` (default 0.2 ms).
+   * Spinning answers back-to-back jobs in ~1 µs instead of ~12 µs: a training step's jobs come a
+   * few tens of µs apart, and on a quiet 2-core machine 0.2 ms made a LeNet-5 step 1.56× faster on
+   * 2 threads where 0.02 ms gave 0.9–1.45× (bench/README.md, issue 14). But on a machine whose cores
+   * are busy with other processes a spinning thread keeps the core its partner needs: measured
+   * there, a 0.2 ms spin made each round trip ~0.4 ms and a 2 ms spin ~4 ms — lower it there.
    */
   spinMs?: number;
   /**
@@ -160,7 +162,7 @@ export class KernelThreadPool {
     options: ThreadPoolOptions = {},
   ): Promise<KernelThreadPool> {
     const control = new Int32Array(new SharedArrayBuffer(count * SLOT_INTS * 4));
-    const spinMs = options.spinMs ?? 0.02;
+    const spinMs = options.spinMs ?? 0.2;
     const workers: WorkerHandle[] = [];
     try {
       for (let slot = 0; slot < count; slot++) {

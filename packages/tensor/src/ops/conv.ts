@@ -107,9 +107,14 @@ function blockSizes(g: Conv2dGeometry, groups: number, cout: number) {
 /** Floats of im2col columns that one batch chunk may hold (~256 KiB: they stay in cache). */
 const CHUNK_FLOATS = 65536;
 
-/** How many images make a chunk of about CHUNK_FLOATS column floats (at least one). */
+/**
+ * How many images make a chunk of about CHUNK_FLOATS column floats per thread (at least one per
+ * thread): on several threads the chunk's im2col, products and col2im split by images, so each
+ * thread's share of the columns stays in its own core's cache.
+ */
 function chunkImages(batch: number, floatsPerImage: number): number {
-  return Math.min(batch, Math.max(1, Math.floor(CHUNK_FLOATS / Math.max(1, floatsPerImage))));
+  const perThread = Math.max(1, Math.floor(CHUNK_FLOATS / Math.max(1, floatsPerImage)));
+  return Math.min(batch, perThread * kernels.threads);
 }
 
 /**
