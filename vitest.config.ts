@@ -13,6 +13,12 @@ const include = [
 // Inline projects do not inherit the root's test options: each gets this explicitly.
 const testTimeout = 60_000;
 
+// The suites run on one kernel thread (Myelin's default is every core, up to 4): the thread tests
+// turn threads on themselves, and runtime-defaults.test.ts checks the default in a fresh process.
+// (Several test files run at once, each with its own kernels: spinning worker threads of every
+// file on this 2-core machine would only slow each other down.) Chromium: see test/one-thread.ts.
+process.env.MYELIN_THREADS ??= '1';
+
 const chromiumArgs = [
   '--no-sandbox',
   '--headless',
@@ -58,6 +64,7 @@ export default defineConfig({
           include,
           testTimeout,
           provide: { runtime: 'chromium', relaxedSimd: true },
+          setupFiles: ['./test/one-thread.ts'],
           browser: {
             enabled: true,
             headless: true,

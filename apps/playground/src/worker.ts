@@ -498,8 +498,9 @@ function failure(action: ToWorker['type'], error: unknown): string {
 }
 
 /**
- * Threads are opt-in in Myelin: where the page is cross-origin isolated, train on up to 4 threads (as
- * many as the machine has cores, at least 2), before any tensor exists. Returns why not otherwise.
+ * Myelin starts on every core (up to 4) where the page is cross-origin isolated; this makes it at
+ * least 2 there (a 1-core report still gets a second thread), before any tensor exists. Returns why
+ * not otherwise.
  */
 async function startThreads(): Promise<string | undefined> {
   const reason = threadsUnavailableReason();

@@ -517,7 +517,11 @@ export class Kernels {
 
   /** How many threads a call of `work` units should run on: 1 below `min` or without workers. */
   private threadsFor(work: number, min: number): number {
-    return this.pool === null || work < min ? 1 : this.pool.size + 1;
+    const pool = this.pool;
+    if (pool === null || work < min) return 1;
+    // Waking a sleeping worker costs ~20× handing a job to a spinning one: only work that dwarfs it
+    // goes to sleeping workers (a small MLP's products between fit's pauses stay on this thread).
+    return work < min * WAKE_FACTOR && pool.asleep ? 1 : pool.size + 1;
   }
 
   /**
@@ -1245,6 +1249,12 @@ export class Kernels {
 }
 
 /** The `sgemm` export's arguments for `call` with `scratch`, in its order. */
+/**
+ * How much more work than a kernel's threshold a call needs to be handed to workers that have gone
+ * to sleep (see {@link Kernels.threadsFor}).
+ */
+const WAKE_FACTOR = 4;
+
 /** Floats of one image of a convolution's input, and of its im2col columns. */
 function imageSizes(g: import('./conv.js').Conv2dGeometry): [image: number, columns: number] {
   return [g.channels * g.height * g.width, g.channels * g.kernelH * g.kernelW * g.outH * g.outW];

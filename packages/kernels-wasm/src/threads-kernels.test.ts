@@ -19,7 +19,9 @@ const opened: Kernels[] = [];
 async function threaded(variant: 'simd' | 'relaxed', options = {}): Promise<Kernels> {
   const kernels = await loadKernels({ variant, threads: true });
   opened.push(kernels);
-  await kernels.setThreads(2, options);
+  // Workers that never fall asleep: a sleeping worker is only handed work well above the threshold
+  // (see Kernels.threadsFor), and these tests check the split just above it.
+  await kernels.setThreads(2, { spinMs: 60_000, ...options });
   return kernels;
 }
 afterEach(async () => {

@@ -1,4 +1,10 @@
-import { type Kernels, type KernelVariant, type LoadKernelsOptions, loadKernels } from '@myelin/kernels-wasm';
+import {
+  type Kernels,
+  type KernelVariant,
+  type LoadKernelsOptions,
+  loadKernels,
+  threadsUnavailableReason,
+} from '@myelin/kernels-wasm';
 import { liveStats } from './storage.js';
 
 /**
@@ -7,15 +13,7 @@ import { liveStats } from './storage.js';
  * `'auto'` (the default: the best build this runtime supports).
  */
 function requestedVariant(): KernelVariant | 'auto' {
-  const fromGlobal = (globalThis as { MYELIN_KERNELS?: unknown }).MYELIN_KERNELS;
-  let fromEnv: unknown;
-  try {
-    fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-      ?.MYELIN_KERNELS;
-  } catch {
-    fromEnv = undefined; // Deno without --allow-env
-  }
-  const value = fromGlobal ?? fromEnv ?? 'auto';
+  const value = setting('MYELIN_KERNELS') ?? 'auto';
   if (value !== 'auto' && value !== 'simd' && value !== 'relaxed') {
     throw new Error(
       `@myelin/tensor: MYELIN_KERNELS must be 'simd', 'relaxed' or 'auto', got '${String(value)}'`,
@@ -23,6 +21,57 @@ function requestedVariant(): KernelVariant | 'auto' {
   }
   return value;
 }
+
+/** A setting read from `globalThis[name]` (set it before importing Myelin) or the environment. */
+function setting(name: string): unknown {
+  const fromGlobal = (globalThis as Record<string, unknown>)[name];
+  if (fromGlobal !== undefined) return fromGlobal;
+  try {
+    return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+  } catch {
+    return undefined; // Deno without --allow-env
+  }
+}
+
+/** The machine's logical cores, as far as this runtime tells (1 if it does not). */
+async function cores(): Promise<number> {
+  const fromNavigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  if (typeof fromNavigator === 'number' && fromNavigator > 0) return fromNavigator;
+  try {
+    const os = 'node:os'; // Node 20 has no navigator; a variable keeps bundlers from resolving it
+    const { availableParallelism } = (await import(/* @vite-ignore */ os)) as {
+      availableParallelism: () => number;
+    };
+    return availableParallelism();
+  } catch {
+    return 1;
+  }
+}
+
+/** At most this many threads by default: beyond it the kernels' work splits too thin to gain. */
+const DEFAULT_MAX_THREADS = 4;
+
+/**
+ * How many threads the kernels start on: `globalThis.MYELIN_THREADS` or the `MYELIN_THREADS`
+ * environment variable — a whole number, or `'auto'` (the default: the machine's cores, at most 4,
+ * where WebAssembly threads are available — Node, Deno, cross-origin-isolated pages — else 1).
+ */
+async function requestedThreads(): Promise<number> {
+  const value = setting('MYELIN_THREADS') ?? 'auto';
+  if (value === 'auto') {
+    return threadsUnavailableReason() === undefined ? Math.min(DEFAULT_MAX_THREADS, await cores()) : 1;
+  }
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) {
+    throw new Error(
+      `@myelin/tensor: MYELIN_THREADS must be 'auto' or a whole number ≥ 1, got '${String(value)}'`,
+    );
+  }
+  return count;
+}
+
+const startThreads = await requestedThreads();
 
 /**
  * The kernels instance every tensor lives in: one per JavaScript realm (page, worker, process), with
@@ -32,7 +81,15 @@ function requestedVariant(): KernelVariant | 'auto' {
  *
  * @example kernels.variant // 'relaxed' or 'simd'
  */
-export let kernels: Kernels = await loadKernels({ variant: requestedVariant() });
+export let kernels: Kernels = await loadKernels({ variant: requestedVariant(), threads: startThreads > 1 });
+if (startThreads > 1) {
+  try {
+    await kernels.setThreads(startThreads);
+  } catch (error) {
+    // Threads are a speed-up, never a requirement: say why they are off and go on with one.
+    console.warn(`@myelin/tensor: running on 1 thread: ${(error as Error).message}`);
+  }
+}
 
 /**
  * Switches to another build of the kernels: `'simd'` (plain SIMD128, everywhere), `'relaxed'`

@@ -206,6 +206,40 @@ describe('setNumThreads', () => {
     expect(result).toEqual({ code: 0, signal: null, stdout: '2 300001\n', stderr: '' });
   });
 
+  // Threads are on by default where the runtime has them (issue 14): a fresh process without
+  // MYELIN_THREADS starts min(cores, 4) kernel threads, trains with them and still exits by itself;
+  // MYELIN_THREADS picks the count, and a bad value is a clear error.
+  it.runIf(isNode())('starts on every core (up to 4) by default; MYELIN_THREADS overrides it', async () => {
+    const { execFile } = await import(/* @vite-ignore */ 'node:child_process');
+    const { fileURLToPath } = await import(/* @vite-ignore */ 'node:url');
+    const { availableParallelism } = await import(/* @vite-ignore */ 'node:os');
+    const script = `
+      import { getNumThreads, randn } from './dist/index.js';
+      const y = randn([300001]).exp().relu(); // split between the threads
+      randn([256, 256]).matmul(randn([256, 256]));
+      console.log(getNumThreads(), y.size);`;
+    const run = (threads: string | undefined) =>
+      new Promise((resolve) => {
+        const env = { ...process.env };
+        delete env.MYELIN_THREADS;
+        if (threads !== undefined) env.MYELIN_THREADS = threads;
+        const child = execFile(
+          process.execPath,
+          ['--input-type=module', '-e', script],
+          { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 60_000, env },
+          (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+        );
+      });
+    const cores = Math.min(4, availableParallelism());
+    expect(await run(undefined)).toEqual({ code: 0, stdout: `${cores} 300001\n`, stderr: '' });
+    expect(await run('1')).toEqual({ code: 0, stdout: '1 300001\n', stderr: '' });
+    expect(await run('2')).toEqual({ code: 0, stdout: '2 300001\n', stderr: '' });
+    expect(await run('lots')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("MYELIN_THREADS must be 'auto' or a whole number ≥ 1, got 'lots'"),
+    });
+  });
+
   it('keeps its threads when the kernel build changes', async () => {
     await setNumThreads(2);
     await setKernelVariant('simd');

@@ -8,8 +8,10 @@ import { kernels, reloadKernels } from './runtime.js';
  * from 64³ multiply-adds), elementwise ops and their gradients (contiguous, scalar and broadcast
  * operands), pooling forward and backward, and the optimizers' fused updates (from 64 Ki elements);
  * smaller work stays on the calling thread. Results are bit-identical for any count: every element
- * is computed by the same code in the same order (reductions and softmax stay on one thread). The
- * default is 1 (see {@link getNumThreads} for why). Threads need SharedArrayBuffer: in browsers the
+ * is computed by the same code in the same order (reductions and softmax stay on one thread). By
+ * default Myelin starts on every core, up to 4, where threads are available (see
+ * {@link getNumThreads}); `MYELIN_THREADS` (environment variable, or `globalThis.MYELIN_THREADS` set
+ * before importing) picks another count at start-up. Threads need SharedArrayBuffer: in browsers the
  * page must be cross-origin isolated (served with `Cross-Origin-Opener-Policy: same-origin` and
  * `Cross-Origin-Embedder-Policy: require-corp`); {@link threadsUnavailableReason} says what is
  * missing. Going above 1 thread for the first time moves the kernels to a shared memory, so call it
@@ -47,17 +49,17 @@ export async function setNumThreads(count: number): Promise<void> {
 
 /**
  * How many threads the kernels run on (the calling thread included); PyTorch's
- * `torch.get_num_threads`. 1 unless {@link setNumThreads} raised it (or a worker died since).
- * NOTE: threads are opt-in, even where the runtime has them (Node, Deno, cross-origin-isolated
- * pages): on the shared 2-core machine they were measured on, 2 threads were not faster than 1 on
- * every benchmark (bench/README.md, "Threads"), so Myelin does not start workers by itself. Where
- * threads cannot run, {@link threadsUnavailableReason} says why, e.g. "this page is not cross-origin
- * isolated, so it has no SharedArrayBuffer: serve it with the headers …", and setNumThreads(n > 1)
- * throws with that reason.
+ * `torch.get_num_threads`. By default the machine's cores, at most 4, where the runtime has
+ * WebAssembly threads — Node, Deno and cross-origin-isolated pages — and 1 elsewhere (or after a
+ * worker died). Measured on 2 cores (bench/README.md, "Threads"): SGEMM 512³ 1.98×, an MLP's `fit`
+ * 1.41×, a LeNet-5 training step 1.44× against 1 thread. `MYELIN_THREADS=1` (or
+ * `globalThis.MYELIN_THREADS = 1` before importing) keeps one thread, e.g. on a machine whose cores
+ * are busy with other work. Where threads cannot run, {@link threadsUnavailableReason} says why,
+ * e.g. "this page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the
+ * headers …", and setNumThreads(n > 1) throws with that reason.
  *
  * @example
- * if (threadsUnavailableReason() === undefined) await setNumThreads(2); // before creating tensors
- * getNumThreads(); // 2 in Node, Deno and cross-origin-isolated pages; 1 elsewhere
+ * getNumThreads(); // 2 on a 2-core machine in Node, Deno and cross-origin-isolated pages; 1 elsewhere
  */
 export function getNumThreads(): number {
   return kernels.threads;

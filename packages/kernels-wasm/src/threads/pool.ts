@@ -29,12 +29,13 @@ const kernelIndex = new Map(kernelNames.map((name, index) => [name, index]));
 /** Options of a thread pool; see {@link Kernels.setThreads}. */
 export interface ThreadPoolOptions {
   /**
-   * How long a thread spins on `Atomics.load` before it sleeps in `Atomics.wait` (default 0.2 ms).
-   * Spinning answers back-to-back jobs in ~1 µs instead of ~12 µs: a training step's jobs come a
-   * few tens of µs apart, and on a quiet 2-core machine 0.2 ms made a LeNet-5 step 1.56× faster on
-   * 2 threads where 0.02 ms gave 0.9–1.45× (bench/README.md, issue 14). But on a machine whose cores
-   * are busy with other processes a spinning thread keeps the core its partner needs: measured
-   * there, a 0.2 ms spin made each round trip ~0.4 ms and a 2 ms spin ~4 ms — lower it there.
+   * How long a thread spins on `Atomics.load` before it sleeps in `Atomics.wait` (default 0.5 ms).
+   * Spinning answers back-to-back jobs in ~1 µs instead of ~12–25 µs: a training step's jobs come
+   * tens to hundreds of µs apart. On a quiet 2-core machine (bench/README.md, issue 14) a LeNet-5
+   * step on 2 threads ran 1.44× one thread with 0.5 ms, 1.24× with 0.2 ms and 0.76× with 0.02 ms.
+   * But on a machine whose cores are busy with other processes a spinning thread keeps the core its
+   * partner needs: measured there, a 0.2 ms spin made each round trip ~0.4 ms and a 2 ms spin ~4 ms
+   * — lower it there (or run on one thread).
    */
   spinMs?: number;
   /**
@@ -127,6 +128,11 @@ export class KernelThreadPool {
   /** Workers whose thread has ended or whose serving loop was left by an error. */
   private readonly gone: boolean[];
   private seq = 0;
+  /**
+   * When the workers last finished something (a job, or starting up: they spin after either;
+   * monotonic ms); see {@link KernelThreadPool.asleep}.
+   */
+  private lastDone = now();
   private readonly canBlock: boolean;
   /** The control block as float64s, for the jobs' arguments. */
   private readonly numbers: Float64Array;
@@ -162,7 +168,7 @@ export class KernelThreadPool {
     options: ThreadPoolOptions = {},
   ): Promise<KernelThreadPool> {
     const control = new Int32Array(new SharedArrayBuffer(count * SLOT_INTS * 4));
-    const spinMs = options.spinMs ?? 0.2;
+    const spinMs = options.spinMs ?? 0.5;
     const workers: WorkerHandle[] = [];
     try {
       for (let slot = 0; slot < count; slot++) {
@@ -206,6 +212,14 @@ export class KernelThreadPool {
    * calling thread, then waits for every worker. Throws if a worker's call threw (the pool stays
    * usable) or a worker died or stalled (the pool is then {@link KernelThreadPool.broken}).
    */
+  /**
+   * Whether the workers have likely gone to sleep: their last job ended more than the spin time
+   * ago, so the next one pays a wake-up (~12–25 µs here) instead of ~1 µs.
+   */
+  get asleep(): boolean {
+    return now() - this.lastDone > this.spinMs;
+  }
+
   run(jobs: readonly KernelJob[], own: () => void): void {
     if (this.failure !== undefined) throw new Error(`${this.failure}; multi-threading is now off`);
     if (jobs.length > this.workers.length) {
@@ -250,6 +264,7 @@ export class KernelThreadPool {
         failures.push(`worker thread ${index + 1} failed: ${String.fromCharCode(...codes)}`);
       }
     }
+    this.lastDone = now();
     if (ownError !== undefined) throw ownError;
     if (failures.length > 0) throw new Error(failures.join('; '));
   }
