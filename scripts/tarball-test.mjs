@@ -9,7 +9,7 @@
 // Usage: node scripts/tarball-test.mjs [--keep]   (--keep leaves the temporary folder for a look)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -84,7 +84,7 @@ try {
 import { crossEntropy, evaluate, fit, Linear, ReLU, saveModule, Sequential } from '@myelin/nn';
 import { exportOnnx } from '@myelin/onnx';
 import { Adam } from '@myelin/optim';
-import { manualSeed, memory, tensor } from '@myelin/tensor';
+import { getNumThreads, manualSeed, memory, tensor } from '@myelin/tensor';
 
 manualSeed(0);
 // XOR, as two classes.
@@ -100,7 +100,7 @@ const history = await fit(model, loader, {
 });
 const { accuracy } = evaluate(model, [x, y], { loss: crossEntropy, metrics: ['accuracy'] });
 const bytes = saveModule(model).length + exportOnnx(model, x).length;
-console.log(JSON.stringify({ stopReason: history.stopReason, accuracy, bytes, tensors: memory().tensors }));
+console.log(JSON.stringify({ stopReason: history.stopReason, accuracy, bytes, tensors: memory().tensors, threads: getNumThreads() }));
 `,
   );
   const expectTrained = (runtime, result) => {
@@ -115,12 +115,20 @@ console.log(JSON.stringify({ stopReason: history.stopReason, accuracy, bytes, te
       result.status === 0 && report?.accuracy === 1 && report.bytes > 0,
       `${runtime}: trains XOR to accuracy 1 and exits (${result.error?.message ?? line})`,
     );
+    // Threads are on by default (every core, up to 4) in Node and Deno.
+    const cores = Math.min(4, availableParallelism());
+    check(
+      report?.threads === cores,
+      `${runtime}: runs on ${cores} threads by default (got ${report?.threads})`,
+    );
     if (report === undefined) console.log(result.out);
   };
-  expectTrained('node', run('node', ['train.mjs'], { cwd: app, timeout: 60_000 }));
+  const defaults = { ...process.env };
+  delete defaults.MYELIN_THREADS; // the default is what a new user gets
+  expectTrained('node', run('node', ['train.mjs'], { cwd: app, env: defaults, timeout: 60_000 }));
   const deno = join(root, 'node_modules/.bin/deno');
   if (existsSync(deno)) {
-    const env = { ...process.env, DENO_NO_UPDATE_CHECK: '1' };
+    const env = { ...defaults, DENO_NO_UPDATE_CHECK: '1' };
     expectTrained('deno', run(deno, ['run', '-A', 'train.mjs'], { cwd: app, env, timeout: 60_000 }));
   } else {
     console.log('skip deno: not installed');

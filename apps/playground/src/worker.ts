@@ -6,7 +6,6 @@ import {
   getNumThreads,
   manualSeed,
   noGrad,
-  setNumThreads,
   type Tensor,
   tensor,
   threadsUnavailableReason,
@@ -497,22 +496,9 @@ function failure(action: ToWorker['type'], error: unknown): string {
   return `${FAILURES[action] ?? 'Training stopped'}: ${detail}${end}${unchanged}`;
 }
 
-/**
- * Myelin starts on every core (up to 4) where the page is cross-origin isolated; this makes it at
- * least 2 there (a 1-core report still gets a second thread), before any tensor exists. Returns why
- * not otherwise.
- */
-async function startThreads(): Promise<string | undefined> {
-  const reason = threadsUnavailableReason();
-  if (reason !== undefined) return reason;
-  try {
-    await setNumThreads(Math.min(4, Math.max(2, navigator.hardwareConcurrency || 2)));
-    return undefined;
-  } catch (error) {
-    return (error instanceof Error ? error.message : String(error)).replace(/^[\w$.]+: /, '');
-  }
-}
-const threadsNote = await startThreads();
+// Myelin starts its kernels on every core (up to 4) by itself where the page is cross-origin
+// isolated (the e2e tests check that this default took effect here); otherwise say why not.
+const threadsNote = getNumThreads() > 1 ? undefined : threadsUnavailableReason();
 
 // The page waits for this before sending anything: messages that arrive while a module worker is
 // still evaluating (awaiting the kernels) can be lost.
