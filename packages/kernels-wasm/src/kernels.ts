@@ -310,7 +310,12 @@ export class Kernels {
 
   /** Reduces a contiguous [outer, len, inner] tensor along its middle axis into [outer, inner]. */
   reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number): void {
-    this.raw.reduce(op, x, out, outer, len, inner);
+    // Each of the `outer` slices reduces on its own, in the same order on any thread: ranges of them
+    // split between threads bit-identically. (A reduction to one slice stays on this thread.)
+    this.overUnits('reduction', 'reduce', [op, x, out, outer, len, inner], 3, [
+      [1, len * inner],
+      [2, inner],
+    ]);
   }
 
   /** Σ x[i]² over `n` floats, accumulated in float64. */

@@ -8,7 +8,7 @@ import { type Conv2dOptions, conv2dGeometry, type Pool2dOptions, pool2dGeometry 
 import { supportedVariants } from './features.js';
 import type { Kernels } from './kernels.js';
 import { loadKernels } from './load.js';
-import { BinaryOp, UnaryOp } from './opcodes.js';
+import { BinaryOp, ReduceOp, UnaryOp } from './opcodes.js';
 import { put, take } from './testing/harness.js';
 import { mulberry32, randomInt, uniform } from './testing/random.js';
 import { COMMAND, DONE, JOB, STOP } from './threads/protocol.js';
@@ -326,6 +326,51 @@ describe.each(supportedVariants())('threaded elementwise kernels, %s build', (va
       expect({ index, differ }).toEqual({ index, differ: null });
     }
     expect(shared.count).toBeGreaterThan(6);
+  });
+
+  it('splits reductions over their independent slices, bit-identically (sum, max, min, argmax, argmin)', async () => {
+    const one = await loadKernels({ variant });
+    const two = await threaded(variant);
+    const shared = countShared(two);
+    // [outer, len, inner]: rows (inner 1), columns (inner > 1, odd), a single slice (one thread), tiny.
+    const shapes = [
+      [2000, 97, 1],
+      [37, 50, 61],
+      [1, 100_000, 1],
+      [3, 4, 5],
+    ] as const;
+    for (const [index, [outer, len, inner]] of shapes.entries()) {
+      const run: Case = (kernels) =>
+        runCase(kernels, index, (input) => {
+          const x = input(outer * len * inner);
+          return [ReduceOp.Sum, ReduceOp.Max, ReduceOp.Min, ReduceOp.ArgMax, ReduceOp.ArgMin].map((op) => {
+            const out = input(outer * inner);
+            kernels.reduce(op, x, out, outer, len, inner);
+            return [out, outer * inner] as [number, number];
+          });
+        });
+      const differ = firstDifference(run(two, 0, 0), run(one, 0, 0));
+      expect({ index, differ }).toEqual({ index, differ: null });
+    }
+    expect(shared.count).toBeGreaterThanOrEqual(10); // the first two shapes, five ops each
+  });
+
+  it('keeps working when the shared memory grows while the threads run', async () => {
+    const one = await loadKernels({ variant });
+    const two = await threaded(variant);
+    const before = two.memory.buffer.byteLength;
+    const big = two.allocate(before + 64 * 2 ** 20); // forces the shared memory to grow
+    expect(two.memory.buffer.byteLength).toBeGreaterThan(before);
+    // Operands placed after the growth, split between the threads.
+    const run: Case = (kernels) =>
+      runCase(kernels, 99, (input) => {
+        const [a, out] = [input(300_001), input(300_001)];
+        kernels.unary(UnaryOp.Exp, a, out, 300_001, 0);
+        return [[out, 300_001]];
+      });
+    const differ = firstDifference(run(two, 0, 0), run(one, 0, 0));
+    expect(differ).toBeNull();
+    two.free(big);
   });
 
   it('reports a worker that throws in an elementwise job, and stays usable', async () => {

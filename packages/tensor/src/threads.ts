@@ -8,7 +8,8 @@ import { kernels, reloadKernels } from './runtime.js';
  * from 64³ multiply-adds), elementwise ops and their gradients (contiguous, scalar and broadcast
  * operands), pooling forward and backward, and the optimizers' fused updates (from 64 Ki elements);
  * smaller work stays on the calling thread. Results are bit-identical for any count: every element
- * is computed by the same code in the same order (reductions and softmax stay on one thread). By
+ * is computed by the same code in the same order (reductions split over their independent slices;
+ * softmax stays on one thread). By
  * default Myelin starts on every core, up to 4, where threads are available (see
  * {@link getNumThreads}); `MYELIN_THREADS` (environment variable, or `globalThis.MYELIN_THREADS` set
  * before importing) picks another count at start-up. Threads need SharedArrayBuffer: in browsers the
