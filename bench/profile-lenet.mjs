@@ -2,8 +2,10 @@
 // instance with a timer (outermost calls only) and prints µs per step by kernel (SGEMMs by shape),
 // then what is left for JavaScript (autograd, tidy, allocation bookkeeping, argument checks).
 // Run from the repository root: `node --experimental-wasm-relaxed-simd bench/profile-lenet.mjs [infer]`.
-import { kernels } from '@myelin/tensor';
+import { getNumThreads, kernels, setNumThreads } from '@myelin/tensor';
 import { inferRate, myelinTrainStep } from './suites/lenet.mjs';
+
+if (getNumThreads() !== 1) await setNumThreads(1); // the profile times one thread's kernels
 
 const mode = process.argv[2] === 'infer' ? 'infer' : 'train';
 const STEPS = 200;

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { getNumThreads, setNumThreads } from '@myelin/tensor';
 import { loadMyelin, useTf } from './lib/contenders.mjs';
 import { convCases } from './suites/conv.mjs';
 import { fitCase } from './suites/fit.mjs';
@@ -22,6 +23,10 @@ import { runLeNet } from './suites/lenet.mjs';
 import { adamStepCase } from './suites/optim.mjs';
 import { runRecurrent } from './suites/recurrent.mjs';
 import { mlpStepCase, tensorAddOverheadCase } from './suites/tensor.mjs';
+
+// One thread, like the peers it is compared with (PyTorch with torch.set_num_threads(1), TF.js and
+// ONNX Runtime on one): Myelin starts on every core by default. threads-ab.mjs measures 2 against 1.
+if (getNumThreads() !== 1) await setNumThreads(1);
 
 const quick = process.argv.includes('--quick');
 const sections = ['kernels', 'conv', 'tensor', 'lenet', 'recurrent'];
