@@ -8,7 +8,7 @@ import { getNumThreads, kernels, setNumThreads } from '@myelin/tensor';
 import { secondsPerCall } from './lib/timing.mjs';
 import { fitCase } from './suites/fit.mjs';
 import { gemmCase } from './suites/kernels.mjs';
-import { myelinTrainStep } from './suites/lenet.mjs';
+import { myelinTrainStep, pytorchRound } from './suites/lenet.mjs';
 
 const rounds = Number(process.argv[2] ?? 5);
 await setNumThreads(2); // moves the kernels to the threaded build before any tensor exists
@@ -48,4 +48,25 @@ for (const [index, c] of cases.entries()) {
   const m1 = median(one);
   const m2 = median(two);
   console.log(`| ${c.name} | ${m1.toFixed(1)} | ${m2.toFixed(1)} | ${(m2 / m1).toFixed(2)}× | ${ratios} |`);
+}
+
+// PyTorch (Debian's python3-torch, a child process) on 1 and 2 threads, the same LeNet-5 step, in
+// alternating rounds — the native peer's own scaling, and Myelin's 2 threads against its 2.
+const torchRates = { 1: [], 2: [] };
+for (let round = 0; round < rounds; round++) {
+  for (const threads of round % 2 === 0 ? [1, 2] : [2, 1]) {
+    const result = pytorchRound({ threads });
+    if (result !== null) torchRates[threads].push(result.train);
+  }
+}
+if (torchRates[1].length > 0) {
+  const [t1, t2] = [median(torchRates[1]), median(torchRates[2])];
+  const lenet = results[2];
+  console.log(
+    `\nPyTorch LeNet-5 training step: ${t1.toFixed(0)} steps/s on 1 thread, ${t2.toFixed(0)} on 2 ` +
+      `(${(t2 / t1).toFixed(2)}×); Myelin ÷ PyTorch: ${(median(lenet[1]) / t1).toFixed(2)}× on 1 thread, ` +
+      `${(median(lenet[2]) / t2).toFixed(2)}× on 2 threads (medians of ${rounds} rounds each).`,
+  );
+} else {
+  console.log('\n(no /usr/bin/python3 with torch: PyTorch rows skipped)');
 }

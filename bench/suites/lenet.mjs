@@ -120,12 +120,23 @@ export function tfTrainError(tf) {
   }
 }
 
-/** PyTorch on one thread: {torch, train, infer} or null when /usr/bin/python3 has no torch. */
-export function pytorchRound({ seconds = 0.15, batches = 5 } = {}) {
+/**
+ * PyTorch on `threads` threads (default 1): {torch, train, infer} or null when /usr/bin/python3 has
+ * no torch.
+ */
+export function pytorchRound({ seconds = 0.15, batches = 5, threads = 1 } = {}) {
   if (!existsSync(PYTHON)) return null;
   const run = spawnSync(
     PYTHON,
-    [PYTORCH_SCRIPT, '--seconds', String(seconds), '--batches', String(batches)],
+    [
+      PYTORCH_SCRIPT,
+      '--seconds',
+      String(seconds),
+      '--batches',
+      String(batches),
+      '--threads',
+      String(threads),
+    ],
     {
       encoding: 'utf8',
     },
