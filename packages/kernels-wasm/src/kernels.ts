@@ -789,33 +789,10 @@ export class Kernels {
   im2col(x: number, cols: number, g: import('./conv.js').Conv2dGeometry): void {
     // Images are independent: on several threads each takes a range of them.
     const [image, imageCols] = imageSizes(g);
-    this.overUnits(
-      'im2col',
-      'im2col',
-      [
-        x,
-        cols,
-        g.batch,
-        g.channels,
-        g.height,
-        g.width,
-        g.kernelH,
-        g.kernelW,
-        g.strideH,
-        g.strideW,
-        g.padH,
-        g.padW,
-        g.dilationH,
-        g.dilationW,
-        g.outH,
-        g.outW,
-      ],
-      2,
-      [
-        [0, image],
-        [1, imageCols],
-      ],
-    );
+    this.overUnits('im2col', 'im2col', [x, cols, g.batch, g.channels, ...windowArgs(g)], 2, [
+      [0, image],
+      [1, imageCols],
+    ]);
   }
 
   /**
@@ -831,25 +808,7 @@ export class Kernels {
     this.overUnits(
       'col2im',
       'col2im',
-      [
-        cols,
-        x,
-        g.batch,
-        g.channels,
-        g.height,
-        g.width,
-        g.kernelH,
-        g.kernelW,
-        g.strideH,
-        g.strideW,
-        g.padH,
-        g.padW,
-        g.dilationH,
-        g.dilationW,
-        g.outH,
-        g.outW,
-        accumulate ? 1 : 0,
-      ],
+      [cols, x, g.batch, g.channels, ...windowArgs(g), accumulate ? 1 : 0],
       2,
       [
         [0, imageCols],
@@ -870,33 +829,11 @@ export class Kernels {
    */
   maxPool2d(x: number, out: number, indices: number, g: import('./conv.js').Conv2dGeometry): void {
     const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
-    this.pooling(
-      'maxPool2d',
-      [
-        x,
-        out,
-        indices,
-        g.batch * g.channels,
-        g.height,
-        g.width,
-        g.kernelH,
-        g.kernelW,
-        g.strideH,
-        g.strideW,
-        g.padH,
-        g.padW,
-        g.dilationH,
-        g.dilationW,
-        g.outH,
-        g.outW,
-      ],
-      3,
-      [
-        [0, plane],
-        [1, outPlane],
-        [2, outPlane],
-      ],
-    );
+    this.pooling('maxPool2d', [x, out, indices, g.batch * g.channels, ...windowArgs(g)], 3, [
+      [0, plane],
+      [1, outPlane],
+      [2, outPlane],
+    ]);
   }
 
   /**
@@ -940,31 +877,10 @@ export class Kernels {
   ): void {
     const [include, divisor] = avgPoolOptions('avgPool2d', g, options);
     const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
-    this.pooling(
-      'avgPool2d',
-      [
-        x,
-        out,
-        g.batch * g.channels,
-        g.height,
-        g.width,
-        g.kernelH,
-        g.kernelW,
-        g.strideH,
-        g.strideW,
-        g.padH,
-        g.padW,
-        g.outH,
-        g.outW,
-        include,
-        divisor,
-      ],
-      2,
-      [
-        [0, plane],
-        [1, outPlane],
-      ],
-    );
+    this.pooling('avgPool2d', [x, out, g.batch * g.channels, ...windowArgs(g, false), include, divisor], 2, [
+      [0, plane],
+      [1, outPlane],
+    ]);
   }
 
   /**
@@ -984,24 +900,7 @@ export class Kernels {
     const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
     this.pooling(
       'avgPool2dBackward',
-      [
-        gy,
-        gx,
-        g.batch * g.channels,
-        g.height,
-        g.width,
-        g.kernelH,
-        g.kernelW,
-        g.strideH,
-        g.strideW,
-        g.padH,
-        g.padW,
-        g.outH,
-        g.outW,
-        include,
-        divisor,
-        accumulate ? 1 : 0,
-      ],
+      [gy, gx, g.batch * g.channels, ...windowArgs(g, false), include, divisor, accumulate ? 1 : 0],
       2,
       [
         [0, outPlane],
@@ -1259,6 +1158,26 @@ export class Kernels {
  * to sleep (see {@link Kernels.threadsFor}).
  */
 const WAKE_FACTOR = 4;
+
+/**
+ * A window geometry's arguments in the kernels' order: input height and width, kernel, stride,
+ * padding, dilation (unless `dilation` is false: average pooling has none) and output size.
+ */
+function windowArgs(g: import('./conv.js').Conv2dGeometry, dilation = true): number[] {
+  return [
+    g.height,
+    g.width,
+    g.kernelH,
+    g.kernelW,
+    g.strideH,
+    g.strideW,
+    g.padH,
+    g.padW,
+    ...(dilation ? [g.dilationH, g.dilationW] : []),
+    g.outH,
+    g.outW,
+  ];
+}
 
 /** Floats of one image of a convolution's input, and of its im2col columns. */
 function imageSizes(g: import('./conv.js').Conv2dGeometry): [image: number, columns: number] {
