@@ -1,5 +1,5 @@
 // What an end-to-end spec file needs: the production build served by `vite preview` on 127.0.0.1,
-// Debian's Chromium driven by Playwright, named tests and a summary (as e2e/run.mjs does inline).
+// Debian's Chromium driven by Playwright, named tests and a summary (every e2e/*.mjs spec uses it).
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';

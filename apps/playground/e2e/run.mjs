@@ -1,82 +1,10 @@
 // End-to-end tests of the playground in real Chromium (Debian's), driven by Playwright, against the
 // production build served by `vite preview` on 127.0.0.1. Run: pnpm --filter @myelin/playground e2e
 // (after a build). Screenshots go to e2e/artifacts/.
-import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
+import { join } from 'node:path';
+import { artifacts, BASE, expect, runSpec } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const app = join(here, '..');
-const artifacts = join(here, 'artifacts');
-/** E2E_PORT picks another port (for two runs on one machine). */
-const PORT = Number(process.env.E2E_PORT ?? 4173);
-const BASE = `http://127.0.0.1:${PORT}/`;
-const require = createRequire(import.meta.url);
-
-const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-const preview = spawn(
-  process.execPath,
-  [viteBin, 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
-  {
-    cwd: app,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  },
-);
-let previewLog = '';
-preview.stdout.on('data', (d) => (previewLog += d));
-preview.stderr.on('data', (d) => (previewLog += d));
-
-async function waitForServer() {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(BASE)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`vite preview did not start:\n${previewLog}`);
-}
-
-const results = [];
-/** E2E_ONLY=text runs only the tests whose names contain that text. */
-const only = process.env.E2E_ONLY;
-async function test(name, fn) {
-  if (only && !name.includes(only)) return;
-  const started = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
-  } catch (error) {
-    results.push({ name, ok: false });
-    console.log(`  ✗ ${name}\n    ${error?.stack ?? error}`);
-  }
-}
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-let browser;
-try {
-  await mkdir(artifacts, { recursive: true });
-  await waitForServer();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+await runSpec('playground end-to-end (Chromium)', async ({ browser, test }) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = [];
   page.on('console', (m) => {
@@ -86,7 +14,6 @@ try {
   const firstUpdate = () =>
     page.waitForFunction(() => window.playground?.history().length > 0, null, { timeout: 30_000 });
 
-  console.log('playground end-to-end (Chromium)');
   await test('loads without console errors, cross-origin isolated, and draws a first update', async () => {
     await page.goto(BASE);
     await firstUpdate();
@@ -553,12 +480,4 @@ try {
     }
     expect(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });
-} finally {
-  await browser?.close();
-  preview.kill();
-}
-
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed;
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && results.length > 0 ? 0 : 1);
+});
