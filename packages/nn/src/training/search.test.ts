@@ -5,7 +5,7 @@
 // parameters that work best on validation; try each fold as validation and average the results).
 import { kFold, loadIris, StandardScaler } from '@myelin/data';
 import { Adam } from '@myelin/optim';
-import { memory, type Tensor } from '@myelin/tensor';
+import { liveTensorSites, setDebug, type Tensor } from '@myelin/tensor';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy, evaluate, fit, gridSearch, Linear, ReLU, randomSearch, Sequential } from '../index.js';
 
@@ -74,12 +74,17 @@ describe('gridSearch', () => {
     const search = () =>
       gridSearch({ lr: [0.05], hidden: [4, 8] }, irisAccuracy, { data: [x, y], folds, seed: 0 });
     await search();
-    const before = memory().tensors;
-    await search();
-    await search();
-    // ≤, not =: across the awaits the finalizer backstop may free unrelated garbage tensors (the
-    // StandardScaler above, earlier files' leftovers), which only ever lowers the count.
-    expect(memory().tensors).toBeLessThanOrEqual(before);
+    // Debug mode records every tensor created from here on (and holds it, so the finalizer backstop
+    // cannot hide a leak): none may outlive the searches. Counting memory().tensors instead once
+    // failed in CI with fewer tensors after than before — the backstop had freed unrelated garbage.
+    setDebug(true);
+    try {
+      await search();
+      await search();
+      expect(liveTensorSites()).toEqual([]);
+    } finally {
+      setDebug(false);
+    }
   });
 
   it('hold-out validation: the objective gets data and validationData; a one-split table has no ±', async () => {
