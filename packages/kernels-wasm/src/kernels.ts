@@ -829,7 +829,7 @@ export class Kernels {
    */
   maxPool2d(x: number, out: number, indices: number, g: import('./conv.js').Conv2dGeometry): void {
     const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
-    this.pooling('maxPool2d', [x, out, indices, g.batch * g.channels, ...windowArgs(g)], 3, [
+    this.overUnits('pooling', 'maxPool2d', [x, out, indices, g.batch * g.channels, ...windowArgs(g)], 3, [
       [0, plane],
       [1, outPlane],
       [2, outPlane],
@@ -850,7 +850,8 @@ export class Kernels {
     accumulate = false,
   ): void {
     const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
-    this.pooling(
+    this.overUnits(
+      'pooling',
       'maxPool2dBackward',
       [gy, indices, gx, g.batch * g.channels, g.height, g.width, g.outH, g.outW, accumulate ? 1 : 0],
       3,
@@ -877,10 +878,16 @@ export class Kernels {
   ): void {
     const [include, divisor] = avgPoolOptions('avgPool2d', g, options);
     const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
-    this.pooling('avgPool2d', [x, out, g.batch * g.channels, ...windowArgs(g, false), include, divisor], 2, [
-      [0, plane],
-      [1, outPlane],
-    ]);
+    this.overUnits(
+      'pooling',
+      'avgPool2d',
+      [x, out, g.batch * g.channels, ...windowArgs(g, false), include, divisor],
+      2,
+      [
+        [0, plane],
+        [1, outPlane],
+      ],
+    );
   }
 
   /**
@@ -898,7 +905,8 @@ export class Kernels {
   ): void {
     const [include, divisor] = avgPoolOptions('avgPool2dBackward', g, options);
     const [plane, outPlane] = [g.height * g.width, g.outH * g.outW];
-    this.pooling(
+    this.overUnits(
+      'pooling',
       'avgPool2dBackward',
       [gy, gx, g.batch * g.channels, ...windowArgs(g, false), include, divisor, accumulate ? 1 : 0],
       2,
@@ -926,7 +934,7 @@ export class Kernels {
   ): void {
     checkAdaptive('adaptiveAvgPool2d', height, width, outH, outW);
     const [plane, outPlane] = [height * width, outH * outW];
-    this.pooling('adaptiveAvgPool2d', [x, out, planes, height, width, outH, outW], 2, [
+    this.overUnits('pooling', 'adaptiveAvgPool2d', [x, out, planes, height, width, outH, outW], 2, [
       [0, plane],
       [1, outPlane],
     ]);
@@ -950,24 +958,10 @@ export class Kernels {
     checkAdaptive('adaptiveAvgPool2dBackward', height, width, outH, outW);
     const [plane, outPlane] = [height * width, outH * outW];
     const args = [gy, gx, planes, height, width, outH, outW, accumulate ? 1 : 0];
-    this.pooling('adaptiveAvgPool2dBackward', args, 2, [
+    this.overUnits('pooling', 'adaptiveAvgPool2dBackward', args, 2, [
       [0, outPlane],
       [1, plane],
     ]);
-  }
-
-  /**
-   * Runs a pooling kernel, on every thread when its planes hold enough work: the plane count at
-   * `countAt` is cut into ranges and each buffer `[index, floatsPerPlane]` follows. Planes are
-   * independent, so the result is bit-identical.
-   */
-  private pooling(
-    kernel: KernelName,
-    args: readonly number[],
-    countAt: number,
-    buffers: readonly (readonly [index: number, floatsPerPlane: number])[],
-  ): void {
-    this.overUnits('pooling', kernel, args, countAt, buffers);
   }
 
   /**

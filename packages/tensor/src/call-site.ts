@@ -53,7 +53,7 @@ export function libraryEntry(stack: string): string {
   const user = all.findIndex((frame) => !isOwn(frame));
   if (user <= 0) return '';
   const entry = all[user - 1] ?? '';
-  const name = /^at (?:new )?([^\s(]+) \(/.exec(entry) ?? /^([^@\s]+)@/.exec(entry);
+  const name = /^at (?:async )?(?:new )?([^\s(]+) \(/.exec(entry) ?? /^([^@\s]+)@/.exec(entry);
   return name?.[1] ?? '';
 }
 

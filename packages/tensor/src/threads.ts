@@ -7,7 +7,8 @@ import { kernels, reloadKernels } from './runtime.js';
  * `torch.set_num_threads`. Split are matrix products (matmul, linear layers, convolutions' GEMMs;
  * from 64³ multiply-adds), elementwise ops and their gradients (contiguous, scalar and broadcast
  * operands), pooling forward and backward, and the optimizers' fused updates (from 64 Ki elements);
- * smaller work stays on the calling thread. Results are bit-identical for any count: every element
+ * smaller work stays on the calling thread (and work below 4× those sizes goes to a worker only while
+ * it is still spinning from its last job: waking a sleeping one costs more than it saves). Results are bit-identical for any count: every element
  * is computed by the same code in the same order (reductions split over their independent slices;
  * softmax stays on one thread). By
  * default Myelin starts on every core, up to 4, where threads are available (see

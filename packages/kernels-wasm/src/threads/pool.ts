@@ -32,7 +32,8 @@ export interface ThreadPoolOptions {
    * How long a thread spins on `Atomics.load` before it sleeps in `Atomics.wait` (default 0.5 ms).
    * Spinning answers back-to-back jobs in ~1 µs instead of ~12–25 µs: a training step's jobs come
    * tens to hundreds of µs apart. On a quiet 2-core machine (bench/README.md, issue 14) a LeNet-5
-   * step on 2 threads ran 1.44× one thread with 0.5 ms, 1.24× with 0.2 ms and 0.76× with 0.02 ms.
+   * step on 2 threads ran 1.44× one thread with 0.5 ms and 1.24× with 0.2 ms; with 0.02 ms (the old
+   * default) it swung between 0.9× and 1.45× from run to run.
    * But on a machine whose cores are busy with other processes a spinning thread keeps the core its
    * partner needs: measured there, a 0.2 ms spin made each round trip ~0.4 ms and a 2 ms spin ~4 ms
    * — lower it there (or run on one thread).
