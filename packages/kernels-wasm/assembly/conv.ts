@@ -47,6 +47,46 @@ function gatherRow(dst: usize, src: usize, n: usize, stride: usize): void {
   }
 }
 
+/**
+ * im2col's stride-1 rows: `rows` output rows of `lead` zeros, `n` ≥ 4 floats copied from `src`
+ * (rows `srcStep` bytes apart) and `trail` zeros, written contiguously from `dst`. Pointer steps
+ * only, the last 1–3 floats as one vector overlapping the body: a 10-float row (LeNet's second
+ * layer) costs three vector copies and no per-row set-up.
+ */
+@inline
+function copyRows(dst: usize, src: usize, rows: usize, lead: usize, n: usize, trail: usize, srcStep: usize): void {
+  const bodyBytes = (n & ~3) << 2;
+  const lastBytes = (n - 4) << 2;
+  const leadBytes = lead << 2;
+  const rowBytes = (lead + n + trail) << 2;
+  for (let r: usize = 0; r < rows; r++) {
+    for (let t: usize = 0; t < leadBytes; t += 4) store<f32>(dst + t, 0);
+    const d = dst + leadBytes;
+    for (let t: usize = 0; t < bodyBytes; t += 16) v128.store(d + t, v128.load(src + t));
+    v128.store(d + lastBytes, v128.load(src + lastBytes));
+    for (let t = leadBytes + (n << 2); t < rowBytes; t += 4) store<f32>(dst + t, 0);
+    src += srcStep;
+    dst += rowBytes;
+  }
+}
+
+/**
+ * col2im's stride-1 rows: dst[r, t] += src[r, t] for `rows` rows of `n` floats, the rows
+ * `dstStep` and `srcStep` bytes apart. Pointer steps only (no per-row set-up); the 1–3 last
+ * floats of a row one at a time (an overlapping vector would add them twice).
+ */
+@inline
+function addRows(dst: usize, src: usize, rows: usize, n: usize, dstStep: usize, srcStep: usize): void {
+  const bodyBytes = (n & ~3) << 2;
+  const rowEnd = n << 2;
+  for (let r: usize = 0; r < rows; r++) {
+    for (let t: usize = 0; t < bodyBytes; t += 16) v128.store(dst + t, f32x4.add(v128.load(dst + t), v128.load(src + t)));
+    for (let t = bodyBytes; t < rowEnd; t += 4) store<f32>(dst + t, load<f32>(dst + t) + load<f32>(src + t));
+    src += srcStep;
+    dst += dstStep;
+  }
+}
+
 /** dst[t·stride] += src[t] for t < n; contiguous rows move as vectors. */
 @inline
 function scatterAddRow(dst: usize, src: usize, n: usize, stride: usize): void {
@@ -92,12 +132,18 @@ export function im2col(
         const ox1 = max(ox0, firstAtLeast(offW, strideW, <isize>width, outW));
         zeroRun(dst, oy0 * outW);
         dst += oy0 * outRowBytes;
-        for (let oy = oy0; oy < oy1; oy++) {
-          const row = src + <usize>(<isize>(oy * strideH) + offH) * rowBytes;
-          zeroRun(dst, ox0);
-          gatherRow(dst + (ox0 << 2), row + (<usize>(<isize>(ox0 * strideW) + offW) << 2), ox1 - ox0, strideW);
-          zeroRun(dst + (ox1 << 2), outW - ox1);
-          dst += outRowBytes;
+        if (strideW == 1 && ox1 - ox0 >= 4 && oy1 > oy0) {
+          const first = src + <usize>(<isize>(oy0 * strideH) + offH) * rowBytes + (<usize>(<isize>ox0 + offW) << 2);
+          copyRows(dst, first, oy1 - oy0, ox0, ox1 - ox0, outW - ox1, strideH * rowBytes);
+          dst += (oy1 - oy0) * outRowBytes;
+        } else {
+          for (let oy = oy0; oy < oy1; oy++) {
+            const row = src + <usize>(<isize>(oy * strideH) + offH) * rowBytes;
+            zeroRun(dst, ox0);
+            gatherRow(dst + (ox0 << 2), row + (<usize>(<isize>(ox0 * strideW) + offW) << 2), ox1 - ox0, strideW);
+            zeroRun(dst + (ox1 << 2), outW - ox1);
+            dst += outRowBytes;
+          }
         }
         zeroRun(dst, (outH - oy1) * outW);
         dst += (outH - oy1) * outRowBytes;
@@ -132,14 +178,19 @@ export function col2im(
         const offW = <isize>(j * dilationW) - <isize>padW;
         const ox0 = firstAtLeast(offW, strideW, 0, outW);
         const ox1 = max(ox0, firstAtLeast(offW, strideW, <isize>width, outW));
-        for (let oy = oy0; oy < oy1; oy++) {
-          const row = dst + <usize>(<isize>(oy * strideH) + offH) * rowBytes;
-          scatterAddRow(
-            row + (<usize>(<isize>(ox0 * strideW) + offW) << 2),
-            src + oy * outRowBytes + (ox0 << 2),
-            ox1 - ox0,
-            strideW,
-          );
+        if (strideW == 1 && oy1 > oy0) {
+          const first = dst + <usize>(<isize>(oy0 * strideH) + offH) * rowBytes + (<usize>(<isize>ox0 + offW) << 2);
+          addRows(first, src + oy0 * outRowBytes + (ox0 << 2), oy1 - oy0, ox1 - ox0, strideH * rowBytes, outRowBytes);
+        } else {
+          for (let oy = oy0; oy < oy1; oy++) {
+            const row = dst + <usize>(<isize>(oy * strideH) + offH) * rowBytes;
+            scatterAddRow(
+              row + (<usize>(<isize>(ox0 * strideW) + offW) << 2),
+              src + oy * outRowBytes + (ox0 << 2),
+              ox1 - ox0,
+              strideW,
+            );
+          }
         }
         src += outH * outRowBytes;
       }
