@@ -82,7 +82,7 @@ export function tidy<T>(fn: () => T): T {
         parent.tensors.add(t);
         t._scope = parent;
       } else {
-        t._scope = undefined;
+        t._leaveScope();
       }
     } else {
       t.dispose();

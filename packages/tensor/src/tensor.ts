@@ -99,6 +99,8 @@ export class Tensor {
   private readonly handle: Handle;
   private gradient: Tensor | null = null;
   private kept = false;
+  /** Whether the garbage-collection backstop watches this tensor (only while no scope holds it). */
+  private watched = false;
 
   /** @internal Takes over one reference to `storage`. Use the creation functions instead. */
   constructor(storage: Storage, shape: Shape, strides: readonly number[], offset: number, dtype: DType) {
@@ -109,8 +111,10 @@ export class Tensor {
     this.handle = { storage, node: null, output: 0, live: true };
     liveStats.tensors++;
     checkLiveTensors(liveStats.tensors, liveStats.bytes);
-    finalizer.register(this, this.handle, this);
     this._scope = track(this);
+    // A scope holds its tensors strongly and disposes or hands them on when it ends, so the
+    // backstop (whose register/unregister pair showed in step profiles) waits until none holds it.
+    if (this._scope === undefined) this._watch();
     if (debugState.enabled) debugState.live.set(this, deepError());
   }
 
@@ -317,7 +321,7 @@ export class Tensor {
    */
   dispose(): void {
     if (!this.handle.live) return;
-    finalizer.unregister(this);
+    if (this.watched) finalizer.unregister(this);
     this._scope?.tensors.delete(this);
     this._scope = undefined;
     if (debugState.enabled) debugState.live.delete(this);
@@ -335,10 +339,23 @@ export class Tensor {
    * @example const w = tidy(() => randn([3, 3]).keep().mul(2)); // the randn is kept too
    */
   keep(): this {
-    this._scope?.tensors.delete(this);
-    this._scope = undefined;
+    this._leaveScope();
     this.kept = true;
     return this;
+  }
+
+  /** @internal Takes this tensor out of its scope; from now on only dispose() or the backstop frees it. */
+  _leaveScope(): void {
+    this._scope?.tensors.delete(this);
+    this._scope = undefined;
+    this._watch();
+  }
+
+  /** Puts this tensor under the garbage-collection backstop (once). */
+  private _watch(): void {
+    if (this.watched || !this.handle.live) return;
+    this.watched = true;
+    finalizer.register(this, this.handle, this);
   }
 
   /** Whether `keep()` was called: the tensor is exempt from scopes and from owners that release (e.g. data loaders). */
