@@ -52,6 +52,16 @@ describe.runIf(isNode())('the garbage-collection backstop', () => {
     ).toBe('5 0');
   });
 
+  it("frees a dropped autograd result's saved tensors with it", async () => {
+    const [before, after] = (
+      await liveAfterCollection(
+        'for (let i = 0; i < 5; i++) tidy(() => randn([100]).requiresGrad_().mul(randn([100])).relu());',
+      )
+    ).split(' ');
+    expect(Number(before)).toBeGreaterThan(5); // the results and the views their nodes saved
+    expect(after).toBe('0');
+  });
+
   it('leaves nothing for the backstop after a tidy that returns nothing', async () => {
     expect(
       await liveAfterCollection('for (let i = 0; i < 5; i++) tidy(() => { randn([100]).mul(2); });'),

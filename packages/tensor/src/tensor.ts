@@ -250,10 +250,16 @@ export class Tensor {
     return new Tensor(this.handle.storage, shape, strides, offset, this.dtype);
   }
 
-  /** @internal A view kept by autograd: outside every scope, released by its node. */
+  /**
+   * @internal A view kept by autograd: outside every scope, released by its node. It needs no
+   * backstop of its own: a node that is never released belongs to an output that the backstop
+   * watches, and releasing that output releases the node.
+   */
   _privateView(): Tensor {
     const view = this._view(this.shape, this.strides);
-    view.keep();
+    view._scope?.tensors.delete(view);
+    view._scope = undefined;
+    view.kept = true;
     return view;
   }
 
