@@ -206,16 +206,17 @@ export abstract class Optimizer<O extends BaseOptions> {
     const where = `${this.name}.step`;
     this.paramGroups.forEach((group, g) => {
       group.params.forEach((param, i) => {
-        const which = `parameter ${i} of group ${g} (shape [${param.shape.join(',')}])`;
-        if (param.isDisposed) throw new Error(`${where}: ${which} was disposed`);
+        // Named only when something is wrong: this runs for every parameter on every step.
+        const which = () => `parameter ${i} of group ${g} (shape [${param.shape.join(',')}])`;
+        if (param.isDisposed) throw new Error(`${where}: ${which()} was disposed`);
         const grad = param.grad;
         if (grad === null) return;
-        if (grad.isDisposed) throw new Error(`${where}: the gradient of ${which} was disposed`);
+        if (grad.isDisposed) throw new Error(`${where}: the gradient of ${which()} was disposed`);
         if (grad.dtype !== 'float32')
-          throw new TypeError(`${where}: the gradient of ${which} is ${grad.dtype}, expected float32`);
+          throw new TypeError(`${where}: the gradient of ${which()} is ${grad.dtype}, expected float32`);
         if (!sameShape(grad.shape, param.shape)) {
           throw new RangeError(
-            `${where}: the gradient of ${which} has shape [${grad.shape.join(',')}], expected the parameter's shape`,
+            `${where}: the gradient of ${which()} has shape [${grad.shape.join(',')}], expected the parameter's shape`,
           );
         }
       });
