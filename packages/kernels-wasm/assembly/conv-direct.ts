@@ -9,12 +9,12 @@
 //   weight gradient  gw[o, i, j]   = Σ_n,y,x gy[n, o, y, x] · xpad[n, g][y + i, x + j]
 // The input gradient of a depthwise convolution is the forward of gy padded by k − 1 − padding with
 // the kernel flipped (the caller arranges it).
-// Tiles keep their accumulators in registers: the forward up to 3 channels × 4 vectors of a row (the
-// input vector of a tap is loaded once for all of them), the weight gradient up to 2 channels × 5
-// taps of a kernel row (vector sums over the plane, one horizontal sum per tile and image). The tile
-// functions are inlined with constant sizes, so each size compiles to straight-line code.
+// Tiles keep their accumulators in registers: the forward up to 2 channels × 4 vectors of a row (the
+// input vector of a tap is loaded once for all of them), the weight gradient 2 channels × up to 4
+// taps or 1 channel × up to 5 taps of a kernel row (vector sums over the plane, one horizontal sum
+// per tile and image). The tile functions are inlined with constant sizes, so each size compiles to straight-line code.
 
-import { hsum, loadMasked, loadPartial, madd, storeMasked } from './simd/lanes';
+import { hsum, loadPartial, madd, storeMasked, storePartial } from './simd/lanes';
 
 /**
  * Copies planes x[planes, height, width] into zeroed padded planes out[planes, outHeight, outWidth]
@@ -26,12 +26,33 @@ export function padPlanes(
 ): void {
   const rowBytes = width << 2;
   const outRowBytes = outWidth << 2;
-  memory.fill(out, 0, planes * outHeight * outRowBytes);
+  const outPlaneBytes = outHeight * outRowBytes;
+  const right = outWidth - width - padW;
+  const body = width & ~3;
   for (let p: usize = 0; p < planes; p++) {
     const src = x + p * height * rowBytes;
-    const dst = out + (p * outHeight + padH) * outRowBytes + (padW << 2);
-    for (let r: usize = 0; r < height; r++) memory.copy(dst + r * outRowBytes, src + r * rowBytes, rowBytes);
+    const plane = out + p * outPlaneBytes;
+    memory.fill(plane, 0, padH * outRowBytes);
+    for (let r: usize = 0; r < height; r++) {
+      const s = src + r * rowBytes;
+      const d = plane + (padH + r) * outRowBytes;
+      zeros(d, padW);
+      const dx = d + (padW << 2);
+      for (let t: usize = 0; t < body; t += 4) v128.store(dx + (t << 2), v128.load(s + (t << 2)));
+      if (body < width) storePartial(dx + (body << 2), loadPartial(s + (body << 2), width - body, f32x4.splat(0)), width - body);
+      zeros(dx + rowBytes, right);
+    }
+    memory.fill(plane + (padH + height) * outRowBytes, 0, (outHeight - padH - height) * outRowBytes);
   }
+}
+
+/** dst[0..n) = 0 with vector stores (short runs: a row's padding). */
+@inline
+function zeros(dst: usize, n: usize): void {
+  const zero = f32x4.splat(0);
+  let t: usize = 0;
+  for (; t + 4 <= n; t += 4) v128.store(dst + (t << 2), zero);
+  if (t < n) storePartial(dst + (t << 2), zero, n - t);
 }
 
 /** Stores `V` (1..4) vectors of a row at `dst`, the last one's first `last` lanes only. */
@@ -47,7 +68,7 @@ function storeRow(dst: usize, V: i32, last: usize, a0: v128, a1: v128, a2: v128,
 }
 
 /**
- * One forward tile: `C` (1..3) output channels × `V` (1..4) vectors of one output row. `src` is the
+ * One forward tile: `C` (1..2) output channels × `V` (1..4) vectors of one output row. `src` is the
  * padded plane at the tile's first input row and column, `w` the first channel's kernel, `bias` its
  * bias (0: none), `dst` its output; the last vector stores `last` lanes.
  */
@@ -60,10 +81,8 @@ function forwardTile(
   const zero = f32x4.splat(0);
   const b0 = bias != 0 ? v128.load32_splat(bias) : zero;
   const b1 = C > 1 && bias != 0 ? v128.load32_splat(bias, 4) : zero;
-  const b2 = C > 2 && bias != 0 ? v128.load32_splat(bias, 8) : zero;
   let a00 = b0, a01 = b0, a02 = b0, a03 = b0;
   let a10 = b1, a11 = b1, a12 = b1, a13 = b1;
-  let a20 = b2, a21 = b2, a22 = b2, a23 = b2;
   let wp = w;
   let row = src;
   for (let i: usize = 0; i < kh; i++) {
@@ -71,28 +90,23 @@ function forwardTile(
       const p = row + (j << 2);
       const w0 = v128.load32_splat(wp);
       const w1 = C > 1 ? v128.load32_splat(wp + kernelBytes) : zero;
-      const w2 = C > 2 ? v128.load32_splat(wp + 2 * kernelBytes) : zero;
       let x = v128.load(p);
       a00 = madd(x, w0, a00);
       if (C > 1) a10 = madd(x, w1, a10);
-      if (C > 2) a20 = madd(x, w2, a20);
       if (V > 1) {
         x = v128.load(p, 16);
         a01 = madd(x, w0, a01);
         if (C > 1) a11 = madd(x, w1, a11);
-        if (C > 2) a21 = madd(x, w2, a21);
       }
       if (V > 2) {
         x = v128.load(p, 32);
         a02 = madd(x, w0, a02);
         if (C > 1) a12 = madd(x, w1, a12);
-        if (C > 2) a22 = madd(x, w2, a22);
       }
       if (V > 3) {
         x = v128.load(p, 48);
         a03 = madd(x, w0, a03);
         if (C > 1) a13 = madd(x, w1, a13);
-        if (C > 2) a23 = madd(x, w2, a23);
       }
       wp += 4;
     }
@@ -100,7 +114,6 @@ function forwardTile(
   }
   storeRow(dst, V, last, a00, a01, a02, a03);
   if (C > 1) storeRow(dst + outPlaneBytes, V, last, a10, a11, a12, a13);
-  if (C > 2) storeRow(dst + 2 * outPlaneBytes, V, last, a20, a21, a22, a23);
 }
 
 /** {@link forwardTile} with constant sizes (each call compiles to its own straight-line code). */
@@ -109,12 +122,7 @@ function forwardTileOf(
   C: usize, V: usize, src: usize, w: usize, bias: usize, dst: usize, outPlaneBytes: usize,
   rowBytes: usize, kh: usize, kw: usize, last: usize,
 ): void {
-  if (C == 3) {
-    if (V == 4) forwardTile(3, 4, src, w, bias, dst, outPlaneBytes, rowBytes, kh, kw, last);
-    else if (V == 3) forwardTile(3, 3, src, w, bias, dst, outPlaneBytes, rowBytes, kh, kw, last);
-    else if (V == 2) forwardTile(3, 2, src, w, bias, dst, outPlaneBytes, rowBytes, kh, kw, last);
-    else forwardTile(3, 1, src, w, bias, dst, outPlaneBytes, rowBytes, kh, kw, last);
-  } else if (C == 2) {
+  if (C == 2) {
     if (V == 4) forwardTile(2, 4, src, w, bias, dst, outPlaneBytes, rowBytes, kh, kw, last);
     else if (V == 3) forwardTile(2, 3, src, w, bias, dst, outPlaneBytes, rowBytes, kh, kw, last);
     else if (V == 2) forwardTile(2, 2, src, w, bias, dst, outPlaneBytes, rowBytes, kh, kw, last);
@@ -147,8 +155,8 @@ export function convDirectForward(
   for (let n: usize = 0; n < batch; n++) {
     for (let g: usize = 0; g < groups; g++) {
       const src = xpad + (n * groups + g) * planeBytes;
-      for (let c: usize = 0; c < perGroup; c += 3) {
-        const C = min<usize>(3, perGroup - c);
+      for (let c: usize = 0; c < perGroup; c += 2) {
+        const C = min<usize>(2, perGroup - c);
         const o = g * perGroup + c;
         const wo = w + o * kernelBytes;
         const bo = bias != 0 ? bias + (o << 2) : 0;
@@ -168,50 +176,51 @@ export function convDirectForward(
 }
 
 /**
- * One weight-gradient tile over one image: `C` (1..2) channels × `J` (1..5) taps of one kernel row.
- * `src` is the padded plane at that kernel row and the tile's first column, `gy` the first
- * channel's output gradient plane; adds each tap's sum into gw (first channel's, first tap at `gw`).
+ * One weight-gradient tile over one image: `C` (1..2) channels × `J` (1..5; 1..4 for 2 channels)
+ * taps of one kernel row,
+ * over the output columns [x0, x1) of every row. `src` is the padded plane at that kernel row and
+ * the tile's first column, `gy` the first channel's output gradient plane; adds each tap's sum into
+ * gw (first channel's, first tap at `gw`). With `whole` the columns are whole vectors; else [x0, x1)
+ * is a row's last 1–3 outputs, loaded as partial vectors (zeros past them in both operands: an Inf
+ * in the input beyond a tap's reach must not make 0·Inf = NaN).
  */
 @inline
 function weightGradTile(
-  C: i32, J: i32, src: usize, gy: usize, gw: usize, outPlaneBytes: usize, rowBytes: usize,
-  kernelBytes: usize, outH: usize, outW: usize,
+  C: i32, J: i32, whole: bool, src: usize, gy: usize, gw: usize, outPlaneBytes: usize,
+  rowBytes: usize, kernelBytes: usize, outH: usize, outW: usize, x0: usize, x1: usize,
 ): void {
   const zero = f32x4.splat(0);
+  const count = x1 - x0;
   let s00 = zero, s01 = zero, s02 = zero, s03 = zero, s04 = zero;
   let s10 = zero, s11 = zero, s12 = zero, s13 = zero, s14 = zero;
-  const full = outW & ~3;
-  const tail = outW - full;
   for (let oy: usize = 0; oy < outH; oy++) {
     const row = src + oy * rowBytes;
     const grow = gy + oy * (outW << 2);
-    // Whole vectors, then the row's last 1–3 outputs: lanes past them read as 0 in both operands (an
-    // Inf in the input beyond a tap's reach must not make 0·Inf = NaN).
-    for (let x: usize = 0; x < outW; x += 4) {
-      const whole = x < full;
-      const g0 = loadMasked(grow + (x << 2), whole, tail);
-      const g1 = C > 1 ? loadMasked(grow + outPlaneBytes + (x << 2), whole, tail) : zero;
+    for (let x = x0; x < x1; x += 4) {
+      const q = grow + (x << 2);
+      const g0 = whole ? v128.load(q) : loadPartial(q, count, zero);
+      const g1 = C < 2 ? zero : whole ? v128.load(q + outPlaneBytes) : loadPartial(q + outPlaneBytes, count, zero);
       const p = row + (x << 2);
-      let v = loadMasked(p, whole, tail);
+      let v = whole ? v128.load(p) : loadPartial(p, count, zero);
       s00 = madd(v, g0, s00);
       if (C > 1) s10 = madd(v, g1, s10);
       if (J > 1) {
-        v = loadMasked(p + 4, whole, tail);
+        v = whole ? v128.load(p, 4) : loadPartial(p + 4, count, zero);
         s01 = madd(v, g0, s01);
         if (C > 1) s11 = madd(v, g1, s11);
       }
       if (J > 2) {
-        v = loadMasked(p + 8, whole, tail);
+        v = whole ? v128.load(p, 8) : loadPartial(p + 8, count, zero);
         s02 = madd(v, g0, s02);
         if (C > 1) s12 = madd(v, g1, s12);
       }
       if (J > 3) {
-        v = loadMasked(p + 12, whole, tail);
+        v = whole ? v128.load(p, 12) : loadPartial(p + 12, count, zero);
         s03 = madd(v, g0, s03);
         if (C > 1) s13 = madd(v, g1, s13);
       }
       if (J > 4) {
-        v = loadMasked(p + 16, whole, tail);
+        v = whole ? v128.load(p, 16) : loadPartial(p + 16, count, zero);
         s04 = madd(v, g0, s04);
         if (C > 1) s14 = madd(v, g1, s14);
       }
@@ -231,24 +240,37 @@ function addSums(gw: usize, J: i32, s0: v128, s1: v128, s2: v128, s3: v128, s4: 
   if (J > 4) store<f32>(gw, load<f32>(gw, 16) + hsum(s4), 16);
 }
 
-/** {@link weightGradTile} with constant sizes. */
+/**
+ * {@link weightGradTile} with constant sizes over the whole vectors of the rows; the rows' last 1–3
+ * outputs (if any) one tap at a time, in a tile of one tap.
+ */
 @inline
 function weightGradTileOf(
   C: usize, J: usize, src: usize, gy: usize, gw: usize, outPlaneBytes: usize, rowBytes: usize,
   kernelBytes: usize, outH: usize, outW: usize,
 ): void {
-  if (C == 2) {
-    if (J == 5) weightGradTile(2, 5, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
-    else if (J == 4) weightGradTile(2, 4, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
-    else if (J == 3) weightGradTile(2, 3, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
-    else if (J == 2) weightGradTile(2, 2, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
-    else weightGradTile(2, 1, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
-  } else {
-    if (J == 5) weightGradTile(1, 5, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
-    else if (J == 4) weightGradTile(1, 4, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
-    else if (J == 3) weightGradTile(1, 3, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
-    else if (J == 2) weightGradTile(1, 2, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
-    else weightGradTile(1, 1, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW);
+  const full = outW & ~3;
+  if (full > 0) {
+    if (C == 2) {
+      if (J == 4) weightGradTile(2, 4, true, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW, 0, full);
+      else if (J == 3) weightGradTile(2, 3, true, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW, 0, full);
+      else if (J == 2) weightGradTile(2, 2, true, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW, 0, full);
+      else weightGradTile(2, 1, true, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW, 0, full);
+    } else {
+      if (J == 5) weightGradTile(1, 5, true, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW, 0, full);
+      else if (J == 4) weightGradTile(1, 4, true, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW, 0, full);
+      else if (J == 3) weightGradTile(1, 3, true, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW, 0, full);
+      else if (J == 2) weightGradTile(1, 2, true, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW, 0, full);
+      else weightGradTile(1, 1, true, src, gy, gw, outPlaneBytes, rowBytes, kernelBytes, outH, outW, 0, full);
+    }
+  }
+  if (full < outW) {
+    for (let j: usize = 0; j < J; j++) {
+      const s = src + (j << 2);
+      const at = gw + (j << 2);
+      if (C == 2) weightGradTile(2, 1, false, s, gy, at, outPlaneBytes, rowBytes, kernelBytes, outH, outW, full, outW);
+      else weightGradTile(1, 1, false, s, gy, at, outPlaneBytes, rowBytes, kernelBytes, outH, outW, full, outW);
+    }
   }
 }
 
@@ -278,13 +300,16 @@ export function convDirectWeightGrad(
   const outPlaneBytes = outPlane << 2;
   const kernelBytes = (kh * kw) << 2;
   const cout = groups * perGroup;
+  // Two channels share each input load when a kernel row fits in 4 taps (8 accumulators); wider
+  // rows take one channel and 5 taps (V8 spills 10 accumulators and 3 operands, ~40% slower).
+  const pair: usize = kw <= 4 ? 2 : 1;
   memory.fill(gw, 0, cout * kernelBytes);
   if (gb != 0) memory.fill(gb, 0, cout << 2);
   for (let n: usize = 0; n < batch; n++) {
     for (let g: usize = 0; g < groups; g++) {
       const src = xpad + (n * totalGroups + g) * planeBytes;
-      for (let c: usize = 0; c < perGroup; c += 2) {
-        const C = min<usize>(2, perGroup - c);
+      for (let c: usize = 0; c < perGroup; c += pair) {
+        const C = min<usize>(pair, perGroup - c);
         const o = g * perGroup + c;
         const gyo = gy + (n * totalGroups * perGroup + o) * outPlaneBytes;
         for (let i: usize = 0; i < kh; i++) {
