@@ -3,6 +3,7 @@
 
 export { binary, binaryScalar, binaryStrided, where } from './binary';
 export { batchNorm2dBackward, batchNorm2dForward, channelMeanVar, col2im, im2col } from './conv';
+export { convDirectForward, convDirectWeightGrad, padPlanes } from './conv-direct';
 export { copyIntoStrided, copyStrided, f32ToI32, fill, fillI32, i32ToF32, transpose2d } from './copy';
 export { sgemm, sgemmNTSum, sgemmScratchBytes } from './gemm';
 export { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optim';

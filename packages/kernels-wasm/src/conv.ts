@@ -187,3 +187,38 @@ export interface BatchNormArgs {
   channels: number;
   plane: number;
 }
+
+/**
+ * Geometry of the direct convolution kernels ({@link Kernels.convDirectForward}): one input channel
+ * per group, stride 1, dilation 1, over padded planes [planeH, planeW] that hold the padding and
+ * room for whole vectors of outputs (see {@link directPlane}).
+ */
+export interface DirectConvGeometry {
+  readonly batch: number;
+  /** Input channels (one per group). */
+  readonly groups: number;
+  /** Output channels per group (groups·perGroup in all). */
+  readonly perGroup: number;
+  readonly planeH: number;
+  readonly planeW: number;
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
+/**
+ * The padded plane that the direct kernels read for `outH`×`outW` outputs of a `kernelH`×`kernelW`
+ * kernel: outH + kh − 1 rows of 4·⌈outW/4⌉ + kw − 1 floats (whole vectors of outputs read past a
+ * row's last output; those columns must be zero).
+ *
+ * @example directPlane(28, 28, 5, 5); // { planeH: 32, planeW: 32 }
+ */
+export function directPlane(
+  outH: number,
+  outW: number,
+  kernelH: number,
+  kernelW: number,
+): { planeH: number; planeW: number } {
+  return { planeH: outH + kernelH - 1, planeW: 4 * Math.ceil(outW / 4) + kernelW - 1 };
+}

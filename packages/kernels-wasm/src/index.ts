@@ -13,6 +13,8 @@ export {
   type Conv2dOptions,
   colsLength,
   conv2dGeometry,
+  type DirectConvGeometry,
+  directPlane,
   type Pair,
   type Pool2dOptions,
   pool2dGeometry,

@@ -818,6 +818,99 @@ export class Kernels {
   }
 
   /**
+   * Copies `planes` planes x[planes, height, width] into zeroed planes out[planes, outHeight,
+   * outWidth], at row `padH` and column `padW` (the rest of each plane zero): the padded input of the
+   * direct convolution kernels.
+   *
+   * @example kernels.padPlanes(x, xpad, 32, 28, 28, 2, 2, 32, 32);
+   */
+  padPlanes(
+    x: number,
+    out: number,
+    planes: number,
+    height: number,
+    width: number,
+    padH: number,
+    padW: number,
+    outHeight: number,
+    outWidth: number,
+  ): void {
+    if (outHeight < height + padH || outWidth < width + padW) {
+      throw new RangeError(
+        `kernels-wasm padPlanes: planes ${height}×${width} at ${padH}, ${padW} do not fit in ${outHeight}×${outWidth}`,
+      );
+    }
+    const args = [x, out, planes, height, width, padH, padW, outHeight, outWidth];
+    this.overUnits('padPlanes', 'padPlanes', args, 2, [
+      [0, height * width],
+      [1, outHeight * outWidth],
+    ]);
+  }
+
+  /**
+   * Direct convolution with one input channel per group, stride 1 and dilation 1 (a grey image's
+   * first layer, depthwise layers), without im2col columns: y[batch, groups·perGroup, outH, outW] =
+   * bias[o] + Σ_ij weight[o, 0, i, j] · xpad[n, ⌊o/perGroup⌋, y + i, x + j], where `xpad` holds the
+   * padded input planes (see `directPlane`; {@link Kernels.padPlanes} makes them). `bias` 0: none.
+   * Images run on separate threads.
+   *
+   * @example
+   * const d = { batch: 32, groups: 1, perGroup: 6, ...directPlane(28, 28, 5, 5), kernelH: 5, kernelW: 5, outH: 28, outW: 28 };
+   * kernels.padPlanes(x, xpad, 32, 28, 28, 2, 2, d.planeH, d.planeW);
+   * kernels.convDirectForward(xpad, weight, bias, y, d);
+   */
+  convDirectForward(
+    xpad: number,
+    weight: number,
+    bias: number,
+    y: number,
+    d: import('./conv.js').DirectConvGeometry,
+  ): void {
+    checkDirect('convDirectForward', d);
+    const cout = d.groups * d.perGroup;
+    const outPlane = d.outH * d.outW;
+    const args = [xpad, weight, bias, y, d.batch, d.groups, d.perGroup, ...directArgs(d)];
+    const parts = this.threadsFor(d.batch * cout * outPlane * d.kernelH * d.kernelW, THREADED_SGEMM_MIN_WORK);
+    const steps = [
+      [0, 4 * d.groups * d.planeH * d.planeW],
+      [3, 4 * cout * outPlane],
+    ] as const;
+    this.runParts('convDirectForward', 'convDirectForward', splitRange(args, d.batch, 4, steps, parts, 1));
+  }
+
+  /**
+   * The weight gradient gw[groups·perGroup, 1, kh, kw] of {@link Kernels.convDirectForward} given
+   * gy[batch, groups·perGroup, outH, outW] (same geometry and padded input), and unless `gb` is 0 the
+   * bias gradient gb[o] = Σ gy[·, o]; both overwritten. Groups run on separate threads.
+   *
+   * @example kernels.convDirectWeightGrad(xpad, gy, gw, gb, d);
+   */
+  convDirectWeightGrad(
+    xpad: number,
+    gy: number,
+    gw: number,
+    gb: number,
+    d: import('./conv.js').DirectConvGeometry,
+  ): void {
+    checkDirect('convDirectWeightGrad', d);
+    const outPlane = d.outH * d.outW;
+    const taps = d.kernelH * d.kernelW;
+    const args = [xpad, gy, gw, gb, d.batch, d.groups, d.groups, d.perGroup, ...directArgs(d)];
+    const parts = this.threadsFor(d.batch * d.groups * d.perGroup * outPlane * taps, THREADED_SGEMM_MIN_WORK);
+    const steps: [number, number][] = [
+      [0, 4 * d.planeH * d.planeW],
+      [1, 4 * d.perGroup * outPlane],
+      [2, 4 * d.perGroup * taps],
+    ];
+    if (gb !== 0) steps.push([3, 4 * d.perGroup]);
+    this.runParts(
+      'convDirectWeightGrad',
+      'convDirectWeightGrad',
+      splitRange(args, d.groups, 5, steps, parts, 1),
+    );
+  }
+
+  /**
    * 2-D max pooling of NCHW x with geometry `g` (from `pool2dGeometry`): writes the maxima to out
    * [batch, channels, outH, outW] and, as int32, the flat index iy·width + ix of each maximum within
    * its input plane to `indices` (PyTorch's return_indices). Padding counts as −∞; NaN propagates.
@@ -1171,6 +1264,21 @@ function windowArgs(g: import('./conv.js').Conv2dGeometry, dilation = true): num
     g.outH,
     g.outW,
   ];
+}
+
+/** A direct convolution geometry's trailing kernel arguments: plane, kernel and output sizes. */
+function directArgs(d: import('./conv.js').DirectConvGeometry): number[] {
+  return [d.planeH, d.planeW, d.kernelH, d.kernelW, d.outH, d.outW];
+}
+
+/** Throws unless the padded planes of `d` are as large as the direct kernels read. */
+function checkDirect(op: string, d: import('./conv.js').DirectConvGeometry): void {
+  if (d.planeH < d.outH + d.kernelH - 1 || d.planeW < 4 * Math.ceil(d.outW / 4) + d.kernelW - 1) {
+    throw new RangeError(
+      `kernels-wasm ${op}: padded planes ${d.planeH}×${d.planeW} are too small for ${d.outH}×${d.outW} outputs ` +
+        `of a ${d.kernelH}×${d.kernelW} kernel (see directPlane)`,
+    );
+  }
 }
 
 /** Floats of one image of a convolution's input, and of its im2col columns. */
