@@ -4,7 +4,13 @@
 // sizes below the threshold (one thread), just above it, with odd tails and at random; and a
 // worker's fault in such a job ends in a clear error naming the work, as SGEMM's does.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Conv2dOptions, conv2dGeometry, type Pool2dOptions, pool2dGeometry } from './conv.js';
+import {
+  type Conv2dOptions,
+  conv2dGeometry,
+  directPlane,
+  type Pool2dOptions,
+  pool2dGeometry,
+} from './conv.js';
 import { supportedVariants } from './features.js';
 import type { Kernels } from './kernels.js';
 import { loadKernels } from './load.js';
@@ -326,6 +332,59 @@ describe.each(supportedVariants())('threaded elementwise kernels, %s build', (va
       expect({ index, differ }).toEqual({ index, differ: null });
     }
     expect(shared.count).toBeGreaterThan(6);
+  });
+
+  it('splits the direct convolution kernels (forward over images, weight gradient over groups), bit-identically', async () => {
+    const one = await loadKernels({ variant });
+    const two = await threaded(variant);
+    const shared = countShared(two);
+    // [batch, groups, perGroup, height, width, kernel, padding]: LeNet's first layer, a depthwise
+    // layer (the weight gradient splits over its groups), odd sizes, and a tiny case (one thread).
+    const cases = [
+      [32, 1, 6, 28, 28, 5, 2],
+      [16, 12, 1, 16, 16, 3, 1],
+      [7, 5, 3, 13, 11, 4, 2],
+      [1, 1, 2, 5, 5, 3, 0],
+    ] as const;
+    for (const [index, [batch, groups, perGroup, height, width, kernel, padding]] of cases.entries()) {
+      const [outH, outW] = [height + 2 * padding - kernel + 1, width + 2 * padding - kernel + 1];
+      const d = {
+        batch,
+        groups,
+        perGroup,
+        ...directPlane(outH, outW, kernel, kernel),
+        kernelH: kernel,
+        kernelW: kernel,
+        outH,
+        outW,
+      };
+      const cout = groups * perGroup;
+      const run: Case = (kernels) =>
+        runCase(kernels, index, (input) => {
+          const [x, xpad, weight, bias, y, gw, gb] = [
+            input(batch * groups * height * width),
+            input(batch * groups * d.planeH * d.planeW),
+            input(cout * kernel * kernel),
+            input(cout),
+            input(batch * cout * outH * outW),
+            input(cout * kernel * kernel),
+            input(cout),
+          ];
+          kernels.fill(xpad, batch * groups * d.planeH * d.planeW, 0);
+          kernels.padPlanes(x, xpad, batch * groups, height, width, padding, padding, d.planeH, d.planeW);
+          kernels.convDirectForward(xpad, weight, bias, y, d);
+          kernels.convDirectWeightGrad(xpad, y, gw, gb, d);
+          return [
+            [xpad, batch * groups * d.planeH * d.planeW],
+            [y, batch * cout * outH * outW],
+            [gw, cout * kernel * kernel],
+            [gb, cout],
+          ];
+        });
+      const differ = firstDifference(run(two, 0, 0), run(one, 0, 0));
+      expect({ index, differ }).toEqual({ index, differ: null });
+    }
+    expect(shared.count).toBeGreaterThan(3);
   });
 
   it('splits reductions over their independent slices, bit-identically (sum, max, min, argmax, argmin)', async () => {
