@@ -1,6 +1,6 @@
-// The direct convolution kernels (one input channel per group, stride 1; issue 19) and padPlanes
-// against float64 references: both builds, widths below, at and between whole vectors, several
-// tile shapes (channels per group 1–7, kernels 1×1 to 7×7), bias and no bias, misaligned buffers.
+// The direct convolution kernels (stride 1; issue 19) and padPlanes against float64 references:
+// both builds, widths below, at and between whole vectors, several tile shapes (output channels per
+// group 1–7, input channels per group 1–6, kernels 1×1 to 7×7), bias and no bias, misaligned buffers.
 import { describe, expect, it } from 'vitest';
 import { type DirectConvGeometry, directPlane } from './conv.js';
 import { expectClose } from './testing/compare.js';
@@ -12,6 +12,8 @@ const variants = await loadAllVariants();
 interface Case {
   batch: number;
   groups: number;
+  /** Input channels per group (default 1). */
+  inPerGroup?: number;
   perGroup: number;
   height: number;
   width: number;
@@ -48,6 +50,41 @@ const cases: [string, Case][] = [
     'rectangular 1×5 pad (0, 2), width 17',
     { batch: 1, groups: 1, perGroup: 4, height: 2, width: 17, kernel: [1, 5], padding: [0, 2] },
   ],
+  // Several input channels per group (issue 19, LeNet-5's second layer and ResNet-style 3×3s).
+  [
+    'LeNet layer 2 (6 → 16 channels, 5×5, 10 wide out)',
+    {
+      batch: 2,
+      groups: 1,
+      inPerGroup: 6,
+      perGroup: 16,
+      height: 14,
+      width: 14,
+      kernel: [5, 5],
+      padding: [0, 0],
+    },
+  ],
+  [
+    'groups 2, 3 → 3 channels each, 3×3 pad 1, odd width 9',
+    { batch: 2, groups: 2, inPerGroup: 3, perGroup: 3, height: 5, width: 9, kernel: [3, 3], padding: [1, 1] },
+  ],
+  [
+    '2 input channels, width 3 (below one vector), padding 2 ≥ kernel/2',
+    { batch: 1, groups: 1, inPerGroup: 2, perGroup: 5, height: 4, width: 3, kernel: [3, 3], padding: [2, 2] },
+  ],
+  [
+    'groups 3, 2 → 1 channel each (the transposed depthwise-like form), 4×2 kernel, width 13',
+    {
+      batch: 3,
+      groups: 3,
+      inPerGroup: 2,
+      perGroup: 1,
+      height: 6,
+      width: 13,
+      kernel: [4, 2],
+      padding: [1, 0],
+    },
+  ],
 ];
 
 function geometry(c: Case): DirectConvGeometry {
@@ -57,6 +94,7 @@ function geometry(c: Case): DirectConvGeometry {
   return {
     batch: c.batch,
     groups: c.groups,
+    inPerGroup: c.inPerGroup ?? 1,
     perGroup: c.perGroup,
     ...plane,
     kernelH: c.kernel[0],
@@ -66,12 +104,17 @@ function geometry(c: Case): DirectConvGeometry {
   };
 }
 
-/** x[n, g, y − padH, x − padW], 0 outside. */
-function at(c: Case, x: ArrayLike<number>, n: number, g: number, y: number, xx: number): number {
+/** Input planes of an image: groups · inPerGroup. */
+function planesOf(c: Case): number {
+  return c.groups * (c.inPerGroup ?? 1);
+}
+
+/** x[n, p, y − padH, x − padW] (p: input plane), 0 outside. */
+function at(c: Case, x: ArrayLike<number>, n: number, p: number, y: number, xx: number): number {
   const iy = y - c.padding[0];
   const ix = xx - c.padding[1];
   if (iy < 0 || iy >= c.height || ix < 0 || ix >= c.width) return 0;
-  return x[((n * c.groups + g) * c.height + iy) * c.width + ix]!;
+  return x[((n * planesOf(c) + p) * c.height + iy) * c.width + ix]!;
 }
 
 /** Forward, weight and bias gradients in float64. */
@@ -84,6 +127,7 @@ function reference(
   gy: ArrayLike<number>,
 ) {
   const cout = c.groups * c.perGroup;
+  const cin = c.inPerGroup ?? 1;
   const [kh, kw] = c.kernel;
   const y = new Float64Array(c.batch * cout * d.outH * d.outW);
   const gw = new Float64Array(w.length);
@@ -95,11 +139,14 @@ function reference(
         for (let ox = 0; ox < d.outW; ox++) {
           const t = ((n * cout + o) * d.outH + oy) * d.outW + ox;
           let s = b[o]!;
-          for (let i = 0; i < kh; i++) {
-            for (let j = 0; j < kw; j++) {
-              const v = at(c, x, n, g, oy + i, ox + j);
-              s += w[(o * kh + i) * kw + j]! * v;
-              gw[(o * kh + i) * kw + j]! += gy[t]! * v;
+          for (let k = 0; k < cin; k++) {
+            for (let i = 0; i < kh; i++) {
+              for (let j = 0; j < kw; j++) {
+                const v = at(c, x, n, g * cin + k, oy + i, ox + j);
+                const tap = ((o * cin + k) * kh + i) * kw + j;
+                s += w[tap]! * v;
+                gw[tap]! += gy[t]! * v;
+              }
             }
           }
           y[t] = s;
@@ -118,8 +165,8 @@ describe.each(variants.map((k) => [k.variant, k] as const))(
       it(name, () => {
         const d = geometry(c);
         const cout = c.groups * c.perGroup;
-        const taps = c.kernel[0] * c.kernel[1];
-        const planes = c.batch * c.groups;
+        const taps = (c.inPerGroup ?? 1) * c.kernel[0] * c.kernel[1];
+        const planes = c.batch * planesOf(c);
         const x = uniform(mulberry32(1), planes * c.height * c.width, -1, 1);
         const w = uniform(mulberry32(2), cout * taps, -1, 1);
         const b = uniform(mulberry32(3), cout, -1, 1);
@@ -143,7 +190,7 @@ describe.each(variants.map((k) => [k.variant, k] as const))(
         for (let p = 0; p < planes; p++) {
           for (let r = 0; r < d.planeH; r++) {
             for (let col = 0; col < d.planeW; col++) {
-              const v = at(c, x, Math.floor(p / c.groups), p % c.groups, r, col);
+              const v = at(c, x, Math.floor(p / planesOf(c)), p % planesOf(c), r, col);
               if (padded[p * planeFloats + r * d.planeW + col] !== Math.fround(v))
                 throw new Error(`padPlanes ${name}: plane ${p} [${r}, ${col}]`);
             }

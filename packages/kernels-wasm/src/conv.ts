@@ -189,14 +189,15 @@ export interface BatchNormArgs {
 }
 
 /**
- * Geometry of the direct convolution kernels ({@link Kernels.convDirectForward}): one input channel
- * per group, stride 1, dilation 1, over padded planes [planeH, planeW] that hold the padding and
- * room for whole vectors of outputs (see {@link directPlane}).
+ * Geometry of the direct convolution kernels ({@link Kernels.convDirectForward}): stride 1,
+ * dilation 1, over padded planes [planeH, planeW] that hold the padding and room for whole vectors of
+ * outputs (see {@link directPlane}).
  */
 export interface DirectConvGeometry {
   readonly batch: number;
-  /** Input channels (one per group). */
   readonly groups: number;
+  /** Input channels per group (default 1; groups·inPerGroup input planes in all). */
+  readonly inPerGroup?: number;
   /** Output channels per group (groups·perGroup in all). */
   readonly perGroup: number;
   readonly planeH: number;

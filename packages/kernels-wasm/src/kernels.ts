@@ -848,15 +848,15 @@ export class Kernels {
   }
 
   /**
-   * Direct convolution with one input channel per group, stride 1 and dilation 1 (a grey image's
-   * first layer, depthwise layers), without im2col columns: y[batch, groups·perGroup, outH, outW] =
-   * bias[o] + Σ_ij weight[o, 0, i, j] · xpad[n, ⌊o/perGroup⌋, y + i, x + j], where `xpad` holds the
-   * padded input planes (see `directPlane`; {@link Kernels.padPlanes} makes them). `bias` 0: none.
-   * Images run on separate threads.
+   * Direct convolution with stride 1 and dilation 1, without im2col columns: y[batch,
+   * groups·perGroup, outH, outW] = bias[o] + Σ_k Σ_ij weight[o, k, i, j] · xpad[n, g·inPerGroup + k,
+   * y + i, x + j] for output channel o of group g = ⌊o/perGroup⌋, where `xpad` holds the padded input
+   * planes (see `directPlane`; {@link Kernels.padPlanes} makes them) and weight is [groups·perGroup,
+   * inPerGroup, kh, kw]. `bias` 0: none. Images run on separate threads.
    *
    * @example
-   * const d = { batch: 32, groups: 1, perGroup: 6, ...directPlane(28, 28, 5, 5), kernelH: 5, kernelW: 5, outH: 28, outW: 28 };
-   * kernels.padPlanes(x, xpad, 32, 28, 28, 2, 2, d.planeH, d.planeW);
+   * const d = { batch: 32, groups: 1, inPerGroup: 6, perGroup: 16, ...directPlane(10, 10, 5, 5), kernelH: 5, kernelW: 5, outH: 10, outW: 10 };
+   * kernels.padPlanes(x, xpad, 32 * 6, 14, 14, 0, 0, d.planeH, d.planeW);
    * kernels.convDirectForward(xpad, weight, bias, y, d);
    */
   convDirectForward(
@@ -867,21 +867,24 @@ export class Kernels {
     d: import('./conv.js').DirectConvGeometry,
   ): void {
     checkDirect('convDirectForward', d);
+    const inPerGroup = d.inPerGroup ?? 1;
     const cout = d.groups * d.perGroup;
     const outPlane = d.outH * d.outW;
-    const args = [xpad, weight, bias, y, d.batch, d.groups, d.perGroup, ...directArgs(d)];
-    const parts = this.threadsFor(d.batch * cout * outPlane * d.kernelH * d.kernelW, THREADED_SGEMM_MIN_WORK);
+    const args = [xpad, weight, bias, y, d.batch, d.groups, inPerGroup, d.perGroup, ...directArgs(d)];
+    const work = d.batch * cout * outPlane * inPerGroup * d.kernelH * d.kernelW;
+    const parts = this.threadsFor(work, THREADED_SGEMM_MIN_WORK);
     const steps = [
-      [0, 4 * d.groups * d.planeH * d.planeW],
+      [0, 4 * d.groups * inPerGroup * d.planeH * d.planeW],
       [3, 4 * cout * outPlane],
     ] as const;
     this.runParts('convDirectForward', 'convDirectForward', splitRange(args, d.batch, 4, steps, parts, 1));
   }
 
   /**
-   * The weight gradient gw[groups·perGroup, 1, kh, kw] of {@link Kernels.convDirectForward} given
-   * gy[batch, groups·perGroup, outH, outW] (same geometry and padded input), and unless `gb` is 0 the
-   * bias gradient gb[o] = Σ gy[·, o]; both overwritten. Groups run on separate threads.
+   * The weight gradient gw[groups·perGroup, inPerGroup, kh, kw] of {@link Kernels.convDirectForward}
+   * given gy[batch, groups·perGroup, outH, outW] (same geometry and padded input), and unless `gb` is 0
+   * the bias gradient gb[o] = Σ gy[·, o]; both overwritten. Ranges of output channels run on separate
+   * threads (the same sums in the same order: bit-identical to one thread).
    *
    * @example kernels.convDirectWeightGrad(xpad, gy, gw, gb, d);
    */
@@ -893,20 +896,18 @@ export class Kernels {
     d: import('./conv.js').DirectConvGeometry,
   ): void {
     checkDirect('convDirectWeightGrad', d);
-    const outPlane = d.outH * d.outW;
-    const taps = d.kernelH * d.kernelW;
-    const args = [xpad, gy, gw, gb, d.batch, d.groups, d.groups, d.perGroup, ...directArgs(d)];
-    const parts = this.threadsFor(d.batch * d.groups * d.perGroup * outPlane * taps, THREADED_SGEMM_MIN_WORK);
-    const steps: [number, number][] = [
-      [0, 4 * d.planeH * d.planeW],
-      [1, 4 * d.perGroup * outPlane],
-      [2, 4 * d.perGroup * taps],
-    ];
-    if (gb !== 0) steps.push([3, 4 * d.perGroup]);
+    const inPerGroup = d.inPerGroup ?? 1;
+    const cout = d.groups * d.perGroup;
+    const work = d.batch * cout * d.outH * d.outW * inPerGroup * d.kernelH * d.kernelW;
+    const args = [xpad, gy, gw, gb, d.batch, d.groups, inPerGroup, d.perGroup, 0, cout, ...directArgs(d)];
+    const parts = this.threadsFor(work, THREADED_SGEMM_MIN_WORK);
+    // `first` (argument 8) moves by one per channel; the pointers stay those of the whole tensors.
+    // Kernels up to 4 wide take channels in pairs: ranges of whole pairs keep those tiles.
+    const unit = d.kernelW <= 4 ? 2 : 1;
     this.runParts(
       'convDirectWeightGrad',
       'convDirectWeightGrad',
-      splitRange(args, d.groups, 5, steps, parts, 1),
+      splitRange(args, cout, 9, [[8, 1]], parts, unit),
     );
   }
 

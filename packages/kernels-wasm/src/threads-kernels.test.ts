@@ -334,23 +334,30 @@ describe.each(supportedVariants())('threaded elementwise kernels, %s build', (va
     expect(shared.count).toBeGreaterThan(6);
   });
 
-  it('splits the direct convolution kernels (forward over images, weight gradient over groups), bit-identically', async () => {
+  it('splits the direct convolution kernels (forward over images, weight gradient over output channels), bit-identically', async () => {
     const one = await loadKernels({ variant });
     const two = await threaded(variant);
     const shared = countShared(two);
-    // [batch, groups, perGroup, height, width, kernel, padding]: LeNet's first layer, a depthwise
-    // layer (the weight gradient splits over its groups), odd sizes, and a tiny case (one thread).
+    // [batch, groups, perGroup, height, width, kernel, padding, inPerGroup]: LeNet's first layer
+    // (one group: the weight gradient splits over its output channels, issue 19), a depthwise layer,
+    // odd sizes, a tiny case (one thread), LeNet's second layer and groups 2 with 3 input channels each.
     const cases = [
-      [32, 1, 6, 28, 28, 5, 2],
-      [16, 12, 1, 16, 16, 3, 1],
-      [7, 5, 3, 13, 11, 4, 2],
-      [1, 1, 2, 5, 5, 3, 0],
+      [32, 1, 6, 28, 28, 5, 2, 1],
+      [16, 12, 1, 16, 16, 3, 1, 1],
+      [7, 5, 3, 13, 11, 4, 2, 1],
+      [1, 1, 2, 5, 5, 3, 0, 1],
+      [32, 1, 16, 14, 14, 5, 0, 6],
+      [6, 2, 5, 9, 11, 3, 1, 3],
     ] as const;
-    for (const [index, [batch, groups, perGroup, height, width, kernel, padding]] of cases.entries()) {
+    for (const [
+      index,
+      [batch, groups, perGroup, height, width, kernel, padding, inPerGroup],
+    ] of cases.entries()) {
       const [outH, outW] = [height + 2 * padding - kernel + 1, width + 2 * padding - kernel + 1];
       const d = {
         batch,
         groups,
+        inPerGroup,
         perGroup,
         ...directPlane(outH, outW, kernel, kernel),
         kernelH: kernel,
@@ -359,25 +366,27 @@ describe.each(supportedVariants())('threaded elementwise kernels, %s build', (va
         outW,
       };
       const cout = groups * perGroup;
+      const planes = groups * inPerGroup;
+      const taps = inPerGroup * kernel * kernel;
       const run: Case = (kernels) =>
         runCase(kernels, index, (input) => {
           const [x, xpad, weight, bias, y, gw, gb] = [
-            input(batch * groups * height * width),
-            input(batch * groups * d.planeH * d.planeW),
-            input(cout * kernel * kernel),
+            input(batch * planes * height * width),
+            input(batch * planes * d.planeH * d.planeW),
+            input(cout * taps),
             input(cout),
             input(batch * cout * outH * outW),
-            input(cout * kernel * kernel),
+            input(cout * taps),
             input(cout),
           ];
-          kernels.fill(xpad, batch * groups * d.planeH * d.planeW, 0);
-          kernels.padPlanes(x, xpad, batch * groups, height, width, padding, padding, d.planeH, d.planeW);
+          kernels.fill(xpad, batch * planes * d.planeH * d.planeW, 0);
+          kernels.padPlanes(x, xpad, batch * planes, height, width, padding, padding, d.planeH, d.planeW);
           kernels.convDirectForward(xpad, weight, bias, y, d);
           kernels.convDirectWeightGrad(xpad, y, gw, gb, d);
           return [
-            [xpad, batch * groups * d.planeH * d.planeW],
+            [xpad, batch * planes * d.planeH * d.planeW],
             [y, batch * cout * outH * outW],
-            [gw, cout * kernel * kernel],
+            [gw, cout * taps],
             [gb, cout],
           ];
         });
