@@ -8,7 +8,8 @@ Regenerate with:
 Same recipe as scripts/torch-fixtures-conv.py: deterministic float32-rounded inputs computed in float64,
 backward of Σ output·cotangent with a fixed non-uniform cotangent, the output and every input's
 gradient. The cases cover grey first layers with padding, depthwise layers (whose input gradient
-also runs the direct kernels), widths not a multiple of 4 and below 4, and padding beyond the kernel.
+also runs the direct kernels), widths not a multiple of 4 and below 4, and padding beyond the kernel;
+and several input channels per group (groups 1 and 2, padding of at least half the kernel).
 """
 import json
 import math
@@ -60,6 +61,16 @@ conv = {
         lambda x, w, b: F.conv2d(x, w, b, padding=3, groups=2), [2, 2, 8, 11], [6, 1, 7, 7], [6]),
     "conv1d depthwise padding same, length 13": case(
         lambda x, w: F.conv1d(x, w, padding="same", groups=3), [2, 3, 13], [3, 1, 4]),
+    # Several input channels per group (issue 19): the forward runs direct without a weight gradient,
+    # the input gradient of padding >= (k - 1)/2 runs direct.
+    "several channels 3 to 4, 3x3 padding 1 bias, width 10": case(
+        lambda x, w, b: F.conv2d(x, w, b, padding=1), [2, 3, 6, 10], [4, 3, 3, 3], [4]),
+    "groups 2, 4 to 6, 3x3 padding 2, width 11": case(
+        lambda x, w: F.conv2d(x, w, padding=2, groups=2), [1, 4, 5, 11], [6, 2, 3, 3]),
+    "LeNet layer 2 shape, 6 to 16, 5x5 valid bias, width 14": case(
+        lambda x, w, b: F.conv2d(x, w, b), [1, 6, 14, 14], [16, 6, 5, 5], [16]),
+    "several channels 2 to 3, 5x5 padding 2, width 3": case(
+        lambda x, w: F.conv2d(x, w, padding=2), [2, 2, 4, 3], [3, 2, 5, 5]),
 }
 
 OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { torchConvDirectFixtures as F } from './fixtures/torch-conv-direct.generated.js';
 import { cat, conv1d, conv2d, gradcheck, memory, randn, type Tensor, tidy } from './index.js';
-import { checkCase } from './testing/torch-cases.js';
+import { caseInputs, checkCase, expectClose } from './testing/torch-cases.js';
 
 const CASES: Record<keyof typeof F.conv, (...xs: Tensor[]) => Tensor> = {
   'grey 6@5x5 padding 2 bias, width 9': (x, w, b) => conv2d(x!, w!, b, { padding: 2 }),
@@ -16,15 +16,56 @@ const CASES: Record<keyof typeof F.conv, (...xs: Tensor[]) => Tensor> = {
   'depthwise multiplier 3, 7x7 padding 3, width 11': (x, w, b) =>
     conv2d(x!, w!, b, { padding: 3, groups: 2 }),
   'conv1d depthwise padding same, length 13': (x, w) => conv1d(x!, w!, null, { padding: 'same', groups: 3 }),
+  'several channels 3 to 4, 3x3 padding 1 bias, width 10': (x, w, b) => conv2d(x!, w!, b, { padding: 1 }),
+  'groups 2, 4 to 6, 3x3 padding 2, width 11': (x, w) => conv2d(x!, w!, null, { padding: 2, groups: 2 }),
+  'LeNet layer 2 shape, 6 to 16, 5x5 valid bias, width 14': (x, w, b) => conv2d(x!, w!, b),
+  'several channels 2 to 3, 5x5 padding 2, width 3': (x, w) => conv2d(x!, w!, null, { padding: 2 }),
 };
+
+/** The fixture cases with several input channels per group (issue 19, second increment). */
+const SEVERAL = [
+  'several channels 3 to 4, 3x3 padding 1 bias, width 10',
+  'groups 2, 4 to 6, 3x3 padding 2, width 11',
+  'LeNet layer 2 shape, 6 to 16, 5x5 valid bias, width 14',
+  'several channels 2 to 3, 5x5 padding 2, width 3',
+] as const;
 
 describe('direct convolutions against PyTorch', () => {
   for (const [name, c] of Object.entries(F.conv)) {
-    it(name, () => checkCase(name, c, CASES[name as keyof typeof F.conv]));
+    // 150-term float32 sums of values up to ~1.5 (LeNet layer 2's shape): 1e-4.
+    const tol = name.startsWith('LeNet layer 2') ? 1e-4 : 1e-5;
+    it(name, () => checkCase(name, c, CASES[name as keyof typeof F.conv], tol));
+  }
+});
+
+describe('several input channels per group, without a weight gradient (direct forward, issue 19)', () => {
+  // A weight that wants no gradient sends a wide enough convolution's forward to the direct kernels
+  // with several input channels (the columns path when training): its output against PyTorch.
+  for (const name of SEVERAL) {
+    it(name, () =>
+      tidy(() => {
+        const c = F.conv[name];
+        const [x, w, b] = caseInputs(c).map((t) => t.detach());
+        const y = CASES[name](x!, w!, b!);
+        expectClose(name, y.data(), c.output as unknown as number[], name.startsWith('LeNet') ? 1e-4 : 1e-5);
+      }),
+    );
   }
 });
 
 describe('direct convolution gradcheck', () => {
+  it('3 → 4 channels, 3×3 padding 1, width 10 (input gradient direct, flipped and transposed kernel)', () => {
+    const x = randn([2, 3, 4, 10], { requiresGrad: true });
+    const w = randn([4, 3, 3, 3], { requiresGrad: true });
+    gradcheck((x, w) => conv2d(x, w, null, { padding: 1 }), [x, w]);
+  });
+
+  it('groups 2, 4 → 6 channels, 3×3 padding 1, width 10, weight fixed (direct forward and input gradient)', () => {
+    const x = randn([1, 4, 3, 10], { requiresGrad: true });
+    const w = randn([6, 2, 3, 3]);
+    gradcheck((x) => conv2d(x, w, null, { padding: 1, groups: 2 }), [x]);
+  });
+
   it('depthwise 3×3 padding 1 with bias, width 5 (input gradient through the flipped kernel)', () => {
     const x = randn([2, 3, 4, 5], { requiresGrad: true });
     const w = randn([3, 1, 3, 3], { requiresGrad: true });
@@ -81,11 +122,16 @@ describe('direct convolution memory', () => {
     const w1 = randn([4, 1, 5, 5], { requiresGrad: true });
     const b1 = randn([4], { requiresGrad: true });
     const w2 = randn([4, 1, 3, 3], { requiresGrad: true });
+    // Several channels (issue 19): a direct input gradient, and a direct forward for a fixed weight.
+    const w3 = randn([3, 4, 3, 3], { requiresGrad: true });
+    const w4 = randn([2, 3, 3, 3]);
     const step = () =>
       tidy(() => {
-        const x = randn([3, 1, 10, 7]);
+        const x = randn([3, 1, 10, 12]);
         const h = conv2d(x, w1, b1, { padding: 2 }).relu();
-        conv2d(h, w2, null, { padding: 1, groups: 4 }).square().sum().backward();
+        const h2 = conv2d(h, w2, null, { padding: 1, groups: 4 });
+        const h3 = conv2d(h2, w3, null, { padding: 1 });
+        conv2d(h3, w4, null, { padding: 1 }).square().sum().backward();
       });
     step();
     const before = memory();

@@ -7,6 +7,9 @@
 // With one input channel per group (a grey image's first layer, depthwise layers), stride 1 and
 // dilation 1, conv2d runs direct kernels on zero-padded input planes instead (no columns; 1.3–4×
 // faster than im2col + SGEMM at LeNet-5's first layer and a depthwise 3×3, see bench/README.md).
+// With several input channels per group, stride 1, the forward runs direct when no weight gradient
+// is wanted and the input gradient runs direct for 'same'-padded convolutions, where measured
+// faster (see directWins); the weight gradient stays on the columns.
 // A transposed convolution is the input gradient of a convolution (and its gradients are that
 // convolution's forward and weight gradient), so the three helpers below serve both ops.
 import {
@@ -351,26 +354,52 @@ function withDense<T>(tensors: readonly Tensor[], fn: (...dense: Tensor[]) => T)
   }
 }
 
+/** Stride 1 and dilation 1: what the direct kernels compute. */
+function isUnitStride(g: Conv2dGeometry): boolean {
+  return g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
+}
+
 /**
- * Whether conv2d runs the direct kernels: one input channel per group, stride 1, dilation 1, a
- * kernel larger than 1×1 (a 1×1 convolution reads its input as the columns already).
+ * Whether conv2d runs all its passes on the direct kernels: one input channel per group, stride 1,
+ * dilation 1, a kernel larger than 1×1 (a 1×1 convolution reads its input as the columns already).
  */
 function isDirect(g: Conv2dGeometry, groups: number): boolean {
+  return g.channels === groups && isUnitStride(g) && g.kernelH * g.kernelW > 1;
+}
+
+/**
+ * Whether a direct convolution with `inPerGroup` input channels per group beats im2col + SGEMM for
+ * `outW`-wide outputs: rows of at least 10 outputs (the tiles' vectors mostly full) and filters of at
+ * most 256 taps (measured, one thread: LeNet-5's second layer 1.25×, a 16-channel 3×3 1.33×, a
+ * 3-channel 5×5 over 32×32 2.3×; 8×8 planes 0.6×, 64 channels 3×3 even; see bench/README.md).
+ */
+function directWins(outW: number, inPerGroup: number, g: Conv2dGeometry): boolean {
   return (
-    g.channels === groups &&
-    g.strideH === 1 &&
-    g.strideW === 1 &&
-    g.dilationH === 1 &&
-    g.dilationW === 1 &&
-    g.kernelH * g.kernelW > 1
+    isUnitStride(g) && g.kernelH * g.kernelW > 1 && outW >= 10 && inPerGroup * g.kernelH * g.kernelW <= 256
   );
 }
 
-function directGeometry(g: Conv2dGeometry, cout: number): DirectConvGeometry {
+/**
+ * Whether a several-channel conv2d's input gradient runs direct: the forward of gy padded by
+ * k − 1 − padding, which also multiplies that padding's zeros: only with padding of at least
+ * (k − 1)/2 (a 'same' convolution; LeNet-5's unpadded second layer lost, 640 → 767 µs).
+ */
+function directInputGradWins(g: Conv2dGeometry, groups: number, cout: number): boolean {
+  return (
+    directWins(g.width, cout / groups, g) &&
+    2 * g.padH >= g.kernelH - 1 &&
+    2 * g.padW >= g.kernelW - 1 &&
+    g.padH < g.kernelH &&
+    g.padW < g.kernelW
+  );
+}
+
+function directGeometry(g: Conv2dGeometry, groups: number, cout: number): DirectConvGeometry {
   return {
     batch: g.batch,
-    groups: g.channels,
-    perGroup: cout / g.channels,
+    groups,
+    inPerGroup: g.channels / groups,
+    perGroup: cout / groups,
     ...directPlane(g.outH, g.outW, g.kernelH, g.kernelW),
     kernelH: g.kernelH,
     kernelW: g.kernelW,
@@ -399,8 +428,44 @@ function directForward(xpad: Tensor, w: Tensor, bias: Tensor | null, d: DirectCo
 }
 
 /**
- * The gradients of a direct conv2d given dense gy: the input's (a depthwise one as the direct forward
- * of gy padded by k − 1 − padding with the kernel flipped; else through the columns), the weight's
+ * The input gradient of conv2d (padding < kernel) as a direct forward: gy padded by k − 1 − padding,
+ * convolved with the kernel flipped and its channel axes swapped within each group
+ * (w'[g·Cg + c, o, i, j] = w[g·M + o, c, kh − 1 − i, kw − 1 − j]).
+ */
+function directInputGrad(gy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number): Tensor {
+  const [cout, inPerGroup, kh, kw] = w.shape as [number, number, number, number];
+  const back: DirectConvGeometry = {
+    batch: g.batch,
+    groups,
+    inPerGroup: cout / groups,
+    perGroup: inPerGroup,
+    ...directPlane(g.height, g.width, kh, kw),
+    kernelH: kh,
+    kernelW: kw,
+    outH: g.height,
+    outW: g.width,
+  };
+  if (g.batch === 0 || cout === 0) {
+    const gx = Tensor._empty([g.batch, g.channels, g.height, g.width]);
+    if (gx.size > 0) kernels.fill(gx._ptr, gx.size, 0);
+    return gx;
+  }
+  const gyPadded = padForDirect(gy, back, kh - 1 - g.padH, kw - 1 - g.padW);
+  const steps: Tensor[] = [w.reshape([groups, cout / groups, inPerGroup, kh, kw])];
+  steps.push(steps.at(-1)!.transpose(1, 2));
+  steps.push(steps.at(-1)!.flip([3, 4]));
+  steps.push(steps.at(-1)!.reshape([g.channels, cout / groups, kh, kw]));
+  const flipped = contiguousRaw(steps.at(-1)!);
+  const gx = directForward(gyPadded, flipped, null, back);
+  release(flipped, steps.at(-1)!);
+  for (const t of steps) t.dispose();
+  gyPadded.dispose();
+  return gx;
+}
+
+/**
+ * The gradients of a direct conv2d (one input channel per group) given dense gy: the input's (as a
+ * direct forward when the padding is below the kernel size; else through the columns), the weight's
  * and the bias's (one kernel call). `xOrPadded` is what forward saved: x, or its padded planes.
  */
 function directBackward(
@@ -412,27 +477,11 @@ function directBackward(
   needs: readonly boolean[],
 ): (Tensor | null)[] {
   const cout = w.shape[0]!;
-  const d = directGeometry(g, cout);
+  const d = directGeometry(g, groups, cout);
   let gx: Tensor | null = null;
   if (needs[0]) {
-    const flippable = d.perGroup === 1 && g.padH < g.kernelH && g.padW < g.kernelW;
-    if (flippable && g.batch > 0) {
-      const back = {
-        ...d,
-        ...directPlane(g.height, g.width, g.kernelH, g.kernelW),
-        outH: g.height,
-        outW: g.width,
-      };
-      const gyPadded = padForDirect(gy, back, g.kernelH - 1 - g.padH, g.kernelW - 1 - g.padW);
-      const flipped = w.flip([2, 3]);
-      const wf = contiguousRaw(flipped);
-      gx = directForward(gyPadded, wf, null, back);
-      release(wf, flipped);
-      flipped.dispose();
-      gyPadded.dispose();
-    } else {
-      gx = convInputGrad(gy, w, g, groups, cout);
-    }
+    const flippable = g.padH < g.kernelH && g.padW < g.kernelW;
+    gx = flippable ? directInputGrad(gy, w, g, groups) : convInputGrad(gy, w, g, groups, cout);
   }
   let gw: Tensor | null = null;
   let gb: Tensor | null = null;
@@ -454,12 +503,16 @@ const conv2dOp = defineOp<ConvAttrs>({
   name: 'conv2d',
   forward([x, w, bias], attrs, { recording }) {
     const g = convGeometry(x!, w!, attrs);
-    if (isDirect(g, attrs.groups)) {
+    const inPerGroup = g.channels / attrs.groups;
+    const training = recording && w!.requiresGrad;
+    if (isDirect(g, attrs.groups) || (!training && directWins(g.outW, inPerGroup, g))) {
       // The padded planes serve the weight gradient too: keep them (smaller than x's columns).
-      const d = directGeometry(g, w!.shape[0]!);
+      // With several input channels the weight gradient runs on columns (sgemmNTSum over them beat
+      // the direct kernel 330 against 2112 µs at LeNet-5's second layer): then the forward too.
+      const d = directGeometry(g, attrs.groups, w!.shape[0]!);
       const xpad = withDense([x!], (xd) => padForDirect(xd!, d, g.padH, g.padW));
       const y = withDense([w!], (wd) => directForward(xpad, wd!, bias ?? null, d));
-      if (recording && w!.requiresGrad) return { outputs: [y], intermediates: [xpad] };
+      if (training) return { outputs: [y], intermediates: [xpad] };
       xpad.dispose();
       return y;
     }
@@ -484,8 +537,13 @@ const conv2dOp = defineOp<ConvAttrs>({
         directBackward(gyd!, wd!, xd!, g, attrs.groups, needs),
       );
     const cols = xOrCols!.ndim === 1 ? xOrCols! : null; // the kept columns (x is 4-D)
+    const directGx = directInputGradWins(g, attrs.groups, cout);
     return withDense([gy!, w!], (gyd, wd) => [
-      needs[0] ? convInputGrad(gyd!, wd!, g, attrs.groups, cout) : null,
+      needs[0]
+        ? directGx
+          ? directInputGrad(gyd!, wd!, g, attrs.groups)
+          : convInputGrad(gyd!, wd!, g, attrs.groups, cout)
+        : null,
       needs[1]
         ? cols !== null
           ? convWeightGrad(null, gyd!, g, attrs.groups, cout, cols)
