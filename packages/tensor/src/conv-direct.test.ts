@@ -4,7 +4,17 @@
 // the columns path on a bigger batch, and flat memory.
 import { describe, expect, it } from 'vitest';
 import { torchConvDirectFixtures as F } from './fixtures/torch-conv-direct.generated.js';
-import { cat, conv1d, conv2d, gradcheck, memory, randn, type Tensor, tidy } from './index.js';
+import {
+  cat,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+  gradcheck,
+  memory,
+  randn,
+  type Tensor,
+  tidy,
+} from './index.js';
 import { caseInputs, checkCase, expectClose } from './testing/torch-cases.js';
 
 const CASES: Record<keyof typeof F.conv, (...xs: Tensor[]) => Tensor> = {
@@ -112,6 +122,9 @@ describe('direct path against the columns path', () => {
       };
       close(y, y2, 1e-5);
       close(x.grad!, x2.grad!.slice(1, 0, 1), 1e-5);
+      // The two-channel input gradient goes direct too (padding ≥ (k − 1)/2): convTranspose2d, the
+      // adjoint of conv2d, computes it through the columns (Wᵀ·gy, then col2im) independently.
+      close(x.grad!, convTranspose2d(cot, w.detach(), null, { padding: 2 }), 1e-5);
       close(w.grad!, w2.grad!.slice(1, 0, 1), 1e-4);
       close(b.grad!, b2.grad!, 1e-4);
     }));
