@@ -213,7 +213,7 @@ const DIRECT_MAX_M: usize = 512;
 @inline
 function directTile(
   rows: i32, wide: bool, kc: usize, a: usize, aRowBytes: usize, aStepBytes: usize, b: usize, ldbBytes: usize,
-  c: usize, ldcBytes: usize,
+  c: usize, ldcBytes: usize, overwrite: bool,
 ): void {
   let c00 = k(K_ZERO);
   let c01 = c00;
@@ -251,22 +251,25 @@ function directTile(
     at += aStepBytes;
     b += ldbBytes;
   }
-  v128.store(c, f32x4.add(v128.load(c), c00));
-  if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+  // With beta = 0 the tile is added to zeros held in a register instead of to a zeroed C: the same
+  // additions (0 + −0 is +0, as before), without the zeroing pass and the loads of C.
+  const zero = k(K_ZERO);
+  v128.store(c, f32x4.add(overwrite ? zero : v128.load(c), c00));
+  if (wide) v128.store(c, f32x4.add(overwrite ? zero : v128.load(c, 16), c01), 16);
   if (rows > 1) {
     c += ldcBytes;
-    v128.store(c, f32x4.add(v128.load(c), c10));
-    if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c11), 16);
+    v128.store(c, f32x4.add(overwrite ? zero : v128.load(c), c10));
+    if (wide) v128.store(c, f32x4.add(overwrite ? zero : v128.load(c, 16), c11), 16);
   }
   if (rows > 2) {
     c += ldcBytes;
-    v128.store(c, f32x4.add(v128.load(c), c20));
-    if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c21), 16);
+    v128.store(c, f32x4.add(overwrite ? zero : v128.load(c), c20));
+    if (wide) v128.store(c, f32x4.add(overwrite ? zero : v128.load(c, 16), c21), 16);
   }
   if (rows > 3) {
     c += ldcBytes;
-    v128.store(c, f32x4.add(v128.load(c), c30));
-    if (wide) v128.store(c, f32x4.add(v128.load(c, 16), c31), 16);
+    v128.store(c, f32x4.add(overwrite ? zero : v128.load(c), c30));
+    if (wide) v128.store(c, f32x4.add(overwrite ? zero : v128.load(c, 16), c31), 16);
   }
 }
 
@@ -274,34 +277,38 @@ function directTile(
 @inline
 function directStrip(
   wide: bool, m: usize, depth: usize, a: usize, aRowBytes: usize, aStepBytes: usize, b: usize,
-  ldbBytes: usize, c: usize, ldcBytes: usize,
+  ldbBytes: usize, c: usize, ldcBytes: usize, overwrite: bool,
 ): void {
   let i: usize = 0;
-  for (; i + 4 <= m; i += 4) directTile(4, wide, depth, a + i * aRowBytes, aRowBytes, aStepBytes, b, ldbBytes, c + i * ldcBytes, ldcBytes);
+  for (; i + 4 <= m; i += 4) directTile(4, wide, depth, a + i * aRowBytes, aRowBytes, aStepBytes, b, ldbBytes, c + i * ldcBytes, ldcBytes, overwrite);
   const rest = m - i;
   const ai = a + i * aRowBytes;
   const ci = c + i * ldcBytes;
-  if (rest == 3) directTile(3, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes);
-  else if (rest == 2) directTile(2, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes);
-  else if (rest == 1) directTile(1, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes);
+  if (rest == 3) directTile(3, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes, overwrite);
+  else if (rest == 2) directTile(2, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes, overwrite);
+  else if (rest == 1) directTile(1, wide, depth, ai, aRowBytes, aStepBytes, b, ldbBytes, ci, ldcBytes, overwrite);
 }
 
-/** C += op(A)·B for m ≤ DIRECT_MAX_M and depth ≤ KC, B unpacked (the last 1–3 columns are packed). */
+/**
+ * C += op(A)·B (C = op(A)·B when `overwrite`: C is not read) for m ≤ DIRECT_MAX_M and depth ≤ KC, B
+ * unpacked (the last 1–3 columns are packed).
+ */
 function gemmDirect(
   transA: bool, m: usize, n: usize, depth: usize, a: usize, lda: usize, b: usize, ldb: usize,
-  c: usize, ldc: usize, scratch: usize,
+  c: usize, ldc: usize, scratch: usize, overwrite: bool,
 ): void {
   const ldcBytes = ldc << 2;
   const ldbBytes = ldb << 2;
   const aRowBytes: usize = transA ? 4 : lda << 2;
   const aStepBytes: usize = transA ? lda << 2 : 4;
   let j: usize = 0;
-  for (; j + 8 <= n; j += 8) directStrip(true, m, depth, a, aRowBytes, aStepBytes, b + (j << 2), ldbBytes, c + (j << 2), ldcBytes);
+  for (; j + 8 <= n; j += 8) directStrip(true, m, depth, a, aRowBytes, aStepBytes, b + (j << 2), ldbBytes, c + (j << 2), ldcBytes, overwrite);
   if (j + 4 <= n) {
-    directStrip(false, m, depth, a, aRowBytes, aStepBytes, b + (j << 2), ldbBytes, c + (j << 2), ldcBytes);
+    directStrip(false, m, depth, a, aRowBytes, aStepBytes, b + (j << 2), ldbBytes, c + (j << 2), ldcBytes, overwrite);
     j += 4;
   }
   if (j < n) {
+    if (overwrite) scaleRows(c + (j << 2), m, n - j, ldc, 0); // the packed path adds into C
     // The last 1–3 columns through the packed path: one 8-column panel, zero-padded.
     const packedB = scratch;
     const packedA = scratch + KC * NC * 4;
@@ -317,12 +324,13 @@ function gemmOne(
   a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, beta: f32, scratch: usize,
 ): void {
   if (m == 0 || n == 0) return;
-  if (beta != 1) scaleRows(c, m, n, ldc, beta);
-  if (depth == 0) return;
-  if (!transB && m <= DIRECT_MAX_M && depth <= KC) {
-    gemmDirect(transA, m, n, depth, a, lda, b, ldb, c, ldc, scratch);
+  if (!transB && m <= DIRECT_MAX_M && depth <= KC && depth > 0) {
+    if (beta != 1 && beta != 0) scaleRows(c, m, n, ldc, beta);
+    gemmDirect(transA, m, n, depth, a, lda, b, ldb, c, ldc, scratch, beta == 0);
     return;
   }
+  if (beta != 1) scaleRows(c, m, n, ldc, beta);
+  if (depth == 0) return;
   const packedB = scratch;
   const packedA = scratch + KC * NC * 4;
   const tile = packedA + MC * KC * 4;
