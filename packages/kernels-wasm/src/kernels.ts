@@ -414,7 +414,18 @@ export class Kernels {
   ): void {
     // On one thread the kernel is called directly, without the argument arrays of the threaded split.
     if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1) {
-      this.raw.sgdUpdate(param, grad, buf, n, lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, first ? 1 : 0);
+      this.raw.sgdUpdate(
+        param,
+        grad,
+        buf,
+        n,
+        lr,
+        momentum,
+        dampening,
+        weightDecay,
+        nesterov ? 1 : 0,
+        first ? 1 : 0,
+      );
       return;
     }
     const args = [param, grad, buf, n, lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, first ? 1 : 0];

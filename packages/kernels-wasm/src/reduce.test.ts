@@ -145,7 +145,8 @@ describe.each(variants.map((k) => [k.variant, k] as const))('reduction kernels (
       const together = put(kernels, new Float32Array(outer));
       kernels.raw.reduce(ReduceOp.Sum, px, together, outer, len, 1);
       const alone = put(kernels, new Float32Array(outer));
-      for (let o = 0; o < outer; o++) kernels.raw.reduce(ReduceOp.Sum, px + 4 * o * len, alone + 4 * o, 1, len, 1);
+      for (let o = 0; o < outer; o++)
+        kernels.raw.reduce(ReduceOp.Sum, px + 4 * o * len, alone + 4 * o, 1, len, 1);
       const bits = (p: number) => Array.from(new Int32Array(take(kernels, p, outer).buffer));
       expect(bits(together)).toEqual(bits(alone));
     }
