@@ -16,6 +16,8 @@ function count4(n: usize): usize {
  *   buf = first ? g : momentum·buf + (1 − dampening)·g      (when momentum ≠ 0)
  *   g = nesterov ? g + momentum·buf : buf
  *   param −= lr·g
+ * Each combination of the flags runs its own loop, whole vectors apart from the tail: with the
+ * flags' branches and the tail's inside one loop body, LeNet-5's update ran 4× slower.
  */
 export function sgdUpdate(
   param: usize, grad: usize, buf: usize, n: usize,
@@ -25,28 +27,53 @@ export function sgdUpdate(
   const vm = f32x4.splat(momentum);
   const vd = f32x4.splat(1 - dampening);
   const vwd = f32x4.splat(weightDecay);
+  if (momentum == 0) {
+    if (weightDecay != 0) sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, true, false, false, false);
+    else sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, false, false, false, false);
+  } else if (weightDecay != 0) {
+    if (first) {
+      if (nesterov) sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, true, true, true, true);
+      else sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, true, true, true, false);
+    } else if (nesterov) sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, true, true, false, true);
+    else sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, true, true, false, false);
+  } else if (first) {
+    if (nesterov) sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, false, true, true, true);
+    else sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, false, true, true, false);
+  } else if (nesterov) sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, false, true, false, true);
+  else sgdLoop(param, grad, buf, n, vlr, vm, vd, vwd, false, true, false, false);
+}
+
+/** {@link sgdUpdate} over n floats for one combination of its flags (constants once inlined). */
+@inline
+function sgdLoop(
+  param: usize, grad: usize, buf: usize, n: usize, vlr: v128, vm: v128, vd: v128, vwd: v128,
+  decay: bool, momentum: bool, first: bool, nesterov: bool,
+): void {
   const body = count4(n);
-  for (let i: usize = 0; i < n; i += 4) {
-    const o = i << 2;
-    const rest = n - i;
-    const full = i < body;
-    const p = loadMasked(param + o, full, rest);
-    let g = loadMasked(grad + o, full, rest);
-    if (weightDecay != 0) g = f32x4.add(g, f32x4.mul(vwd, p));
-    if (momentum != 0) {
-      let b: v128;
-      if (first) {
-        b = g;
-      } else {
-        const old = loadMasked(buf + o, full, rest);
-        b = f32x4.add(f32x4.mul(vm, old), f32x4.mul(vd, g));
-      }
-      storeMasked(buf + o, b, full, rest);
-      g = nesterov ? f32x4.add(g, f32x4.mul(vm, b)) : b;
-    }
-    const updated = f32x4.sub(p, f32x4.mul(vlr, g));
-    storeMasked(param + o, updated, full, rest);
+  for (let i: usize = 0; i < body; i += 4) {
+    sgdStep(param + (i << 2), grad + (i << 2), buf + (i << 2), true, 4, vlr, vm, vd, vwd, decay, momentum, first, nesterov);
   }
+  if (body < n) {
+    const o = body << 2;
+    sgdStep(param + o, grad + o, buf + o, false, n - body, vlr, vm, vd, vwd, decay, momentum, first, nesterov);
+  }
+}
+
+/** One vector of {@link sgdUpdate} (the first `count` lanes unless `full`). */
+@inline
+function sgdStep(
+  param: usize, grad: usize, buf: usize, full: bool, count: usize, vlr: v128, vm: v128, vd: v128, vwd: v128,
+  decay: bool, momentum: bool, first: bool, nesterov: bool,
+): void {
+  const p = loadMasked(param, full, count);
+  let g = loadMasked(grad, full, count);
+  if (decay) g = f32x4.add(g, f32x4.mul(vwd, p));
+  if (momentum) {
+    const b = first ? g : f32x4.add(f32x4.mul(vm, loadMasked(buf, full, count)), f32x4.mul(vd, g));
+    storeMasked(buf, b, full, count);
+    g = nesterov ? f32x4.add(g, f32x4.mul(vm, b)) : b;
+  }
+  storeMasked(param, f32x4.sub(p, f32x4.mul(vlr, g)), full, count);
 }
 
 /**

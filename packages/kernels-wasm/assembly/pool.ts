@@ -27,16 +27,19 @@ export function maxPool2d(
 ): void {
   const h = <isize>height;
   const w = <isize>width;
-  // The common 2×2 window with stride 2 and no padding takes a SIMD path for full windows.
+  // The common 2×2 window with stride 2 and no padding takes a fast path for its whole windows (all
+  // of a row's unless ceilMode added a partial last one).
   const pairs = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0 &&
     dilationH == 1 && dilationW == 1;
+  const whole = pairs ? min(outW, width >> 1) : 0;
   let o: usize = 0;
   for (let p: usize = 0; p < planes; p++) {
     const src = x + ((p * height * width) << 2);
     for (let oy: usize = 0; oy < outH; oy++) {
       let done: usize = 0;
       if (pairs && (oy << 1) + 1 < height) {
-        done = maxPool2x2Row(src, out + (o << 2), indices + (o << 2), oy, width, outW);
+        maxPool2x2Row(src, out + (o << 2), indices + (o << 2), oy, width, whole);
+        done = whole;
         o += done;
         if (done == outW) continue;
       }
@@ -68,55 +71,94 @@ export function maxPool2d(
 }
 
 /**
- * One output row of 2×2 / stride-2 max pooling, four outputs per step: rows 2·oy and 2·oy + 1 are
- * split into even and odd columns, and the four taps of each window are compared in window order
- * with the scalar path's rule (a later tap wins if greater, or if NaN), indices alongside. Returns how
- * many outputs it wrote (the rest of the row, whose windows pass the last 8 columns, is left to the
- * scalar path).
+ * The first `count` outputs of row `oy` of 2×2 / stride-2 max pooling (their windows lie wholly in
+ * rows 2·oy, 2·oy + 1), four per step; when `count` is not a multiple of four the last step
+ * overlaps the one before (recomputing the same outputs) instead of leaving a tail to a slower loop.
+ * Rows narrower than four outputs go through a scalar loop with the same rule.
  */
-function maxPool2x2Row(src: usize, out: usize, indices: usize, oy: usize, width: usize, outW: usize): usize {
+@inline
+function maxPool2x2Row(src: usize, out: usize, indices: usize, oy: usize, width: usize, count: usize): void {
   const row0 = src + (((oy << 1) * width) << 2);
   const row1 = row0 + (width << 2);
   const base = <i32>((oy << 1) * width);
-  const stepIndex = i32x4(0, 2, 4, 6);
-  const offset1 = i32x4.splat(1);
-  const offset2 = i32x4.splat(<i32>width);
-  const offset3 = i32x4.splat(<i32>width + 1);
-  let ox: usize = 0;
-  while (ox + 4 <= outW && (ox << 1) + 8 <= width) {
-    const at = ox << 3;
-    const a = v128.load(row0 + at);
-    const b = v128.load(row0 + at, 16);
-    const c = v128.load(row1 + at);
-    const d = v128.load(row1 + at, 16);
-    // Taps in window order: (y, x), (y, x+1), (y+1, x), (y+1, x+1).
-    const t0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
-    const t1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-    const t2 = v128.shuffle<f32>(c, d, 0, 2, 4, 6);
-    const t3 = v128.shuffle<f32>(c, d, 1, 3, 5, 7);
-    let best = t0;
-    let which = i32x4.splat(0);
+  const w = <i32>width;
+  if (count < 4) {
+    for (let ox: usize = 0; ox < count; ox++) {
+      const q = ox << 3;
+      const at = base + <i32>(ox << 1);
+      let best = load<f32>(row0 + q);
+      let which = 0;
+      let v = load<f32>(row0 + q, 4);
+      if (v > best || v != v) { best = v; which = 1; }
+      v = load<f32>(row1 + q);
+      if (v > best || v != v) { best = v; which = w; }
+      v = load<f32>(row1 + q, 4);
+      if (v > best || v != v) { best = v; which = w + 1; }
+      store<f32>(out + (ox << 2), best);
+      store<i32>(indices + (ox << 2), at + which);
+    }
+    return;
+  }
+  const first = i32x4.add(i32x4.splat(base), i32x4(0, 2, 4, 6));
+  const last = count - 4;
+  for (let ox: usize = 0; ; ox += 4) {
+    if (ox > last) ox = last;
+    const at = i32x4.add(first, i32x4.splat(<i32>(ox << 1)));
+    maxPool2x2Quad(row0 + (ox << 3), row1 + (ox << 3), out + (ox << 2), indices + (ox << 2), at, w);
+    if (ox == last) break;
+  }
+}
+
+/**
+ * Four 2×2 windows from 8 columns of two rows: the taps (y, x), (y, x+1), (y+1, x), (y+1, x+1) of
+ * window i are lanes i of t0..t3, and `at` holds each window's first flat index. Without NaN the
+ * result is the first maximum: pmax (a < b ? b : a) keeps its left operand on ties, so a tree of
+ * pmax over the taps in window order gives the first maximum's bits (−0 before +0 stays −0), and
+ * its index is that of the first tap equal to it. Vectors holding a NaN (or ∞ − ∞, which the NaN
+ * test below cannot tell apart) take the scalar rule tap by tap: a later tap wins if greater, or
+ * if NaN.
+ */
+@inline
+function maxPool2x2Quad(row0: usize, row1: usize, out: usize, indices: usize, at: v128, width: i32): void {
+  const a = v128.load(row0);
+  const b = v128.load(row0, 16);
+  const c = v128.load(row1);
+  const d = v128.load(row1, 16);
+  const t0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+  const t1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+  const t2 = v128.shuffle<f32>(c, d, 0, 2, 4, 6);
+  const t3 = v128.shuffle<f32>(c, d, 1, 3, 5, 7);
+  const sum = f32x4.add(f32x4.add(a, b), f32x4.add(c, d));
+  let best: v128;
+  let which: v128;
+  if (!v128.any_true(f32x4.ne(sum, sum))) {
+    best = f32x4.pmax(f32x4.pmax(t0, t1), f32x4.pmax(t2, t3));
+    // The first tap equal to the maximum: tap 3 (offset width + 1) unless tap 2, 1 or 0 is.
+    which = i32x4.add(i32x4.splat(width + 1), f32x4.eq(t2, best));
+    which = v128.bitselect(i32x4.splat(1), which, f32x4.eq(t1, best));
+    which = v128.andnot(which, f32x4.eq(t0, best));
+  } else {
+    best = t0;
+    which = i32x4.splat(0);
     let take = v128.or(f32x4.gt(t1, best), f32x4.ne(t1, t1));
     best = v128.bitselect(t1, best, take);
-    which = v128.bitselect(offset1, which, take);
+    which = v128.bitselect(i32x4.splat(1), which, take);
     take = v128.or(f32x4.gt(t2, best), f32x4.ne(t2, t2));
     best = v128.bitselect(t2, best, take);
-    which = v128.bitselect(offset2, which, take);
+    which = v128.bitselect(i32x4.splat(width), which, take);
     take = v128.or(f32x4.gt(t3, best), f32x4.ne(t3, t3));
     best = v128.bitselect(t3, best, take);
-    which = v128.bitselect(offset3, which, take);
-    const first = i32x4.add(i32x4.splat(base + <i32>(ox << 1)), stepIndex);
-    v128.store(out + (ox << 2), best);
-    v128.store(indices + (ox << 2), i32x4.add(first, which));
-    ox += 4;
+    which = v128.bitselect(i32x4.splat(width + 1), which, take);
   }
-  return ox;
+  v128.store(out, best);
+  v128.store(indices, i32x4.add(at, which));
 }
 
 /**
  * Gradient of {@link maxPool2d}: gx[p, indices[p, o]] += gy[p, o] (several outputs may pick the
- * same input; they sum). gx is zeroed first unless `accumulate`. Indices outside the plane (from
- * windows wholly in the padding) are skipped.
+ * same input; they sum). gx is zeroed first unless `accumulate`, a plane at a time: the scatter
+ * then adds into a plane still in cache instead of into a whole cleared tensor already evicted.
+ * Indices outside the plane (from windows wholly in the padding) are skipped.
  */
 export function maxPool2dBackward(
   gy: usize, indices: usize, gx: usize, planes: usize, height: usize, width: usize,
@@ -124,10 +166,12 @@ export function maxPool2dBackward(
 ): void {
   const plane = height * width;
   const outPlane = outH * outW;
-  clearUnless(accumulate, gx, planes * plane);
+  // Small planes are cleared a few at a time (about 4 KB): a fill per 400-byte plane cost more than it saved.
+  const group = max<usize>(1, 1024 / max<usize>(plane, 1));
   let o: usize = 0;
   for (let p: usize = 0; p < planes; p++) {
     const dst = gx + ((p * plane) << 2);
+    if (p % group == 0) clearUnless(accumulate, dst, min(group, planes - p) * plane);
     for (let t: usize = 0; t < outPlane; t++) {
       const at = <usize>load<i32>(indices + (o << 2));
       if (at < plane) store<f32>(dst + (at << 2), load<f32>(dst + (at << 2)) + load<f32>(gy + (o << 2)));

@@ -15,29 +15,50 @@ const SUM_BLOCK: usize = 256;
 /** Sum of `len` contiguous floats at `p`. */
 export function sumRow(p: usize, len: usize): f64 {
   let total: f64 = 0;
-  let i: usize = 0;
-  const zero = k(K_ZERO);
-  while (i < len) {
-    const end = min(i + SUM_BLOCK, len);
-    let a0 = zero;
-    let a1 = zero;
-    let a2 = zero;
-    let a3 = zero;
-    for (; i + 16 <= end; i += 16) {
-      const q = p + (i << 2);
-      a0 = f32x4.add(a0, v128.load(q));
-      a1 = f32x4.add(a1, v128.load(q, 16));
-      a2 = f32x4.add(a2, v128.load(q, 32));
-      a3 = f32x4.add(a3, v128.load(q, 48));
-    }
-    for (; i + 4 <= end; i += 4) a0 = f32x4.add(a0, v128.load(p + (i << 2)));
-    if (i < end) {
-      a1 = f32x4.add(a1, loadPartial(p + (i << 2), end - i, zero));
-      i = end;
-    }
-    total += hsum64(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
-  }
+  for (let i: usize = 0; i < len; i += SUM_BLOCK) total += hsum64(blockLanes(p + (i << 2), min(SUM_BLOCK, len - i)));
   return total;
+}
+
+/** A block of `len` ≤ SUM_BLOCK floats summed into four float32 lanes (16 at a time, then 4, then the rest). */
+@inline
+function blockLanes(p: usize, len: usize): v128 {
+  const zero = k(K_ZERO);
+  let a0 = zero;
+  let a1 = zero;
+  let a2 = zero;
+  let a3 = zero;
+  let i: usize = 0;
+  for (; i + 16 <= len; i += 16) {
+    const q = p + (i << 2);
+    a0 = f32x4.add(a0, v128.load(q));
+    a1 = f32x4.add(a1, v128.load(q, 16));
+    a2 = f32x4.add(a2, v128.load(q, 32));
+    a3 = f32x4.add(a3, v128.load(q, 48));
+  }
+  for (; i + 4 <= len; i += 4) a0 = f32x4.add(a0, v128.load(p + (i << 2)));
+  if (i < len) a1 = f32x4.add(a1, loadPartial(p + (i << 2), len - i, zero));
+  return f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
+}
+
+/**
+ * out[o] = sumRow of row o for `outer` rows of `len` ≤ SUM_BLOCK floats (bit-identical), two rows
+ * at a time: the horizontal float64 sums of both share vectors. Per-row overhead dominated short
+ * rows such as a conv bias gradient's (sums over 28 or 10 columns): 1.7× faster.
+ */
+function sumShortRows(x: usize, out: usize, outer: usize, len: usize): void {
+  const rowBytes = len << 2;
+  const zero = f64x2.splat(0);
+  let o: usize = 0;
+  for (; o + 2 <= outer; o += 2) {
+    const s0 = blockLanes(x + o * rowBytes, len);
+    const s1 = blockLanes(x + (o + 1) * rowBytes, len);
+    // hsum64 of each row, (l0 + l2) + (l1 + l3), then added to sumRow's total of 0.
+    const pairs0 = f64x2.add(f64x2.promote_low_f32x4(s0), f64x2.promote_low_f32x4(v128.shuffle<f32>(s0, s0, 2, 3, 0, 1)));
+    const pairs1 = f64x2.add(f64x2.promote_low_f32x4(s1), f64x2.promote_low_f32x4(v128.shuffle<f32>(s1, s1, 2, 3, 0, 1)));
+    const sums = f64x2.add(v128.shuffle<f64>(pairs0, pairs1, 0, 2), v128.shuffle<f64>(pairs0, pairs1, 1, 3));
+    v128.store64_lane(out + (o << 2), f32x4.demote_f64x2_zero(f64x2.add(zero, sums)), 0);
+  }
+  if (o < outer) store<f32>(out + (o << 2), <f32>sumRow(x + o * rowBytes, len));
 }
 
 /** pmax/pmin: one instruction each (f32x4.max/min lower to several to honour NaN and −0). A NaN in
@@ -206,6 +227,10 @@ function storeWidth(p: usize, v: v128, width: usize): void {
  * float32 for Sum/Max/Min, int32 for ArgMax/ArgMin. For len = 0: sum 0, max -inf, min +inf, arg -1.
  */
 export function reduce(op: i32, x: usize, out: usize, outer: usize, len: usize, inner: usize): void {
+  if (op == ReduceOp.Sum && inner == 1 && len <= SUM_BLOCK) {
+    sumShortRows(x, out, outer, len);
+    return;
+  }
   const sliceBytes = (len * inner) << 2;
   const outBytes = inner << 2;
   for (let o: usize = 0; o < outer; o++) {

@@ -312,6 +312,10 @@ export class Kernels {
   reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number): void {
     // Each of the `outer` slices reduces on its own, in the same order on any thread: ranges of them
     // split between threads bit-identically. (A reduction to one slice stays on this thread.)
+    if (outer <= 1 || this.threadsFor(outer * (len + 1) * inner, THREADED_ELEMENTWISE_MIN_WORK) === 1) {
+      this.raw.reduce(op, x, out, outer, len, inner); // directly, as sgdUpdate
+      return;
+    }
     this.overUnits('reduction', 'reduce', [op, x, out, outer, len, inner], 3, [
       [1, len * inner],
       [2, inner],
@@ -408,6 +412,22 @@ export class Kernels {
     nesterov: boolean,
     first: boolean,
   ): void {
+    // On one thread the kernel is called directly, without the argument arrays of the threaded split.
+    if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1) {
+      this.raw.sgdUpdate(
+        param,
+        grad,
+        buf,
+        n,
+        lr,
+        momentum,
+        dampening,
+        weightDecay,
+        nesterov ? 1 : 0,
+        first ? 1 : 0,
+      );
+      return;
+    }
     const args = [param, grad, buf, n, lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, first ? 1 : 0];
     this.update('sgdUpdate', args, 3);
   }
@@ -1071,8 +1091,13 @@ export class Kernels {
     buffers: readonly (readonly [index: number, floatsPerUnit: number])[],
   ): void {
     const units = args[countAt]!;
-    const work = units * buffers.reduce((sum, [, floats]) => sum + floats, 0);
-    const parts = this.threadsFor(work, THREADED_ELEMENTWISE_MIN_WORK);
+    let floats = 0;
+    for (const buffer of buffers) floats += buffer[1];
+    const parts = this.threadsFor(units * floats, THREADED_ELEMENTWISE_MIN_WORK);
+    if (parts === 1 || units <= 1) {
+      (this.raw[kernel] as (...args: number[]) => unknown)(...args);
+      return;
+    }
     const steps = buffers.map(([index, floats]) => [index, 4 * floats] as const);
     this.runParts(what, kernel, splitRange(args, units, countAt, steps, parts, 1));
   }

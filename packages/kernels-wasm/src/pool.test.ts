@@ -181,6 +181,33 @@ describe.each(variants.map((k) => [k.variant, k] as const))('pooling kernels (%s
     }
   });
 
+  // Issue 19: the 2×2 fast path takes the first maximum with a pmax tree and finds its index by
+  // equality, falls back to the tap-by-tap rule for vectors with NaN or ∞ − ∞, covers a row's tail
+  // with a last vector overlapping the one before, and rows of 1–3 outputs with a scalar loop.
+  it('maxPool2d 2×2 / stride 2 fast path: −0 before +0 keeps its sign, ±∞ without NaN, every row width', () => {
+    for (const width of [2, 4, 6, 8, 10, 12, 14, 22, 28, 30]) {
+      const g = pool2dGeometry({ batch: 1, channels: 3, height: 6, width, kernel: 2, stride: 2 });
+      const n = planesOf(g) * g.height * width;
+      const m = planesOf(g) * g.outH * g.outW;
+      const random = mulberry32(width);
+      const values = [-0, 0, -1, 1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+      // Plane 0: only ±0 and ±1 (ties of zeros of both signs); planes 1–2 add ±∞ (∞ − ∞ vectors).
+      const x = Array.from({ length: n }, (_, i) => {
+        const choices = i < g.height * width ? 4 : 6;
+        return values[Math.floor(random() * choices)]!;
+      });
+      const out = put(kernels, new Float32Array(m), 1);
+      const indices = putI32(kernels, new Int32Array(m).fill(-7));
+      kernels.maxPool2d(put(kernels, x, 2), out, indices, g);
+      const want = referenceMaxPool(g, x);
+      const got = Array.from(take(kernels, out, m));
+      expect(got.map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual(
+        want.out.map((v) => (Object.is(v, -0) ? '-0' : v)),
+      );
+      expect(Array.from(takeI32(kernels, indices, m))).toEqual(want.indices);
+    }
+  });
+
   it('maxPool2d propagates NaN (the last NaN of a window) and treats padding as −∞', () => {
     const g = pool2dGeometry({ channels: 1, height: 2, width: 4, kernel: 2, padding: 1 });
     // Windows (pad 1, stride 2) cover rows [-1,1) and [1,3), columns [-1,1), [1,3), [3,5).

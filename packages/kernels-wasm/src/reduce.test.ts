@@ -131,6 +131,27 @@ describe.each(variants.map((k) => [k.variant, k] as const))('reduction kernels (
     }
   });
 
+  // Issue 19: short rows (a conv bias gradient's sums over 28 or 10 columns) are summed two at a
+  // time, sharing the horizontal float64 sums: each must equal the row summed alone, bit for bit.
+  it('sums short rows in pairs exactly as one row at a time: lengths 0–40, odd row counts, −0', () => {
+    for (let len = 0; len <= 40; len++) {
+      const outer = 5;
+      // Magnitudes 1e−20…1e20: rows whose sums differ in every bit when mixed up.
+      const x = uniform(mulberry32(len + 100), outer * len, -3, 3).map((v, i) =>
+        i % 7 === 3 ? -0 : v * 10 ** (((i * 7919) % 41) - 20),
+      );
+      if (len > 0) x.fill(-0, 0, len); // an all −0 row sums to +0, as sumRow's 0 + … gives
+      const px = put(kernels, x);
+      const together = put(kernels, new Float32Array(outer));
+      kernels.raw.reduce(ReduceOp.Sum, px, together, outer, len, 1);
+      const alone = put(kernels, new Float32Array(outer));
+      for (let o = 0; o < outer; o++)
+        kernels.raw.reduce(ReduceOp.Sum, px + 4 * o * len, alone + 4 * o, 1, len, 1);
+      const bits = (p: number) => Array.from(new Int32Array(take(kernels, p, outer).buffer));
+      expect(bits(together)).toEqual(bits(alone));
+    }
+  });
+
   it('sums long rows without the error growth of naive float32 accumulation', () => {
     const n = 1_000_003;
     const x = new Float32Array(n).fill(0.1);
