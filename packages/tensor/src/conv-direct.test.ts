@@ -1,6 +1,6 @@
 // conv2d's direct path (issue 19: one input channel per group, stride 1 — a grey first layer,
 // depthwise layers — runs direct kernels on padded planes instead of im2col + SGEMM): forward and
-// every gradient against PyTorch (scripts/torch-fixtures-conv-direct.py), gradcheck, agreement with
+// every gradient against PyTorch (scripts/torch-fixtures-conv.py), gradcheck, agreement with
 // the columns path on a bigger batch, and flat memory.
 import { describe, expect, it } from 'vitest';
 import { torchConvDirectFixtures as F } from './fixtures/torch-conv-direct.generated.js';
