@@ -46,33 +46,40 @@ describe.each(variants.map((k) => [k.variant, k] as const))(
       });
     }
 
-    it('adagradUpdate at every tail size', () => {
-      const random = mulberry32(12);
-      for (const n of TAIL_SIZES) {
-        const p = uniform(random, n, -1, 1);
-        const g = uniform(random, n, -1, 1);
-        const s = uniform(random, n, 0, 1);
-        const [pp, pg, ps] = [put(kernels, p), put(kernels, g, 1), put(kernels, s, 2)];
-        kernels.raw.adagradUpdate(pp, pg, ps, n, 0.05, 0.01, 1e-10);
-        const wantS = Float64Array.from(s, (v, i) => v + (g[i]! + f(0.01) * p[i]!) ** 2);
-        const wantP = Float64Array.from(
-          p,
-          (v, i) => v - (f(0.05) * (g[i]! + f(0.01) * v)) / (Math.sqrt(wantS[i]!) + f(1e-10)),
-        );
-        expectClose(`adagrad sum n=${n}`, take(kernels, ps, n), wantS, TOL);
-        expectClose(`adagrad param n=${n}`, take(kernels, pp, n), wantP, TOL);
-      }
-    });
+    // Every flag combination runs its own loop in the kernel: each one is tested here.
+    for (const wd of [0, 0.01]) {
+      it(`adagradUpdate wd=${wd} at every tail size`, () => {
+        const random = mulberry32(12);
+        for (const n of TAIL_SIZES) {
+          const p = uniform(random, n, -1, 1);
+          const g = uniform(random, n, -1, 1);
+          const s = uniform(random, n, 0, 1);
+          const [pp, pg, ps] = [put(kernels, p), put(kernels, g, 1), put(kernels, s, 2)];
+          kernels.raw.adagradUpdate(pp, pg, ps, n, 0.05, wd, 1e-10);
+          const wantS = Float64Array.from(s, (v, i) => v + (g[i]! + f(wd) * p[i]!) ** 2);
+          const wantP = Float64Array.from(
+            p,
+            (v, i) => v - (f(0.05) * (g[i]! + f(wd) * v)) / (Math.sqrt(wantS[i]!) + f(1e-10)),
+          );
+          expectClose(`adagrad sum n=${n}`, take(kernels, ps, n), wantS, TOL);
+          expectClose(`adagrad param n=${n}`, take(kernels, pp, n), wantP, TOL);
+        }
+      });
+    }
 
-    for (const [centered, momentum] of [
-      [0, 0],
-      [1, 0],
-      [0, 0.9],
-      [1, 0.9],
+    for (const [centered, momentum, wd] of [
+      [0, 0, 0.01],
+      [1, 0, 0.01],
+      [0, 0.9, 0.01],
+      [1, 0.9, 0.01],
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 0.9, 0],
+      [1, 0.9, 0],
     ] as const) {
-      it(`rmspropUpdate centered=${centered} momentum=${momentum} at every tail size`, () => {
+      it(`rmspropUpdate centered=${centered} momentum=${momentum} wd=${wd} at every tail size`, () => {
         const random = mulberry32(13);
-        const [lr, alpha, eps, wd] = [0.01, 0.99, 1e-8, 0.01];
+        const [lr, alpha, eps] = [0.01, 0.99, 1e-8];
         for (const n of TAIL_SIZES) {
           const p = uniform(random, n, -1, 1);
           const g = uniform(random, n, -1, 1);
@@ -113,6 +120,8 @@ describe.each(variants.map((k) => [k.variant, k] as const))(
       [0, 0, 0.01],
       [1, 0, 0.01],
       [0, 1, 0.01],
+      [0, 1, 0],
+      [1, 1, 0.01],
     ] as const) {
       it(`adamUpdate decoupled=${decoupled} amsgrad=${amsgrad} wd=${wd} at every tail size`, () => {
         const random = mulberry32(14);
