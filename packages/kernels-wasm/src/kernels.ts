@@ -312,10 +312,6 @@ export class Kernels {
   reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number): void {
     // Each of the `outer` slices reduces on its own, in the same order on any thread: ranges of them
     // split between threads bit-identically. (A reduction to one slice stays on this thread.)
-    if (outer <= 1 || this.threadsFor(outer * (len + 1) * inner, THREADED_ELEMENTWISE_MIN_WORK) === 1) {
-      this.raw.reduce(op, x, out, outer, len, inner); // directly, as sgdUpdate
-      return;
-    }
     this.overUnits('reduction', 'reduce', [op, x, out, outer, len, inner], 3, [
       [1, len * inner],
       [2, inner],
@@ -412,22 +408,6 @@ export class Kernels {
     nesterov: boolean,
     first: boolean,
   ): void {
-    // On one thread the kernel is called directly, without the argument arrays of the threaded split.
-    if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1) {
-      this.raw.sgdUpdate(
-        param,
-        grad,
-        buf,
-        n,
-        lr,
-        momentum,
-        dampening,
-        weightDecay,
-        nesterov ? 1 : 0,
-        first ? 1 : 0,
-      );
-      return;
-    }
     const args = [param, grad, buf, n, lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, first ? 1 : 0];
     this.update('sgdUpdate', args, 3);
   }
@@ -518,11 +498,13 @@ export class Kernels {
 
   /** Runs a fused optimizer update whose first `countAt` arguments are buffers of `n` floats. */
   private update(kernel: KernelName, args: number[], countAt: number): void {
-    const n = args[countAt]!;
+    // On one thread the kernel is called directly, without the threaded split's arrays.
+    if (this.threadsFor(args[countAt]!, THREADED_ELEMENTWISE_MIN_WORK) === 1) {
+      (this.raw[kernel] as (...args: number[]) => unknown)(...args);
+      return;
+    }
     const pointers = Array.from({ length: countAt }, (_, index) => index);
-    if (this.threadsFor(n, THREADED_ELEMENTWISE_MIN_WORK) === 1)
-      this.runParts('optimizer update', kernel, [args]);
-    else this.elementwise(kernel, args, pointers, countAt, 'optimizer update');
+    this.elementwise(kernel, args, pointers, countAt, 'optimizer update');
   }
 
   /**

@@ -486,6 +486,9 @@ function directBackward(
   let gw: Tensor | null = null;
   let gb: Tensor | null = null;
   if (needs[1]) {
+    // Forward kept the padded planes when the weight wanted a gradient, else x. Telling them apart
+    // by shape is sound: x has the padded planes' shape only with no padding and a width that
+    // fills whole vectors, and then x *is* its padded planes.
     const padded = xOrPadded.shape[2] === d.planeH && xOrPadded.shape[3] === d.planeW;
     const xpad = padded ? xOrPadded : padForDirect(xOrPadded, d, g.padH, g.padW);
     gw = Tensor._empty([cout, 1, g.kernelH, g.kernelW]);
@@ -518,9 +521,10 @@ const conv2dOp = defineOp<ConvAttrs>({
     }
     // When the weight will want a gradient, its product reuses these columns: keep them rather
     // than run im2col again in backward (and then x itself need not be kept). Except with one
-    // input channel per group (a grey image's first layer): the columns are then kh·kw shifted
-    // copies of a small input, cheaper to rebuild a chunk at a time in cache than to read back
-    // from memory (LeNet-5's step +3% on one thread, 9 of 9 alternating rounds; 2.5 MB less kept).
+    // input channel per group (here only strided, dilated or 1×1 ones: the rest ran direct above):
+    // the columns are then kh·kw shifted copies of a small input, cheaper to rebuild a chunk at a
+    // time in cache than to read back from memory (measured at LeNet-5's first layer before it ran
+    // direct: the step +3% on one thread, 9 of 9 alternating rounds; 2.5 MB less kept).
     const keepCols = recording && w!.requiresGrad && g.channels / attrs.groups > 1;
     const { y, cols } = withDense([x!, w!], (xd, wd) =>
       convForward(xd!, wd!, g, attrs.groups, w!.shape[0]!, keepCols, bias ?? null),
